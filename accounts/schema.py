@@ -1,0 +1,136 @@
+"""Accounts in GraphQL: signUp, tokenAuth, refreshToken, verifyToken, revokeToken, me."""
+
+import graphene
+import graphql_jwt
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from graphene.types.generic import GenericScalar
+from graphql import GraphQLError
+from graphql_jwt.exceptions import JSONWebTokenError
+
+from accounts import services
+from config.graphql.errors import FieldError, field_errors
+from config.graphql.permissions import login_required
+from households.schema import HouseholdType
+from households.services import household_sign_up
+
+
+class UserType(graphene.ObjectType):
+    email = graphene.String(required=True)
+    is_staff = graphene.Boolean(required=True)
+    household = graphene.Field(HouseholdType)
+
+    @staticmethod
+    def resolve_household(user, info):
+        membership = getattr(user, "membership", None)
+        return membership.household if membership else None
+
+
+class SignUpInput(graphene.InputObjectType):
+    email = graphene.String(required=True)
+    password = graphene.String(required=True)
+    household_name = graphene.String(required=True)
+    timezone = graphene.String(description='IANA time zone name; default "UTC".')
+
+
+class SignUp(graphene.Mutation):
+    """Create an account and its household; returns tokens so the new owner is signed in."""
+
+    class Arguments:
+        input = SignUpInput(required=True)
+
+    user = graphene.Field(UserType)
+    household = graphene.Field(HouseholdType)
+    token = graphene.String()
+    refresh_token = graphene.String()
+    errors = graphene.List(graphene.NonNull(FieldError), required=True)
+
+    @classmethod
+    def mutate(cls, root, info, input):
+        try:
+            result = household_sign_up(
+                email=input.email,
+                password=input.password,
+                household_name=input.household_name,
+                timezone=input.timezone or "UTC",
+            )
+        except ValidationError as error:
+            return cls(errors=field_errors(error))
+        tokens = services.tokens_issue(user=result.user)
+        return cls(
+            user=result.user,
+            household=result.household,
+            token=tokens.token,
+            refresh_token=tokens.refresh_token,
+            errors=[],
+        )
+
+
+class TokenAuth(graphql_jwt.ObtainJSONWebToken):
+    """Log in with email and password; repeated failures lock the account for a while."""
+
+    @classmethod
+    def mutate(cls, root, info, **kwargs):
+        try:
+            return super().mutate(root, info, **kwargs)
+        except JSONWebTokenError as error:
+            if getattr(info.context, "axes_locked_out", False):
+                minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+                raise GraphQLError(
+                    f"Too many failed login attempts: try again in {minutes} minutes.",
+                    extensions={"code": "LOCKED_OUT"},
+                ) from error
+            raise GraphQLError(str(error), extensions={"code": "INVALID_CREDENTIALS"}) from error
+
+
+class RefreshToken(graphene.Mutation):
+    """Trade a refresh token for a new access token and a new refresh token (the old one dies)."""
+
+    class Arguments:
+        refresh_token = graphene.String(required=True)
+
+    token = graphene.String(required=True)
+    refresh_token = graphene.String(required=True)
+    payload = GenericScalar(required=True)
+
+    @classmethod
+    def mutate(cls, root, info, refresh_token):
+        try:
+            tokens = services.refresh_token_rotate(refresh_token=refresh_token)
+        except services.RefreshRefused as error:
+            raise GraphQLError(str(error), extensions={"code": "INVALID_REFRESH_TOKEN"}) from error
+        return cls(token=tokens.token, refresh_token=tokens.refresh_token, payload=tokens.payload)
+
+
+class VerifyToken(graphql_jwt.Verify):
+    """Check an access token's signature and expiry; returns its payload."""
+
+
+class RevokeToken(graphene.Mutation):
+    """Revoke a refresh token (log out); `revoked` is false when it was unknown or already revoked."""
+
+    class Arguments:
+        refresh_token = graphene.String(required=True)
+
+    revoked = graphene.Boolean(required=True)
+
+    @classmethod
+    def mutate(cls, root, info, refresh_token):
+        return cls(revoked=services.refresh_token_revoke(refresh_token=refresh_token))
+
+
+class Query(graphene.ObjectType):
+    me = graphene.Field(UserType, required=True)
+
+    @staticmethod
+    @login_required
+    def resolve_me(root, info):
+        return info.context.token_user
+
+
+class Mutation(graphene.ObjectType):
+    sign_up = SignUp.Field()
+    token_auth = TokenAuth.Field()
+    refresh_token = RefreshToken.Field()
+    verify_token = VerifyToken.Field()
+    revoke_token = RevokeToken.Field()

@@ -1,0 +1,12 @@
+"""Test run: fast hashing and the same real PostgreSQL and Redis (Redis database 15)."""
+
+from .base import *  # noqa: F403
+from .base import env
+
+DEBUG = False
+GRAPHQL_INTROSPECTION = True
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
+CELERY_BROKER_URL = env("TEST_REDIS_URL", default="redis://127.0.0.1:6379/15")
+LOGGING["root"]["level"] = "WARNING"  # noqa: F405

@@ -1,0 +1,9 @@
+"""WSGI entry point (the app stays synchronous: the tenant schema lives on the connection)."""
+
+import os
+
+from django.core.wsgi import get_wsgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+
+application = get_wsgi_application()

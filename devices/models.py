@@ -1,0 +1,148 @@
+"""Every device of a household in one table, with per-kind columns guarded by check constraints.
+
+One table keeps listing, the simulation's state updates and the energy summary to one query each;
+the constraints make each kind's shape as strict as separate tables would (see WRITEUP.md).
+Batteries and electric vehicles share the storage columns (capacity, charge, rates, mode).
+"""
+
+from django.db import models
+from django.db.models import Q
+
+
+class DeviceKind(models.TextChoices):
+    SOLAR_PANEL = "solar_panel", "Solar panel"
+    BATTERY = "battery", "Battery"
+    ELECTRIC_VEHICLE = "electric_vehicle", "Electric vehicle"
+    APPLIANCE = "appliance", "Appliance"
+
+
+class StorageMode(models.TextChoices):
+    AUTO = "auto", "Automatic (covers the home)"
+    CHARGING = "charging", "Charging"
+    DISCHARGING = "discharging", "Discharging"
+    IDLE = "idle", "Idle"
+
+
+BATTERY_MODES = frozenset(StorageMode.values)
+EV_MODES = frozenset({StorageMode.CHARGING, StorageMode.DISCHARGING, StorageMode.IDLE})
+STORAGE_KINDS = frozenset({DeviceKind.BATTERY, DeviceKind.ELECTRIC_VEHICLE})
+
+
+class ApplianceCategory(models.TextChoices):
+    AIR_CONDITIONER = "air_conditioner", "Air conditioner"
+    DISHWASHER = "dishwasher", "Dishwasher"
+    FRIDGE = "fridge", "Fridge"
+    WASHER = "washer", "Washing machine"
+    DRYER = "dryer", "Tumble dryer"
+    OVEN = "oven", "Oven"
+    LIGHTING = "lighting", "Lighting"
+    WATER_HEATER = "water_heater", "Water heater"
+    POOL_PUMP = "pool_pump", "Pool pump"
+    OTHER = "other", "Other"
+
+
+def _only(kind: str, **fields_set) -> Q:
+    return Q(kind=kind, **fields_set)
+
+
+_STORAGE_NULL = dict(
+    capacity_wh__isnull=True,
+    charge_wh__isnull=True,
+    max_charge_rate_w__isnull=True,
+    max_discharge_rate_w__isnull=True,
+    mode__isnull=True,
+)
+_STORAGE_SET = dict(
+    capacity_wh__gt=0,
+    charge_wh__gte=0,
+    charge_wh__lte=models.F("capacity_wh"),
+    max_charge_rate_w__gt=0,
+    max_discharge_rate_w__gt=0,
+)
+_APPLIANCE_NULL = dict(average_power_w__isnull=True, category="", is_on__isnull=True)
+
+
+class DeviceQuerySet(models.QuerySet):
+    def storage(self):
+        return self.filter(kind__in=STORAGE_KINDS)
+
+
+class Device(models.Model):
+    name = models.CharField(max_length=100)
+    kind = models.CharField(max_length=20, choices=DeviceKind.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    # Solar panel
+    rated_capacity_w = models.FloatField(null=True, blank=True)
+
+    # Battery and electric vehicle: one notion of energy storage.
+    capacity_wh = models.FloatField(null=True, blank=True)
+    charge_wh = models.FloatField(null=True, blank=True)
+    max_charge_rate_w = models.FloatField(null=True, blank=True)
+    max_discharge_rate_w = models.FloatField(null=True, blank=True)
+    # NULL (not "") for devices without storage, so the check constraint can demand it.
+    mode = models.CharField(max_length=12, choices=StorageMode.choices, null=True, blank=True)  # noqa: DJ001
+
+    # Appliance
+    average_power_w = models.FloatField(null=True, blank=True)
+    category = models.CharField(max_length=20, choices=ApplianceCategory.choices, blank=True, default="")
+    is_on = models.BooleanField(null=True, blank=True)
+
+    # Current state, kept up to date by the simulation: + supplies the home, - draws from it.
+    power_w = models.FloatField(default=0.0)
+    last_reading_at = models.DateTimeField(null=True, blank=True)
+
+    objects = DeviceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["kind"], name="device_kind_idx")]
+        constraints = [
+            models.CheckConstraint(
+                name="device_shape_matches_kind",
+                condition=(
+                    _only(
+                        DeviceKind.SOLAR_PANEL,
+                        rated_capacity_w__gt=0,
+                        **_STORAGE_NULL,
+                        **_APPLIANCE_NULL,
+                    )
+                    | _only(
+                        DeviceKind.BATTERY,
+                        rated_capacity_w__isnull=True,
+                        mode__in=sorted(BATTERY_MODES),
+                        **_STORAGE_SET,
+                        **_APPLIANCE_NULL,
+                    )
+                    | _only(
+                        DeviceKind.ELECTRIC_VEHICLE,
+                        rated_capacity_w__isnull=True,
+                        mode__in=sorted(EV_MODES),
+                        **_STORAGE_SET,
+                        **_APPLIANCE_NULL,
+                    )
+                    | _only(
+                        DeviceKind.APPLIANCE,
+                        rated_capacity_w__isnull=True,
+                        average_power_w__gt=0,
+                        category__in=ApplianceCategory.values,
+                        is_on__isnull=False,
+                        **_STORAGE_NULL,
+                    )
+                ),
+            ),
+            models.CheckConstraint(name="device_name_not_blank", condition=~Q(name="")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_kind_display()})"
+
+    @property
+    def is_storage(self) -> bool:
+        return self.kind in STORAGE_KINDS
+
+    @property
+    def charge_percent(self) -> float | None:
+        if not self.is_storage:
+            return None
+        return 100.0 * self.charge_wh / self.capacity_wh

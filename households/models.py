@@ -1,0 +1,51 @@
+"""Households are the tenants: each owns a PostgreSQL schema holding its devices and telemetry."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django_tenants.models import DomainMixin, TenantMixin
+
+from households.timezones import validate_timezone, zone
+
+
+def new_schema_name() -> str:
+    return f"h_{uuid.uuid4().hex[:20]}"
+
+
+class Household(TenantMixin):
+    name = models.CharField(max_length=100)
+    timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    # Schemas are cloned from a template by households.provisioning inside the sign-up transaction.
+    auto_create_schema = False
+    auto_drop_schema = True
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def zoneinfo(self):
+        return zone(self.timezone)
+
+
+class Domain(DomainMixin):
+    """Required by django-tenants; requests are routed by token, so these names are informational."""
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        OWNER = "owner", "Owner"
+        MEMBER = "member", "Member"
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="membership")
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.MEMBER)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_role_display()} of {self.household})"

@@ -1,0 +1,71 @@
+"""Writes: signing up creates the user, the household, its schema and the owner membership at once."""
+
+from dataclasses import dataclass
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+
+from accounts.models import User
+from households.models import Domain, Household, Membership, new_schema_name
+from households.provisioning import schema_create
+from households.timezones import validate_timezone
+
+NAME_MAX_LENGTH = Household._meta.get_field("name").max_length
+
+
+@dataclass(frozen=True)
+class SignUpResult:
+    user: User
+    household: Household
+
+
+def _collect(errors: dict[str, list[ValidationError]], field: str, check) -> None:
+    try:
+        check()
+    except ValidationError as error:
+        errors.setdefault(field, []).extend(error.error_list)
+
+
+def _sign_up_errors(*, email: str, password: str, household_name: str, timezone: str) -> dict:
+    errors: dict[str, list[ValidationError]] = {}
+    _collect(errors, "email", lambda: validate_email(email))
+    if "email" not in errors and User.objects.filter(email__iexact=email).exists():
+        errors["email"] = [ValidationError("An account with this email already exists.", code="taken")]
+    if not household_name:
+        errors["household_name"] = [ValidationError("A household name is required.", code="required")]
+    elif len(household_name) > NAME_MAX_LENGTH:
+        errors["household_name"] = [
+            ValidationError(f"At most {NAME_MAX_LENGTH} characters.", code="max_length")
+        ]
+    _collect(errors, "timezone", lambda: validate_timezone(timezone))
+    _collect(errors, "password", lambda: validate_password(password, user=User(email=email)))
+    return errors
+
+
+def household_sign_up(
+    *, email: str, password: str, household_name: str, timezone: str = "UTC"
+) -> SignUpResult:
+    """Create an owner and their household; any failure leaves nothing behind (one transaction)."""
+    email = User.objects.normalize_email(email.strip()).lower()
+    household_name = household_name.strip()
+    errors = _sign_up_errors(email=email, password=password, household_name=household_name, timezone=timezone)
+    if errors:
+        raise ValidationError(errors)
+    try:
+        with transaction.atomic():
+            user = User.objects.create_user(email=email, password=password)
+            household = Household.objects.create(
+                schema_name=new_schema_name(), name=household_name, timezone=timezone
+            )
+            Domain.objects.create(
+                domain=f"{household.schema_name}.households.invalid", tenant=household, is_primary=True
+            )
+            schema_create(schema_name=household.schema_name)
+            Membership.objects.create(user=user, household=household, role=Membership.Role.OWNER)
+    except IntegrityError as error:
+        raise ValidationError(
+            {"email": ValidationError("An account with this email already exists.", code="taken")}
+        ) from error
+    return SignUpResult(user=user, household=household)

@@ -1,0 +1,39 @@
+"""Fleet-wide data in the public schema, so operators never visit every household schema."""
+
+from django.db import models
+
+from households.models import Household
+
+
+class HouseholdSnapshot(models.Model):
+    """The latest tick of one household, written in the same transaction as its readings."""
+
+    household = models.OneToOneField(
+        Household, on_delete=models.CASCADE, primary_key=True, related_name="snapshot"
+    )
+    at = models.DateTimeField(null=True, blank=True)
+    produced_w = models.FloatField(default=0.0)
+    consumed_w = models.FloatField(default=0.0)
+    net_w = models.FloatField(default=0.0)
+    storage_capacity_wh = models.FloatField(default=0.0)
+    storage_charge_wh = models.FloatField(default=0.0)
+    solar_panels = models.PositiveIntegerField(default=0)
+    batteries = models.PositiveIntegerField(default=0)
+    electric_vehicles = models.PositiveIntegerField(default=0)
+    appliances = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["at"], name="snapshot_at_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.household} at {self.at}"
+
+    @property
+    def devices(self) -> int:
+        return self.solar_panels + self.batteries + self.electric_vehicles + self.appliances
+
+    @property
+    def storage_charge_percent(self) -> float | None:
+        if not self.storage_capacity_wh:
+            return None
+        return 100.0 * self.storage_charge_wh / self.storage_capacity_wh

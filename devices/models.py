@@ -5,6 +5,8 @@ the constraints make each kind's shape as strict as separate tables would (see W
 Batteries and electric vehicles share the storage columns (capacity, charge, rates, mode).
 """
 
+import uuid
+
 from django.db import models
 from django.db.models import Q
 
@@ -68,6 +70,8 @@ class DeviceQuerySet(models.QuerySet):
 
 
 class Device(models.Model):
+    # Exposed in opaque GraphQL ids: unique across households, unlike the per-schema serial id.
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(max_length=100)
     kind = models.CharField(max_length=20, choices=DeviceKind.choices)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -1,0 +1,210 @@
+# Home energy platform: day-to-day commands. `make` (or `make help`) lists the targets.
+#
+# Two ways to run, chosen by the variable DOCKER:
+#   DOCKER=1  through `docker compose` (docker-compose.yml: postgres, redis, web, worker, beat).
+#   DOCKER=0  on this machine: a virtualenv in .venv, PostgreSQL and Redis on localhost
+#             (DATABASE_URL / REDIS_URL, defaults in .env.example), the stack run by honcho (Procfile).
+# Unset (or DOCKER=auto) it is detected: 1 when `docker info` succeeds (a Docker engine answers),
+# else 0. Override it per command, `make test DOCKER=0`, or export it in your shell.
+#
+# Other variables: ARGS (extra arguments: `make test ARGS="-k fleet -x"`, `make logs ARGS=worker`),
+# PYTHON (interpreter that creates .venv, default python3, 3.11+), VENV (default .venv),
+# COMPOSE (default `docker compose`).
+
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+MAKEFLAGS += --no-print-directory
+
+DOCKER ?= auto
+ifeq ($(strip $(DOCKER)),)
+override DOCKER := auto
+endif
+ifeq ($(DOCKER),auto)
+override DOCKER := $(shell docker info >/dev/null 2>&1 && echo 1 || echo 0)
+endif
+ifeq ($(filter 0 1,$(DOCKER)),)
+$(error DOCKER must be 0, 1 or auto, not '$(DOCKER)')
+endif
+
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+STAMP := $(VENV)/.installed
+CHECK := $(PY) scripts/check_services.py
+COMPOSE ?= docker compose
+ARGS ?=
+
+# The test image (compose service `tests`, profile `test`) with the working tree mounted as you,
+# so test runs see your current code and files it writes (migrations, bench reports) land here.
+DC_DEV := $(COMPOSE) --profile test run --rm --build --user "$$(id -u):$$(id -g)" -v "$(CURDIR):/app"
+MIGRATE_SH := python manage.py migrate_schemas --noinput && python manage.py sync_tenant_template
+
+.PHONY: help venv build up down logs shell django-shell migrate makemigrations seed reset \
+	test run lint bench services compose-check
+
+# --- Targets (one line of help each; the recipes for both modes follow) -----------------------
+help:           ## list the targets (the default)
+venv:           ## create .venv and install requirements-dev.txt (again only when requirements change)
+build:          ## Docker: build the images | local: same as venv
+up:             ## Docker: start the stack detached, wait until healthy | local: same as run (foreground)
+down:           ## Docker: stop the stack (data kept) | local: explains how to stop `make run`
+logs:           ## Docker: follow the logs (ARGS=web for one service) | local: explains where they are
+shell:          ## Docker: bash in the web container | local: bash with .venv activated
+django-shell:   ## Django shell (manage.py shell), in the web container or locally
+migrate:        ## migrate_schemas (public + every household), sync_tenant_template (local: creates the db if missing)
+makemigrations: ## manage.py makemigrations ARGS (files land in the working tree in both modes)
+seed:           ## migrate, then load demo data (manage.py seed_demo)
+reset:          ## fresh database + demo data | Docker: down -v, up, seed | local: drop + recreate db, migrate, seed
+test:           ## pytest ARGS | Docker: in the tests container | local: in .venv, PostgreSQL and Redis checked first
+run:            ## Docker: up, then follow the logs | local: check, migrate, web + worker + beat in the foreground
+lint:           ## ruff check . (Docker: in the tests container)
+bench:          ## python -m bench ARGS (benchmarks against the database; Docker: in the tests container)
+services:       ## Docker: compose ps postgres redis | local: check they answer, create the db if missing
+
+help:
+	@echo "Usage: make <target> [DOCKER=0|1] [ARGS=...]     (mode now: DOCKER=$(DOCKER)$(if $(filter 1,$(DOCKER)), = docker compose, = local .venv + localhost services))"
+	@echo
+	@sed -nE 's/^([a-z-]+): +## (.*)$$/\1\t\2/p' $(firstword $(MAKEFILE_LIST)) | awk -F'\t' '{ printf "  %-16s%s\n", $$1, $$2 }'
+	@echo
+	@echo "GraphiQL: http://localhost:8000/graphql once the stack is up (make up / make run)."
+
+# The virtualenv: created once, requirements installed again only when a requirements file changes.
+$(PY):
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
+		|| { echo "$(PYTHON) is older than Python 3.11: run with PYTHON=python3.11 (or newer)" >&2; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): requirements.txt requirements-dev.txt | $(PY)
+	$(PY) -m pip install --disable-pip-version-check --quiet -r requirements-dev.txt
+	@touch $@
+
+venv: $(STAMP)
+
+compose-check:
+	@$(COMPOSE) version >/dev/null 2>&1 \
+		|| { echo "DOCKER=1 but '$(COMPOSE)' does not work (the Compose v2 plugin is missing?); install it, or run with DOCKER=0" >&2; exit 1; }
+
+ifeq ($(DOCKER),1)
+# --- With Docker -------------------------------------------------------------------------------
+build: compose-check
+	$(COMPOSE) build
+
+up: compose-check
+	$(COMPOSE) up -d --build --wait
+	@echo "Stack is up: GraphiQL at http://localhost:8000/graphql, admin at http://localhost:8000/admin/"
+
+down: compose-check
+	$(COMPOSE) down --remove-orphans
+
+logs: compose-check
+	$(COMPOSE) logs -f --tail=200 $(ARGS)
+
+shell: compose-check
+	@if [ -n "$$($(COMPOSE) ps -q --status running web)" ]; then $(COMPOSE) exec web bash; \
+	else $(COMPOSE) run --rm web bash; fi
+
+django-shell: compose-check
+	@if [ -n "$$($(COMPOSE) ps -q --status running web)" ]; then $(COMPOSE) exec web python manage.py shell; \
+	else $(COMPOSE) run --rm web python manage.py shell; fi
+
+migrate: compose-check
+	$(COMPOSE) run --rm web sh -c "$(MIGRATE_SH)"
+
+makemigrations: compose-check
+	$(DC_DEV) --entrypoint python tests manage.py makemigrations $(ARGS)
+
+seed: compose-check
+	$(COMPOSE) run --rm web sh -c "$(MIGRATE_SH) && python manage.py seed_demo $(ARGS)"
+
+reset: compose-check
+	@echo "reset: removing the containers and their volumes (the PostgreSQL data), then up + seed"
+	$(COMPOSE) down -v --remove-orphans
+	$(COMPOSE) up -d --build --wait
+	$(COMPOSE) exec web python manage.py seed_demo $(ARGS)
+
+test: compose-check
+	$(DC_DEV) tests $(ARGS)
+
+run: up
+	@echo "Following the logs; Ctrl-C stops following, not the stack ('make down' stops it)."
+	$(COMPOSE) logs -f --tail=50 $(ARGS)
+
+lint: compose-check
+	$(DC_DEV) --no-deps --entrypoint ruff tests check .
+
+bench: compose-check
+	$(DC_DEV) --entrypoint python tests -m bench $(ARGS)
+
+services: compose-check
+	$(COMPOSE) ps postgres redis
+
+else
+# --- Without Docker (this machine, CI) ----------------------------------------------------------
+define migrate_local
+	$(MANAGE) migrate_schemas --noinput
+	$(MANAGE) sync_tenant_template
+endef
+
+define run_local
+	@$(CHECK)
+	$(migrate_local)
+	@echo "Starting web (http://localhost:8000/graphql), worker and beat with honcho; Ctrl-C stops them all."
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" VIRTUAL_ENV="$(CURDIR)/$(VENV)" $(VENV)/bin/honcho start $(ARGS)
+endef
+
+build: venv
+	@echo "No Docker: nothing to build; the virtualenv $(VENV) is ready (make run starts the stack)."
+
+up: venv
+	@echo "No Docker: running the stack in the foreground instead (same as make run); Ctrl-C stops it."
+	$(run_local)
+
+run: venv
+	$(run_local)
+
+down:
+	@echo "No Docker: nothing runs in the background; stop 'make run' / 'make up' with Ctrl-C in its terminal. PostgreSQL and Redis are left running."
+
+logs:
+	@echo "No Docker: the logs of web, worker and beat go to the terminal running 'make run' / 'make up'."
+
+shell: venv
+	@echo "bash with $(VENV) activated; 'exit' to leave."
+	@bash --rcfile <(printf '[ -f ~/.bashrc ] && . ~/.bashrc\n. "%s/bin/activate"\n' "$(CURDIR)/$(VENV)") -i
+
+django-shell: venv
+	$(MANAGE) shell
+
+migrate: venv
+	@$(CHECK) --skip-redis
+	$(migrate_local)
+
+makemigrations: venv
+	$(MANAGE) makemigrations $(ARGS)
+
+seed: migrate
+	$(MANAGE) seed_demo $(ARGS)
+
+reset: venv
+	@echo "reset: dropping and recreating the database named in DATABASE_URL (local hosts only), then migrate + seed; Redis is left as it is"
+	@$(CHECK) --skip-redis --drop-database
+	$(migrate_local)
+	$(MANAGE) seed_demo $(ARGS)
+
+# DJANGO_SETTINGS_MODULE is dropped so that pyproject.toml's test settings always apply.
+test: venv
+	@$(CHECK) --no-create
+	env -u DJANGO_SETTINGS_MODULE $(PY) -m pytest $(ARGS)
+
+lint: venv
+	$(PY) -m ruff check .
+
+bench: venv
+	@$(CHECK)
+	$(PY) -m bench $(ARGS)
+
+services: venv
+	@$(CHECK)
+endif

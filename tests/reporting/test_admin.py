@@ -1,0 +1,148 @@
+"""The operators' fleet view in Django admin, through the Django test client."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from devices.models import DeviceKind
+from households.admin import energy_chart
+from households.models import Household, new_schema_name
+from reporting.buckets import local_hour_floor
+from reporting.models import HouseholdSnapshot
+from tests.reporting.conftest import household_hours, make_device
+
+LIST_URL = "/admin/households/household/"
+
+
+@pytest.fixture
+def operator(staff) -> Client:
+    staff.user.is_superuser = True
+    staff.user.save()
+    client = Client()
+    client.force_login(staff.user)
+    return client
+
+
+def snapshot(household: Household, *, age: timedelta = timedelta(0), **values) -> HouseholdSnapshot:
+    fields = {"produced_w": 4321.0, "consumed_w": 1234.0, "net_w": 3087.0, "solar_panels": 1, "appliances": 2}
+    return HouseholdSnapshot.objects.create(
+        household=household, at=timezone.now() - age, **{**fields, **values}
+    )
+
+
+def extra_households(count: int) -> None:
+    """Households with snapshots but no schema: the list page must never need one."""
+    for index in range(count):
+        household = Household.objects.create(
+            schema_name=new_schema_name(), name=f"Home {index:02}", timezone="Europe/Paris"
+        )
+        snapshot(household, storage_capacity_wh=1000.0, storage_charge_wh=250.0)
+
+
+def list_page(client: Client, query: str = "") -> str:
+    response = client.get(LIST_URL + query)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_the_list_shows_each_homes_latest_snapshot_and_fleet_totals(operator, alice, bob):
+    snapshot(alice.household, storage_capacity_wh=13_500.0, storage_charge_wh=10_125.0, batteries=1)
+
+    page = list_page(operator)
+
+    assert "Alice&#x27;s home" in page and "Bob&#x27;s flat" in page
+    row = re.search(r"<tr>.*?Alice.*?</tr>", page, re.S).group(0)
+    for cell in ["4,321", "1,234", "+3,087", ">75<", ">4<", "live", "Europe/Berlin"]:
+        assert cell in row, cell
+    bob_row = re.search(r"<tr>.*?Bob.*?</tr>", page, re.S).group(0)
+    assert "stale" in bob_row
+    totals = re.search(r'id="fleet-totals".*?</div>', page, re.S).group(0)
+    assert "4,321" in totals and "+" not in totals
+    assert "10,125 / 13,500 Wh (75 %)" in totals
+
+
+def test_a_snapshot_older_than_three_ticks_is_stale(operator, alice, bob, settings):
+    settings.TELEMETRY_TICK_SECONDS = 60
+    snapshot(alice.household, age=timedelta(seconds=100))
+    snapshot(bob.household, age=timedelta(seconds=200))
+
+    stale = list_page(operator, "?stale=yes")
+    live = list_page(operator, "?stale=no")
+
+    assert "Bob&#x27;s flat" in stale and "Alice&#x27;s home" not in stale
+    assert "Alice&#x27;s home" in live and "Bob&#x27;s flat" not in live
+
+
+def test_search_by_name_and_filter_by_time_zone(operator, alice, bob):
+    assert "Bob&#x27;s flat" not in list_page(operator, "?q=alice")
+    by_zone = list_page(operator, "?timezone=America%2FNew_York")
+
+    assert "Bob&#x27;s flat" in by_zone and "Alice&#x27;s home" not in by_zone
+
+
+def test_list_page_queries_do_not_grow_with_the_households(operator, alice, bob):
+    extra_households(0)
+    operator.get(LIST_URL)  # warm caches (content types, session)
+    with CaptureQueriesContext(connection) as few:
+        list_page(operator)
+    extra_households(18)
+
+    with CaptureQueriesContext(connection) as many:
+        page = list_page(operator)
+
+    assert page.count("Home ") >= 18
+    assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_the_household_page_shows_devices_and_a_24_hour_chart(operator, alice):
+    make_device(alice.household, DeviceKind.SOLAR_PANEL, name="Roof array", power_w=2750.0)
+    make_device(alice.household, DeviceKind.BATTERY, name="Powerwall", power_w=-500.0)
+    end = local_hour_floor(at=timezone.now(), zone=alice.household.zoneinfo) + timedelta(hours=1)
+    household_hours(alice.household, [end - timedelta(hours=3), end - timedelta(hours=2)])
+
+    response = operator.get(f"{LIST_URL}{alice.household.pk}/change/")
+    page = response.content.decode()
+
+    assert response.status_code == 200
+    assert "Roof array" in page and "2,750" in page
+    assert "Powerwall" in page and "6,750 / 13,500 Wh (50 %)" in page
+    svg = re.search(r'id="energy-chart".*?</svg>', page, re.S).group(0)
+    assert svg.count('class="produced"') == 24 and svg.count('class="consumed"') == 24
+    assert "produced 1,000 Wh, consumed 400 Wh" in svg
+    assert "Produced 2,000 Wh, consumed 800 Wh" in page
+    assert "alice@example.com" in page  # the membership inline
+    assert '<script src="http' not in page
+
+
+def test_the_chart_scales_bars_to_the_busiest_hour(alice):
+    now = timezone.now()
+    end = local_hour_floor(at=now, zone=alice.household.zoneinfo) + timedelta(hours=1)
+    household_hours(alice.household, [end - timedelta(hours=1)], lambda hour: (2000.0, 500.0))
+
+    chart = energy_chart(household=alice.household, now=now)
+
+    last = chart["bars"][-1]
+    assert chart["peak_wh"] == 2000.0
+    assert last.produced_height == chart["baseline"] - chart["top"]
+    assert last.consumed_height == pytest.approx(last.produced_height / 4, abs=0.1)
+    assert all(bar.produced_height == 0 for bar in chart["bars"][:-1])
+
+
+def test_households_cannot_be_added_or_deleted_in_admin(operator, alice):
+    assert operator.get(f"{LIST_URL}add/").status_code == 403
+    assert operator.get(f"{LIST_URL}{alice.household.pk}/delete/").status_code == 403
+
+
+def test_non_staff_users_are_sent_to_the_login_page(alice):
+    client = Client()
+    client.force_login(alice.household.memberships.get().user)
+
+    response = client.get(LIST_URL)
+
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]

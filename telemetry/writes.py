@@ -1,0 +1,221 @@
+"""The SQL of a tick: claim the instants, load device state, write readings, rollups and state.
+
+Every table is schema-qualified, so the ticks of many households can share one round trip and
+one transaction (see telemetry.services); nothing here depends on the connection's search_path.
+"""
+
+import io
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from telemetry import physics
+from telemetry.sql import boolean, number, schema_table, timestamp, word
+
+COPY_THRESHOLD_ROWS = 2_000
+
+DEVICE_COLUMNS = (
+    "id, kind, rated_capacity_w, capacity_wh, charge_wh, max_charge_rate_w, "
+    "max_discharge_rate_w, mode, average_power_w, category"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class SimulatedTick:
+    """One household's simulated instant, ready to store."""
+
+    at: datetime
+    seconds: int
+    hour_start: datetime
+    outcomes: Sequence[physics.DeviceOutcome]
+    produced_w: float
+    consumed_w: float
+
+    @property
+    def net_w(self) -> float:
+        return self.produced_w - self.consumed_w
+
+
+def claim_and_load_sql(claims: Sequence[tuple[str, datetime, int]]) -> str:
+    """One statement that records each (schema, instant) tick and returns the devices to simulate.
+
+    A tick already recorded returns no row, so a duplicate or concurrent delivery simulates
+    nothing: the second INSERT waits on the first's primary key until it commits, then skips.
+    Each claimed household returns at least one row (device columns NULL when it has none).
+    """
+    ctes, selects = [], []
+    for index, (schema, at, seconds) in enumerate(claims):
+        ctes.append(
+            f"c{index} AS (INSERT INTO {schema_table(schema, 'telemetry_tick')} "
+            f"(at, seconds, recorded_at) VALUES ({timestamp(at)}, {int(seconds)}, now()) "
+            "ON CONFLICT DO NOTHING RETURNING at)"
+        )
+        selects.append(
+            f"SELECT {index} AS claim, d.* FROM c{index} LEFT JOIN "
+            f"(SELECT {DEVICE_COLUMNS} FROM {schema_table(schema, 'devices_device')}) d ON true"
+        )
+    return "WITH " + ", ".join(ctes) + " " + " UNION ALL ".join(selects) + " ORDER BY 1, 2"
+
+
+def claim_instants_sql(schema: str, instants: Sequence[datetime], seconds: int) -> str:
+    values = ", ".join(f"({timestamp(at)}, {int(seconds)}, now())" for at in instants)
+    return (
+        f"INSERT INTO {schema_table(schema, 'telemetry_tick')} (at, seconds, recorded_at) "
+        f"VALUES {values} ON CONFLICT DO NOTHING RETURNING at"
+    )
+
+
+def load_devices_sql(schema: str) -> str:
+    return f"SELECT {DEVICE_COLUMNS} FROM {schema_table(schema, 'devices_device')} ORDER BY id"
+
+
+def device_state(row: Sequence) -> physics.DeviceState:
+    return physics.DeviceState(
+        id=row[0],
+        kind=row[1],
+        rated_capacity_w=row[2],
+        capacity_wh=row[3],
+        charge_wh=row[4],
+        max_charge_rate_w=row[5],
+        max_discharge_rate_w=row[6],
+        mode=row[7],
+        average_power_w=row[8],
+        category=row[9] or None,
+    )
+
+
+def _reading_rows(ticks: Iterable[SimulatedTick], modes: dict[int, str | None]):
+    for tick in ticks:
+        for outcome in tick.outcomes:
+            yield tick.at, outcome, modes.get(outcome.device_id)
+
+
+def readings_values_sql(schema: str, ticks: Sequence[SimulatedTick], modes: dict[int, str | None]) -> str:
+    values = ", ".join(
+        f"({outcome.device_id}, {timestamp(at)}, {number(outcome.power_w)}, "
+        f"{number(outcome.energy_wh)}, {number(outcome.charge_wh)}, {boolean(outcome.is_on)}, "
+        f"{word(mode)})"
+        for at, outcome, mode in _reading_rows(ticks, modes)
+    )
+    if not values:
+        return ""
+    return (
+        f"INSERT INTO {schema_table(schema, 'telemetry_reading')} "
+        "(device_id, at, power_w, energy_wh, charge_wh, is_on, mode) "
+        f"VALUES {values} ON CONFLICT DO NOTHING;"
+    )
+
+
+def readings_copy(cursor, schema: str, ticks: Sequence[SimulatedTick], modes: dict[int, str | None]) -> None:
+    """COPY for large batches (backfill): the fastest way PostgreSQL ingests rows."""
+    buffer = io.StringIO()
+    for at, outcome, mode in _reading_rows(ticks, modes):
+        charge = "\\N" if outcome.charge_wh is None else repr(outcome.charge_wh)
+        is_on = "\\N" if outcome.is_on is None else ("t" if outcome.is_on else "f")
+        buffer.write(
+            f"{outcome.device_id}\t{at.isoformat()}\t{outcome.power_w!r}\t{outcome.energy_wh!r}"
+            f"\t{charge}\t{is_on}\t{mode or ''}\n"
+        )
+    buffer.seek(0)
+    cursor.copy_expert(
+        f"COPY {schema_table(schema, 'telemetry_reading')} "
+        "(device_id, at, power_w, energy_wh, charge_wh, is_on, mode) FROM STDIN",
+        buffer,
+    )
+
+
+def rollups_sql(schema: str, ticks: Sequence[SimulatedTick]) -> str:
+    """Additive upserts of the hourly rollups; import/export come from each tick's net flow."""
+    device_hours: dict[tuple[int, datetime], list[float]] = defaultdict(lambda: [0.0, 0.0, 0, 0])
+    home_hours: dict[datetime, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0, 0.0, 0, 0])
+    for tick in ticks:
+        hours = tick.seconds / 3600.0
+        home = home_hours[tick.hour_start]
+        home[0] += tick.produced_w * hours
+        home[1] += tick.consumed_w * hours
+        home[2] += max(-tick.net_w, 0.0) * hours
+        home[3] += max(tick.net_w, 0.0) * hours
+        home[4] += 1
+        home[5] += tick.seconds
+        for outcome in tick.outcomes:
+            row = device_hours[(outcome.device_id, tick.hour_start)]
+            if outcome.energy_wh >= 0:
+                row[0] += outcome.energy_wh
+            else:
+                row[1] -= outcome.energy_wh
+            row[2] += 1
+            row[3] += tick.seconds
+    statements = []
+    if device_hours:
+        values = ", ".join(
+            f"({device_id}, {timestamp(hour)}, {number(p)}, {number(c)}, {n}, {s})"
+            for (device_id, hour), (p, c, n, s) in device_hours.items()
+        )
+        table = schema_table(schema, "telemetry_devicehour")
+        statements.append(
+            f"INSERT INTO {table} AS h (device_id, hour_start, produced_wh, consumed_wh, ticks, "
+            f"covered_seconds) VALUES {values} ON CONFLICT (device_id, hour_start) DO UPDATE SET "
+            "produced_wh = h.produced_wh + EXCLUDED.produced_wh, "
+            "consumed_wh = h.consumed_wh + EXCLUDED.consumed_wh, "
+            "ticks = h.ticks + EXCLUDED.ticks, "
+            "covered_seconds = h.covered_seconds + EXCLUDED.covered_seconds;"
+        )
+    if home_hours:
+        values = ", ".join(
+            f"({timestamp(hour)}, {number(p)}, {number(c)}, {number(i)}, {number(e)}, {n}, {s})"
+            for hour, (p, c, i, e, n, s) in home_hours.items()
+        )
+        table = schema_table(schema, "telemetry_householdhour")
+        statements.append(
+            f"INSERT INTO {table} AS h (hour_start, produced_wh, consumed_wh, imported_wh, "
+            f"exported_wh, ticks, covered_seconds) VALUES {values} ON CONFLICT (hour_start) "
+            "DO UPDATE SET produced_wh = h.produced_wh + EXCLUDED.produced_wh, "
+            "consumed_wh = h.consumed_wh + EXCLUDED.consumed_wh, "
+            "imported_wh = h.imported_wh + EXCLUDED.imported_wh, "
+            "exported_wh = h.exported_wh + EXCLUDED.exported_wh, "
+            "ticks = h.ticks + EXCLUDED.ticks, "
+            "covered_seconds = h.covered_seconds + EXCLUDED.covered_seconds;"
+        )
+    return "".join(statements)
+
+
+def device_state_sql(schema: str, last: SimulatedTick) -> str:
+    """Current state from the newest tick; an older (backfilled) tick never overwrites a newer one."""
+    if not last.outcomes:
+        return ""
+    values = ", ".join(
+        f"({o.device_id}, {number(o.power_w)}, {number(o.charge_wh)}, {boolean(o.is_on)})"
+        for o in last.outcomes
+    )
+    return (
+        f"UPDATE {schema_table(schema, 'devices_device')} AS d SET power_w = v.power_w, "
+        "charge_wh = COALESCE(v.charge_wh, d.charge_wh), is_on = COALESCE(v.is_on, d.is_on), "
+        f"last_reading_at = {timestamp(last.at)} "
+        f"FROM (VALUES {values}) AS v(id, power_w, charge_wh, is_on) "
+        f"WHERE d.id = v.id AND (d.last_reading_at IS NULL OR d.last_reading_at <= {timestamp(last.at)});"
+    )
+
+
+def snapshot_sql(household_id: int, last: SimulatedTick, devices: Sequence[physics.DeviceState]) -> str:
+    """The household's row in the public fleet table, moved forward only."""
+    counts = {kind: 0 for kind in physics.Kind}
+    for device in devices:
+        counts[physics.Kind(device.kind)] += 1
+    charge_by_device = {o.device_id: o.charge_wh for o in last.outcomes if o.charge_wh is not None}
+    capacity = sum(d.capacity_wh or 0.0 for d in devices if d.id in charge_by_device)
+    charge = sum(charge_by_device.values())
+    return (
+        "INSERT INTO public.reporting_householdsnapshot AS s (household_id, at, produced_w, "
+        "consumed_w, net_w, storage_capacity_wh, storage_charge_wh, solar_panels, batteries, "
+        f"electric_vehicles, appliances) VALUES ({int(household_id)}, {timestamp(last.at)}, "
+        f"{number(last.produced_w)}, {number(last.consumed_w)}, {number(last.net_w)}, "
+        f"{number(capacity)}, {number(charge)}, {counts[physics.Kind.SOLAR_PANEL]}, "
+        f"{counts[physics.Kind.BATTERY]}, {counts[physics.Kind.ELECTRIC_VEHICLE]}, "
+        f"{counts[physics.Kind.APPLIANCE]}) ON CONFLICT (household_id) DO UPDATE SET "
+        "at = EXCLUDED.at, produced_w = EXCLUDED.produced_w, consumed_w = EXCLUDED.consumed_w, "
+        "net_w = EXCLUDED.net_w, storage_capacity_wh = EXCLUDED.storage_capacity_wh, "
+        "storage_charge_wh = EXCLUDED.storage_charge_wh, solar_panels = EXCLUDED.solar_panels, "
+        "batteries = EXCLUDED.batteries, electric_vehicles = EXCLUDED.electric_vehicles, "
+        "appliances = EXCLUDED.appliances WHERE s.at IS NULL OR s.at <= EXCLUDED.at;"
+    )

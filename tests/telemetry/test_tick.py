@@ -1,0 +1,155 @@
+"""A household tick stores readings, rollups, device state and the fleet snapshot together."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.db import connection
+from django_tenants.utils import schema_context
+
+from devices.models import Device
+from reporting.models import HouseholdSnapshot
+from telemetry import services, writes
+from telemetry.models import DeviceHour, HouseholdHour, Reading, Tick
+from tests.telemetry.homes import typical_home_devices
+
+NOON_BERLIN = datetime(2026, 6, 21, 10, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def alice_home(alice):
+    with schema_context(alice.household.schema_name):
+        devices = typical_home_devices()
+    return alice, devices
+
+
+def _tick(member, at=NOON_BERLIN, seconds=60):
+    return services.households_tick(
+        households=[services.HouseholdRef.of(member.household)], at=at, seconds=seconds
+    )
+
+
+def test_tick_writes_one_reading_per_device_and_the_rollups(alice_home):
+    alice, devices = alice_home
+
+    report = _tick(alice)
+
+    assert report.written == 1
+    with schema_context(alice.household.schema_name):
+        readings = list(Reading.objects.all())
+        assert sorted(r.device_id for r in readings) == sorted(d.pk for d in devices)
+        assert all(r.at == NOON_BERLIN for r in readings)
+        hour = HouseholdHour.objects.get()
+        produced = sum(r.energy_wh for r in readings if r.energy_wh > 0)
+        consumed = -sum(r.energy_wh for r in readings if r.energy_wh < 0)
+        assert hour.produced_wh == pytest.approx(produced)
+        assert hour.consumed_wh == pytest.approx(consumed)
+        assert hour.imported_wh - hour.exported_wh == pytest.approx(consumed - produced)
+        assert min(hour.imported_wh, hour.exported_wh) == 0
+        assert (hour.ticks, hour.covered_seconds) == (1, 60)
+        assert DeviceHour.objects.count() == len(devices)
+        solar = Device.objects.get(name="Roof")
+        assert solar.power_w > 0 and solar.last_reading_at == NOON_BERLIN
+    snapshot = HouseholdSnapshot.objects.get(household=alice.household)
+    assert snapshot.at == NOON_BERLIN
+    assert snapshot.net_w == pytest.approx(snapshot.produced_w - snapshot.consumed_w)
+    assert (snapshot.solar_panels, snapshot.batteries, snapshot.electric_vehicles, snapshot.appliances) == (
+        1,
+        1,
+        1,
+        4,
+    )
+    assert snapshot.storage_capacity_wh == 13500 + 60000
+
+
+def test_rollup_hour_is_the_local_hour_in_a_half_hour_zone():
+    at = datetime(2026, 1, 10, 6, 45, tzinfo=UTC)  # 12:15 in Kolkata
+
+    assert services.local_hour_start(at, "Asia/Kolkata") == datetime(2026, 1, 10, 6, 30, tzinfo=UTC)
+    assert services.local_hour_start(at, "Europe/Berlin") == datetime(2026, 1, 10, 6, 0, tzinfo=UTC)
+
+
+def test_the_same_tick_twice_writes_nothing_twice(alice_home):
+    alice, devices = alice_home
+
+    first, second = _tick(alice), _tick(alice)
+
+    assert (first.written, second.written, second.skipped) == (1, 0, 1)
+    with schema_context(alice.household.schema_name):
+        assert Reading.objects.count() == len(devices)
+        assert HouseholdHour.objects.get().ticks == 1
+
+
+def test_an_hour_of_ticks_adds_up_and_marks_the_hour_covered(alice_home):
+    alice, _ = alice_home
+
+    for minute in range(60):
+        _tick(alice, at=NOON_BERLIN + timedelta(minutes=minute))
+
+    with schema_context(alice.household.schema_name):
+        hour = HouseholdHour.objects.get()
+        assert (hour.ticks, hour.covered_seconds) == (60, 3600)
+        raw = [r.energy_wh for r in Reading.objects.all()]
+        assert hour.produced_wh == pytest.approx(sum(e for e in raw if e > 0))
+        assert hour.consumed_wh == pytest.approx(-sum(e for e in raw if e < 0))
+
+
+def test_a_household_without_devices_still_records_its_tick(bob):
+    report = _tick(bob)
+
+    assert report.written == 1
+    with schema_context(bob.household.schema_name):
+        assert Tick.objects.filter(at=NOON_BERLIN).exists()
+        assert not Reading.objects.exists()
+
+
+def test_a_tick_that_fails_half_way_leaves_no_rows(alice_home, monkeypatch):
+    alice, _ = alice_home
+    monkeypatch.setattr(writes, "snapshot_sql", lambda *args: "SELECT 1 / 0;")
+
+    with pytest.raises(Exception, match="division by zero"):
+        _tick(alice)
+
+    with schema_context(alice.household.schema_name):
+        assert not Tick.objects.exists()
+        assert not Reading.objects.exists()
+        assert not HouseholdHour.objects.exists()
+        assert not DeviceHour.objects.exists()
+        assert Device.objects.filter(last_reading_at__isnull=False).count() == 0
+
+
+def test_a_broken_household_does_not_stop_the_rest_of_the_batch(alice_home, bob, monkeypatch):
+    alice, devices = alice_home
+    original = writes.rollups_sql
+
+    def broken_for_bob(schema, ticks):
+        return "SELECT 1 / 0;" if schema == bob.household.schema_name else original(schema, ticks)
+
+    monkeypatch.setattr(writes, "rollups_sql", broken_for_bob)
+
+    report = services.households_tick(
+        households=[services.HouseholdRef.of(m.household) for m in (alice, bob)],
+        at=NOON_BERLIN,
+        seconds=60,
+    )
+
+    assert (report.written, report.failed) == (1, [bob.household.schema_name])
+    with schema_context(alice.household.schema_name):
+        assert Reading.objects.count() == len(devices)
+    with schema_context(bob.household.schema_name):
+        assert not Tick.objects.exists()
+    assert connection.schema_name == "public"
+
+
+def test_backfill_fills_every_instant_once_and_is_idempotent(alice_home):
+    alice, devices = alice_home
+    ref = services.HouseholdRef.of(alice.household)
+    start = datetime(2026, 6, 20, 22, 0, tzinfo=UTC)
+    end = start + timedelta(hours=3)
+
+    first = services.household_backfill(household=ref, start=start, end=end, seconds=300)
+    again = services.household_backfill(household=ref, start=start, end=end, seconds=300)
+
+    assert (first, again) == (36, 0)
+    with schema_context(alice.household.schema_name):
+        assert Reading.objects.count() == 36 * len(devices)
+        assert sum(h.covered_seconds for h in HouseholdHour.objects.all()) == 3 * 3600

@@ -3,14 +3,15 @@
 import graphene
 
 import accounts.schema
+import devices.graphql.schema
 
 
-class Query(accounts.schema.Query, graphene.ObjectType):
+class Query(accounts.schema.Query, devices.graphql.schema.Query, graphene.ObjectType):
     pass
 
 
-class Mutation(accounts.schema.Mutation, graphene.ObjectType):
+class Mutation(accounts.schema.Mutation, devices.graphql.schema.Mutation, graphene.ObjectType):
     pass
 
 
-schema = graphene.Schema(query=Query, mutation=Mutation)
+schema = graphene.Schema(query=Query, mutation=Mutation, types=devices.graphql.schema.types)

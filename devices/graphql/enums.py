@@ -1,0 +1,32 @@
+"""GraphQL enums over the model's choices; their names and values are part of the API contract."""
+
+import enum
+
+import graphene
+
+from devices.models import DeviceKind, StorageMode
+
+
+class EvModeChoice(enum.StrEnum):
+    """An EV has no AUTO mode: it only charges, discharges to the home, or idles."""
+
+    CHARGING = StorageMode.CHARGING.value
+    DISCHARGING = StorageMode.DISCHARGING.value
+    IDLE = StorageMode.IDLE.value
+
+
+DeviceKindEnum = graphene.Enum.from_enum(DeviceKind, name="DeviceKind", description="What a device is.")
+StorageModeEnum = graphene.Enum.from_enum(
+    StorageMode,
+    name="StorageMode",
+    description=(
+        "What an energy store does. AUTO (batteries only, their default) charges from solar surplus "
+        "and discharges to cover a deficit; CHARGING draws from the home, DISCHARGING supplies it."
+    ),
+)
+EvModeEnum = graphene.Enum.from_enum(
+    EvModeChoice,
+    name="EvMode",
+    description="What an electric vehicle does: CHARGING draws from the home, DISCHARGING supplies it "
+    "(vehicle-to-home), IDLE neither. New vehicles start IDLE.",
+)

@@ -1,0 +1,206 @@
+"""registerDevice, updateDevice, setDeviceMode, removeDevice: thin wrappers over devices.services."""
+
+from typing import Any
+from uuid import UUID
+
+import graphene
+from django.core.exceptions import ValidationError
+
+from config.graphql.errors import FieldError, field_errors
+from config.graphql.permissions import household_required
+from devices import limits, services
+from devices.graphql.enums import EvModeEnum, StorageModeEnum
+from devices.graphql.types import DeviceInterface, device_uid
+
+
+def _bounds(maximum: float, unit: str) -> str:
+    return f"More than 0 {unit}, at most {maximum:,.0f} {unit}."
+
+
+_SOLAR = _bounds(limits.SOLAR_RATED_CAPACITY_MAX_W, "W")
+_BATTERY_CAPACITY = _bounds(limits.BATTERY_CAPACITY_MAX_WH, "Wh")
+_EV_CAPACITY = _bounds(limits.EV_BATTERY_CAPACITY_MAX_WH, "Wh")
+_RATE = _bounds(limits.STORAGE_RATE_MAX_W, "W")
+_APPLIANCE_POWER = _bounds(limits.APPLIANCE_AVERAGE_POWER_MAX_W, "W")
+_PERCENT = "Charge as a percent of capacity, 0 to 100."
+_CATEGORY = "One of `applianceCategories` (case-insensitive), e.g. `air_conditioner`, `fridge`."
+_NAME = f"Not blank, at most {limits.NAME_MAX_LENGTH} characters."
+_UNCHANGED = " Omitted or null: unchanged."
+
+
+class SolarPanelInput(graphene.InputObjectType):
+    rated_capacity_w = graphene.Float(required=True, description=f"Peak output, W. {_SOLAR}")
+
+
+class BatteryInput(graphene.InputObjectType):
+    capacity_wh = graphene.Float(required=True, description=f"Usable capacity, Wh. {_BATTERY_CAPACITY}")
+    max_charge_rate_w = graphene.Float(required=True, description=f"Fastest charging, W. {_RATE}")
+    max_discharge_rate_w = graphene.Float(required=True, description=f"Fastest discharging, W. {_RATE}")
+    charge_percent = graphene.Float(description=f"{_PERCENT} Default {limits.DEFAULT_CHARGE_PERCENT:g}.")
+    mode = StorageModeEnum(description="Default AUTO.")
+
+
+class ElectricVehicleInput(graphene.InputObjectType):
+    battery_capacity_wh = graphene.Float(required=True, description=f"Usable capacity, Wh. {_EV_CAPACITY}")
+    max_charge_rate_w = graphene.Float(required=True, description=f"Fastest charging, W. {_RATE}")
+    max_discharge_rate_w = graphene.Float(
+        required=True, description=f"Fastest discharging to the home, W. {_RATE}"
+    )
+    charge_percent = graphene.Float(description=f"{_PERCENT} Default {limits.DEFAULT_CHARGE_PERCENT:g}.")
+    mode = EvModeEnum(description="Default IDLE.")
+
+
+class ApplianceInput(graphene.InputObjectType):
+    average_power_w = graphene.Float(
+        description=f"Average draw while on, W. {_APPLIANCE_POWER} Omitted: the category's typical draw."
+    )
+    category = graphene.String(description=f"{_CATEGORY} Default `other`.")
+
+
+class RegisterDeviceInput(graphene.InputObjectType):
+    name = graphene.String(required=True, description=_NAME)
+    solar_panel = SolarPanelInput()
+    battery = BatteryInput()
+    electric_vehicle = ElectricVehicleInput()
+    appliance = ApplianceInput()
+
+    class Meta:
+        description = "Exactly one of the nested inputs; the device's kind follows from it."
+
+
+class SolarPanelUpdateInput(graphene.InputObjectType):
+    rated_capacity_w = graphene.Float(description=f"Peak output, W. {_SOLAR}{_UNCHANGED}")
+
+
+class BatteryUpdateInput(graphene.InputObjectType):
+    capacity_wh = graphene.Float(
+        description=f"Usable capacity, Wh. {_BATTERY_CAPACITY}{_UNCHANGED} A charge above it is cut to it."
+    )
+    max_charge_rate_w = graphene.Float(description=f"Fastest charging, W. {_RATE}{_UNCHANGED}")
+    max_discharge_rate_w = graphene.Float(description=f"Fastest discharging, W. {_RATE}{_UNCHANGED}")
+    charge_percent = graphene.Float(description=f"{_PERCENT}{_UNCHANGED}")
+    mode = StorageModeEnum(description=_UNCHANGED.strip())
+
+
+class ElectricVehicleUpdateInput(graphene.InputObjectType):
+    battery_capacity_wh = graphene.Float(
+        description=f"Usable capacity, Wh. {_EV_CAPACITY}{_UNCHANGED} A charge above it is cut to it."
+    )
+    max_charge_rate_w = graphene.Float(description=f"Fastest charging, W. {_RATE}{_UNCHANGED}")
+    max_discharge_rate_w = graphene.Float(description=f"Fastest discharging, W. {_RATE}{_UNCHANGED}")
+    charge_percent = graphene.Float(description=f"{_PERCENT}{_UNCHANGED}")
+    mode = EvModeEnum(description=_UNCHANGED.strip())
+
+
+class ApplianceUpdateInput(graphene.InputObjectType):
+    average_power_w = graphene.Float(description=f"Average draw while on, W. {_APPLIANCE_POWER}{_UNCHANGED}")
+    category = graphene.String(description=f"{_CATEGORY}{_UNCHANGED} The draw stays as it was.")
+
+
+class UpdateDeviceInput(graphene.InputObjectType):
+    name = graphene.String(description=f"{_NAME}{_UNCHANGED}")
+    solar_panel = SolarPanelUpdateInput()
+    battery = BatteryUpdateInput()
+    electric_vehicle = ElectricVehicleUpdateInput()
+    appliance = ApplianceUpdateInput()
+
+    class Meta:
+        description = "Only the fields given change; a nested input must match the device's kind."
+
+
+def _specs(data: graphene.InputObjectType) -> dict[str, dict[str, Any] | None]:
+    """The nested inputs as plain dicts holding only the fields the client sent."""
+    return {
+        field: None if data.get(field) is None else dict(data[field])
+        for field in ("solar_panel", "battery", "electric_vehicle", "appliance")
+    }
+
+
+def _uid(global_id: str) -> UUID:
+    """Malformed ids are answered exactly like unknown ones."""
+    uid = device_uid(global_id)
+    if uid is None:
+        raise services.device_not_found()
+    return uid
+
+
+def _errors_field() -> graphene.List:
+    return graphene.List(graphene.NonNull(FieldError), required=True)
+
+
+class RegisterDevice(graphene.Mutation):
+    """Add a device to the caller's household."""
+
+    class Arguments:
+        input = RegisterDeviceInput(required=True)
+
+    device = graphene.Field(DeviceInterface)
+    errors = _errors_field()
+
+    @staticmethod
+    @household_required
+    def mutate(root, info, input):
+        try:
+            device = services.device_register(name=input.name, **_specs(input))
+        except ValidationError as error:
+            return RegisterDevice(errors=field_errors(error))
+        return RegisterDevice(device=device, errors=[])
+
+
+class UpdateDevice(graphene.Mutation):
+    """Change a device's name or its kind's properties; the kind itself never changes."""
+
+    class Arguments:
+        id = graphene.ID(required=True)
+        input = UpdateDeviceInput(required=True)
+
+    device = graphene.Field(DeviceInterface)
+    errors = _errors_field()
+
+    @staticmethod
+    @household_required
+    def mutate(root, info, id, input):
+        try:
+            device = services.device_update(uid=_uid(id), name=input.name, **_specs(input))
+        except ValidationError as error:
+            return UpdateDevice(errors=field_errors(error))
+        return UpdateDevice(device=device, errors=[])
+
+
+class SetDeviceMode(graphene.Mutation):
+    """Switch a battery or an electric vehicle; AUTO is for batteries only."""
+
+    class Arguments:
+        id = graphene.ID(required=True)
+        mode = StorageModeEnum(required=True)
+
+    device = graphene.Field(DeviceInterface)
+    errors = _errors_field()
+
+    @staticmethod
+    @household_required
+    def mutate(root, info, id, mode):
+        try:
+            device = services.device_set_mode(uid=_uid(id), mode=mode)
+        except ValidationError as error:
+            return SetDeviceMode(errors=field_errors(error))
+        return SetDeviceMode(device=device, errors=[])
+
+
+class RemoveDevice(graphene.Mutation):
+    """Delete a device and its readings; `removed` is false (with an error) for an unknown id."""
+
+    class Arguments:
+        id = graphene.ID(required=True)
+
+    removed = graphene.Boolean(required=True)
+    errors = _errors_field()
+
+    @staticmethod
+    @household_required
+    def mutate(root, info, id):
+        try:
+            services.device_remove(uid=_uid(id))
+        except ValidationError as error:
+            return RemoveDevice(removed=False, errors=field_errors(error))
+        return RemoveDevice(removed=True, errors=[])

@@ -1,0 +1,44 @@
+"""What a house could plausibly hold: inputs beyond these bounds are typos or attacks, not devices.
+
+The bounds live here once, so that validation, the GraphQL descriptions and the tests agree.
+Lower bounds are exclusive (a rating must be > 0); upper bounds are inclusive.
+"""
+
+from types import MappingProxyType
+
+from devices.models import ApplianceCategory, Device
+
+NAME_MAX_LENGTH = Device._meta.get_field("name").max_length
+
+# A large residential roof array is 20-30 kW; 100 kW covers farms and small businesses at home.
+SOLAR_RATED_CAPACITY_MAX_W = 100_000.0
+# Fifteen home batteries of ~13.5 kWh each.
+BATTERY_CAPACITY_MAX_WH = 200_000.0
+# The largest production EV packs are ~200 kWh.
+EV_BATTERY_CAPACITY_MAX_WH = 250_000.0
+# Far above any home connection (a 3-phase 63 A supply is ~43 kW), for batteries and EVs alike.
+STORAGE_RATE_MAX_W = 100_000.0
+# A whole-house tankless water heater draws up to ~36 kW.
+APPLIANCE_AVERAGE_POWER_MAX_W = 50_000.0
+
+CHARGE_PERCENT_MIN = 0.0
+CHARGE_PERCENT_MAX = 100.0
+# A new battery or EV starts half full unless told otherwise.
+DEFAULT_CHARGE_PERCENT = 50.0
+
+DEFAULT_APPLIANCE_CATEGORY = ApplianceCategory.OTHER
+# Typical average draw while on, used when a client registers an appliance without one.
+APPLIANCE_DEFAULT_POWER_W = MappingProxyType(
+    {
+        ApplianceCategory.AIR_CONDITIONER: 3000.0,
+        ApplianceCategory.DISHWASHER: 1800.0,
+        ApplianceCategory.FRIDGE: 150.0,
+        ApplianceCategory.WASHER: 500.0,
+        ApplianceCategory.DRYER: 3000.0,
+        ApplianceCategory.OVEN: 2400.0,
+        ApplianceCategory.LIGHTING: 300.0,
+        ApplianceCategory.WATER_HEATER: 4000.0,
+        ApplianceCategory.POOL_PUMP: 1100.0,
+        ApplianceCategory.OTHER: 500.0,
+    }
+)

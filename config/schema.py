@@ -4,9 +4,10 @@ import graphene
 
 import accounts.schema
 import devices.graphql.schema
+import reporting.schema
 
 
-class Query(accounts.schema.Query, devices.graphql.schema.Query, graphene.ObjectType):
+class Query(accounts.schema.Query, devices.graphql.schema.Query, reporting.schema.Query, graphene.ObjectType):
     pass
 
 

@@ -1,0 +1,178 @@
+"""Reporting in GraphQL: energySummary, energyHistory and (staff only) fleetSummary.
+
+Resolvers only check access, translate arguments and call reporting.selectors.
+"""
+
+import graphene
+from graphql import GraphQLError
+
+from config.graphql.permissions import household_required, staff_required
+from devices.graphql.enums import DeviceKindEnum
+from devices.graphql.types import DeviceInterface, device_uid
+from reporting import buckets, selectors
+
+
+class BadRequest(GraphQLError):
+    def __init__(self, message: str):
+        super().__init__(message, extensions={"code": "BAD_REQUEST"})
+
+
+class StorageState(graphene.ObjectType):
+    class Meta:
+        description = "One battery or electric vehicle: how much it can hold and holds now."
+
+    device = graphene.Field(DeviceInterface)
+    capacity_wh = graphene.Float(required=True, description="Usable capacity, Wh.")
+    charge_wh = graphene.Float(required=True, description="Energy stored now, Wh.")
+    charge_percent = graphene.Float(required=True, description="chargeWh as a percent of capacityWh.")
+
+
+class EnergySummary(graphene.ObjectType):
+    class Meta:
+        description = (
+            "The household's power balance now, from every device's current state. "
+            "netW = producedW - consumedW: > 0 exporting to the grid, < 0 importing."
+        )
+
+    at = graphene.DateTime(required=True, description="Time of the newest reading (now before any).")
+    produced_w = graphene.Float(
+        required=True, description="Everything supplying the home: solar, battery and EV discharge, W."
+    )
+    consumed_w = graphene.Float(
+        required=True, description="Everything drawing power: appliances, battery and EV charging, W."
+    )
+    net_w = graphene.Float(required=True, description="producedW - consumedW; > 0 exporting, < 0 importing.")
+    grid_import_w = graphene.Float(required=True, description="Drawn from the grid, W; never negative.")
+    grid_export_w = graphene.Float(
+        required=True, description="Sent to the grid, W; never negative. One of import/export is 0."
+    )
+    storage = graphene.List(
+        graphene.NonNull(StorageState), required=True, description="Each battery and electric vehicle."
+    )
+    storage_capacity_wh = graphene.Float(required=True, description="Total capacity of all storage, Wh.")
+    storage_charge_wh = graphene.Float(required=True, description="Total energy stored now, Wh.")
+    storage_charge_percent = graphene.Float(
+        required=True, description="storageChargeWh as a percent of storageCapacityWh; 0 without storage."
+    )
+
+
+Interval = graphene.Enum.from_enum(
+    buckets.Interval,
+    name="Interval",
+    description=(
+        "Bucket size, in the household's time zone: HOUR; DAY (local midnight to midnight, 23 or 25 "
+        "hours on daylight-saving days); WEEK (ISO weeks, from Monday); MONTH (calendar months)."
+    ),
+)
+
+
+class EnergyBucket(graphene.ObjectType):
+    class Meta:
+        description = (
+            "Energy over [start, end), summed from hourly rollups. The requested range is widened to "
+            "whole local hours (the rollups' resolution), then the first and last buckets are clipped "
+            "to it: their start/end show exactly the span counted, which may be shorter than the interval."
+        )
+
+    start = graphene.DateTime(required=True, description="Local bucket start, with the household's offset.")
+    end = graphene.DateTime(required=True, description="Local bucket end (exclusive), with its offset.")
+    produced_wh = graphene.Float(required=True, description="Energy supplied to the home, Wh.")
+    consumed_wh = graphene.Float(required=True, description="Energy drawn by the home, Wh.")
+    imported_wh = graphene.Float(
+        required=True, description="Energy from the grid, Wh; always 0 for a single device (deviceId)."
+    )
+    exported_wh = graphene.Float(
+        required=True, description="Energy to the grid, Wh; always 0 for a single device (deviceId)."
+    )
+    net_wh = graphene.Float(required=True, description="producedWh - consumedWh.")
+    self_sufficiency_percent = graphene.Float(
+        description=(
+            "100 x (1 - importedWh / consumedWh): the share of consumption not bought from the grid. "
+            "Null when nothing was consumed, and for a single device (deviceId)."
+        )
+    )
+    complete = graphene.Boolean(
+        required=True,
+        description="False while ticks are missing in the bucket or it reaches into the future.",
+    )
+
+
+class DeviceKindCount(graphene.ObjectType):
+    kind = graphene.Field(DeviceKindEnum, required=True)
+    count = graphene.Int(required=True)
+
+
+class FleetSummary(graphene.ObjectType):
+    class Meta:
+        description = (
+            "Every household at once, from the latest snapshot each one's telemetry tick writes; "
+            "households that never ticked count with zero power and no devices."
+        )
+
+    households = graphene.Int(required=True)
+    stale_households = graphene.Int(
+        required=True, description="Households whose last tick is missing or several intervals old."
+    )
+    devices = graphene.Int(required=True)
+    devices_by_kind = graphene.List(graphene.NonNull(DeviceKindCount), required=True)
+    produced_w = graphene.Float(required=True)
+    consumed_w = graphene.Float(required=True)
+    net_w = graphene.Float(required=True, description="producedW - consumedW; > 0 exporting.")
+    storage_capacity_wh = graphene.Float(required=True)
+    storage_charge_wh = graphene.Float(required=True)
+    storage_charge_percent = graphene.Float(required=True, description="0 without storage.")
+    at = graphene.DateTime(description="Time of the newest snapshot; null before any tick.")
+
+    @staticmethod
+    def resolve_devices_by_kind(fleet: selectors.FleetSummary, info):
+        return [DeviceKindCount(kind=kind, count=count) for kind, count in fleet.devices_by_kind.items()]
+
+
+class Query(graphene.ObjectType):
+    energy_summary = graphene.Field(
+        EnergySummary, required=True, description="The household's power balance and storage now."
+    )
+    energy_history = graphene.List(
+        graphene.NonNull(EnergyBucket),
+        required=True,
+        start=graphene.DateTime(required=True, description="Range start; must carry a UTC offset."),
+        end=graphene.DateTime(required=True, description="Range end (exclusive), after start; with offset."),
+        interval=Interval(required=True),
+        device_id=graphene.ID(
+            description="Only this device; an id of no device in the household gives an empty list."
+        ),
+        description=(
+            f"Energy per local bucket over [start, end), oldest first; at most {buckets.MAX_BUCKETS:,} "
+            "buckets. Times without an offset, start >= end or too many buckets: BAD_REQUEST."
+        ),
+    )
+    fleet_summary = graphene.Field(FleetSummary, required=True, description="Staff only.")
+
+    @staticmethod
+    @household_required
+    def resolve_energy_summary(root, info):
+        return selectors.energy_summary(household=info.context.household)
+
+    @staticmethod
+    @household_required
+    def resolve_energy_history(root, info, start, end, interval, device_id=None):
+        uid = None
+        if device_id is not None:
+            uid = device_uid(device_id)
+            if uid is None:
+                raise BadRequest("deviceId is not a device id.")
+        try:
+            return selectors.energy_history(
+                household=info.context.household,
+                start=start,
+                end=end,
+                interval=buckets.Interval(interval),
+                device_uid=uid,
+            )
+        except buckets.BucketError as error:
+            raise BadRequest(str(error)) from error
+
+    @staticmethod
+    @staff_required
+    def resolve_fleet_summary(root, info):
+        return selectors.fleet_summary()

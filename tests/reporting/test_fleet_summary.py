@@ -1,0 +1,113 @@
+"""fleetSummary: staff-only fleet totals from the public snapshots, in one query."""
+
+from datetime import timedelta
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from households.models import Household
+from reporting.models import HouseholdSnapshot
+from reporting.selectors import fleet_summary
+from tests.reporting.conftest import statements
+
+FLEET = """
+{
+  fleetSummary {
+    households staleHouseholds devices devicesByKind { kind count }
+    producedW consumedW netW storageCapacityWh storageChargeWh storageChargePercent at
+  }
+}
+"""
+
+
+def snapshots(alice, bob):
+    now = timezone.now().replace(microsecond=0)
+    HouseholdSnapshot.objects.create(
+        household=alice.household,
+        at=now,
+        produced_w=4000.0,
+        consumed_w=1500.0,
+        net_w=2500.0,
+        storage_capacity_wh=13_500.0,
+        storage_charge_wh=6750.0,
+        solar_panels=1,
+        batteries=1,
+        appliances=3,
+    )
+    HouseholdSnapshot.objects.create(
+        household=bob.household,
+        at=now - timedelta(hours=2),
+        produced_w=0.0,
+        consumed_w=2200.0,
+        net_w=-2200.0,
+        storage_capacity_wh=60_000.0,
+        storage_charge_wh=30_000.0,
+        electric_vehicles=1,
+        appliances=2,
+    )
+    return now
+
+
+def test_staff_see_the_fleet_totals(gql, alice, bob, staff, kolkata):
+    now = snapshots(alice, bob)
+    households = Household.objects.count()
+
+    body = gql.execute(FLEET, token=staff.token)
+
+    assert "errors" not in body, body
+    fleet = body["data"]["fleetSummary"]
+    assert fleet == {
+        "households": households,
+        "staleHouseholds": households - 1,  # bob's snapshot is old, Priya's home never ticked
+        "devices": 8,
+        "devicesByKind": [
+            {"kind": "SOLAR_PANEL", "count": 1},
+            {"kind": "BATTERY", "count": 1},
+            {"kind": "ELECTRIC_VEHICLE", "count": 1},
+            {"kind": "APPLIANCE", "count": 5},
+        ],
+        "producedW": 4000.0,
+        "consumedW": 3700.0,
+        "netW": 300.0,
+        "storageCapacityWh": 73_500.0,
+        "storageChargeWh": 36_750.0,
+        "storageChargePercent": 50.0,
+        "at": now.isoformat(),
+    }
+
+
+def test_an_empty_fleet_is_all_zero(gql, staff, alice):
+    fleet = gql.execute(FLEET, token=staff.token)["data"]["fleetSummary"]
+
+    assert (fleet["devices"], fleet["producedW"], fleet["storageChargePercent"], fleet["at"]) == (
+        0,
+        0.0,
+        0.0,
+        None,
+    )
+
+
+def test_homeowners_get_a_permission_error(gql, alice):
+    body = gql.execute(FLEET, token=alice.token)
+
+    assert body["data"] is None
+    assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+
+def test_anonymous_callers_must_authenticate(gql):
+    body = gql.execute(FLEET)
+
+    assert body["data"] is None
+    assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+def test_the_fleet_is_one_public_query(alice, bob, kolkata):
+    snapshots(alice, bob)
+
+    with CaptureQueriesContext(connection) as queries:
+        fleet = fleet_summary()
+
+    [sql] = statements(queries)
+    assert "telemetry_" not in sql and "devices_" not in sql
+    assert fleet.households == Household.objects.count()

@@ -158,7 +158,9 @@ class HouseholdAdmin(admin.ModelAdmin):
     @admin.display(description="Net W", ordering="snapshot__net_w")
     def net_w(self, household: Household):
         snapshot = self._snapshot(household)
-        return f"{snapshot.net_w:+,.0f}" if snapshot else "-"
+        if snapshot is None:
+            return "-"
+        return f"{snapshot.net_w:+,.0f}" if round(snapshot.net_w) else "0"
 
     @admin.display(description="Storage %")
     def storage_percent(self, household: Household):

@@ -55,11 +55,12 @@ class EnergySummary:
 
     @property
     def grid_import_w(self) -> float:
-        return max(-self.net_w, 0.0)
+        # Not max(-net, 0.0): for net == 0 that returns -0.0, which JSON shows as "-0.0".
+        return -self.net_w if self.net_w < 0 else 0.0
 
     @property
     def grid_export_w(self) -> float:
-        return max(self.net_w, 0.0)
+        return self.net_w if self.net_w > 0 else 0.0
 
     @property
     def storage_capacity_wh(self) -> float:

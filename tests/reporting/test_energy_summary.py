@@ -77,6 +77,16 @@ def test_an_exporting_home_has_positive_net(gql, bob):
     assert (result["gridImportW"], result["gridExportW"]) == (0.0, 2000.0)
 
 
+def test_a_balanced_home_neither_imports_nor_exports(gql, bob):
+    make_device(bob.household, DeviceKind.SOLAR_PANEL, power_w=1500.0)
+    make_device(bob.household, DeviceKind.APPLIANCE, power_w=-1500.0)
+
+    response = gql.post(SUMMARY, token=bob.token)
+
+    assert '"gridImportW":0.0' in response.content.decode().replace(" ", "")
+    assert response.json()["data"]["energySummary"]["gridExportW"] == 0.0
+
+
 def test_a_home_without_devices_is_all_zero(gql, bob):
     result = summary(gql, bob.token)
 

@@ -1,15 +1,27 @@
-"""Household schemas are cloned from a migrated template schema instead of migrated one by one.
+"""Household schemas are created by replaying the tenant apps' migration SQL, not by migrating.
 
-Cloning copies tables, constraints, indexes and the django_migrations rows, so a new household
-is at the template's migration state. PostgreSQL DDL is transactional: a failed sign-up rolls
-the new schema back with everything else.
+Running `migrate` per sign-up loads the migration graph and costs seconds; django-tenants'
+clone_schema copies a template through catalog queries that slow down as schemas accumulate
+(measured: ~130 ms with 5 households, ~300 ms with 200). Replaying the SQL that the tenant
+migrations produce costs ~10 ms whatever the number of households. The migration history is
+copied from a template schema that `make migrate` keeps current, so `migrate_schemas` sees
+each household as up to date. PostgreSQL DDL is transactional: a failed sign-up rolls the new
+schema back with everything else.
 """
+
+from functools import cache
 
 from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
-from django_tenants.clone import CloneSchema
+from django.db.migrations.executor import MigrationExecutor
 from django_tenants.utils import schema_exists
+
+from households.schemas import schema_table
+
+
+class ProvisioningError(RuntimeError):
+    """The template schema is missing or a tenant migration cannot be replayed as SQL."""
 
 
 def template_schema_name() -> str:
@@ -23,10 +35,46 @@ def template_sync(*, verbosity: int = 1) -> None:
         cursor.execute(f'CREATE SCHEMA IF NOT EXISTS "{name}"')
     call_command("migrate_schemas", schema_name=name, tenant=True, interactive=False, verbosity=verbosity)
     connection.set_schema_to_public()
+    tenant_ddl.cache_clear()
+
+
+@cache
+def tenant_ddl() -> str:
+    """The SQL of every tenant-app migration, in order, with unqualified table names."""
+    connection.set_schema(template_schema_name())  # the tenant router only emits tenant apps' DDL here
+    try:
+        executor = MigrationExecutor(connection)
+        leaves = executor.loader.graph.leaf_nodes()
+        plan = [
+            (migration, backwards)
+            for migration, backwards in executor.migration_plan(leaves, clean_start=True)
+            if migration.app_label in settings.TENANT_APPS
+        ]
+        statements = executor.loader.collect_sql(plan)
+    finally:
+        connection.set_schema_to_public()
+    if any("CANNOT BE WRITTEN AS SQL" in line for line in statements):
+        raise ProvisioningError("A tenant migration has a Python step: provision by migrating instead.")
+    return "\n".join(line for line in statements if not line.startswith("--"))
 
 
 def schema_create(*, schema_name: str) -> None:
-    """Create a household schema as a copy of the template (which must exist: `make migrate`)."""
-    if not schema_exists(template_schema_name()):
-        raise RuntimeError("The household template schema is missing: run `make migrate`.")
-    CloneSchema().clone_schema(template_schema_name(), schema_name, clone_mode="DATA")
+    """Create a household schema at the template's migration state (inside the caller's transaction)."""
+    template = template_schema_name()
+    if not schema_exists(template):
+        raise ProvisioningError("The household template schema is missing: run `make migrate`.")
+    history = schema_table(schema_name, "django_migrations")
+    template_history = schema_table(template, "django_migrations")
+    ddl = tenant_ddl()
+    with connection.cursor() as cursor:
+        cursor.execute(f'CREATE SCHEMA "{schema_name}"')
+    connection.set_schema(schema_name)
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                ddl + f"; CREATE TABLE {history} (LIKE {template_history} INCLUDING ALL);"
+                f"INSERT INTO {history} (app, name, applied) "
+                f"SELECT app, name, applied FROM {template_history} ORDER BY id;"
+            )
+    finally:
+        connection.set_schema_to_public()

@@ -8,13 +8,9 @@ import math
 import re
 from datetime import datetime
 
-_SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
+from households.schemas import schema_table
 
-
-def schema_table(schema_name: str, table: str) -> str:
-    if not _SCHEMA_NAME.match(schema_name):
-        raise ValueError(f"Refusing unexpected schema name {schema_name!r}")
-    return f'"{schema_name}".{table}'
+__all__ = ["boolean", "number", "schema_table", "timestamp", "word"]
 
 
 def number(value: float | None) -> str:

@@ -1,0 +1,42 @@
+"""A throwaway benchmark database, migrated from scratch, so figures never touch real data."""
+
+import os
+import sys
+import time
+from contextlib import contextmanager
+
+BENCH_DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/energy_bench")
+
+
+def django_for_bench() -> None:
+    """Point Django at a fresh benchmark database and migrate it (public + template schema)."""
+    os.environ["DATABASE_URL"] = BENCH_DATABASE_URL
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+    os.environ.setdefault("DJANGO_DEBUG", "false")
+    os.environ.setdefault("DJANGO_LOG_LEVEL", "WARNING")
+    import subprocess
+
+    subprocess.run(
+        [sys.executable, "scripts/check_services.py", "--drop-database"],
+        check=True,
+        env={**os.environ, "DATABASE_URL": BENCH_DATABASE_URL},
+        stdout=subprocess.DEVNULL,
+    )
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from households.provisioning import template_sync
+
+    call_command("migrate_schemas", shared=True, interactive=False, verbosity=0)
+    template_sync(verbosity=0)
+
+
+@contextmanager
+def timed():
+    """Yields a dict whose 'seconds' is filled in when the block ends."""
+    result = {}
+    started = time.perf_counter()
+    yield result
+    result["seconds"] = time.perf_counter() - started

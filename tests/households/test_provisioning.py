@@ -1,0 +1,41 @@
+"""A household schema made by replaying migration SQL is the template's twin."""
+
+from django.db import connection
+
+from households.provisioning import template_schema_name
+
+STRUCTURE = """
+SELECT 'column', c.table_name || '.' || c.column_name,
+       c.data_type || ' null=' || c.is_nullable || ' default=' || coalesce(c.column_default, '')
+  FROM information_schema.columns c WHERE c.table_schema = %(schema)s
+UNION ALL
+SELECT 'constraint', t.relname || '.' || k.contype::text, pg_get_constraintdef(k.oid)
+  FROM pg_constraint k JOIN pg_class t ON t.oid = k.conrelid JOIN pg_namespace n ON n.oid = t.relnamespace
+ WHERE n.nspname = %(schema)s
+UNION ALL
+SELECT 'index', i.tablename, regexp_replace(i.indexdef, ' ON \\S+\\.', ' ON ')
+  FROM pg_indexes i WHERE i.schemaname = %(schema)s
+"""
+
+
+def _structure(schema: str) -> set[tuple[str, str, str]]:
+    with connection.cursor() as cursor:
+        cursor.execute(STRUCTURE, {"schema": schema})
+        rows = cursor.fetchall()
+    return {(kind, name, definition.replace(f"{schema}.", "")) for kind, name, definition in rows}
+
+
+def _migrations(schema: str) -> list[tuple[str, str]]:
+    with connection.cursor() as cursor:
+        cursor.execute(f'SELECT app, name FROM "{schema}".django_migrations ORDER BY id')
+        return cursor.fetchall()
+
+
+def test_provisioned_schema_matches_the_migrated_template(alice):
+    schema = alice.household.schema_name
+
+    ours, template = _structure(schema), _structure(template_schema_name())
+
+    assert ours == template
+    assert any(name.startswith("devices_device.") for _, name, _ in ours)
+    assert _migrations(schema) == _migrations(template_schema_name())

@@ -14,6 +14,7 @@ from telemetry import physics
 from telemetry.sql import boolean, number, schema_table, timestamp, word
 
 COPY_THRESHOLD_ROWS = 2_000
+NET_DUST_W = 1e-6
 
 DEVICE_COLUMNS = (
     "id, kind, rated_capacity_w, capacity_wh, charge_wh, max_charge_rate_w, "
@@ -34,7 +35,9 @@ class SimulatedTick:
 
     @property
     def net_w(self) -> float:
-        return self.produced_w - self.consumed_w
+        """Produced minus consumed; float dust from an exactly balancing battery counts as 0."""
+        net = self.produced_w - self.consumed_w
+        return net if abs(net) > NET_DUST_W else 0.0
 
 
 def claim_and_load_sql(claims: Sequence[tuple[str, datetime, int]]) -> str:

@@ -185,7 +185,7 @@ class HouseholdAdmin(admin.ModelAdmin):
         return "live"
 
     def changelist_view(self, request, extra_context=None):
-        extra_context = {**(extra_context or {}), "fleet": selectors.fleet_summary()}
+        extra_context = {**(extra_context or {}), "fleet": selectors.fleet_summary_compute()}
         return super().changelist_view(request, extra_context=extra_context)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):

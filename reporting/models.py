@@ -37,3 +37,32 @@ class HouseholdSnapshot(models.Model):
         if not self.storage_capacity_wh:
             return None
         return 100.0 * self.storage_charge_wh / self.storage_capacity_wh
+
+
+class FleetTotals(models.Model):
+    """The fleet's totals, aggregated from the snapshots once per fleet tick (a single row).
+
+    fleetSummary reads this row, so its cost does not grow with the number of households; the
+    aggregate over every snapshot runs once per tick interval instead of once per request.
+    """
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1, editable=False)
+    computed_at = models.DateTimeField()
+    households = models.PositiveIntegerField(default=0)
+    stale_households = models.PositiveIntegerField(default=0)
+    produced_w = models.FloatField(default=0.0)
+    consumed_w = models.FloatField(default=0.0)
+    storage_capacity_wh = models.FloatField(default=0.0)
+    storage_charge_wh = models.FloatField(default=0.0)
+    solar_panels = models.PositiveIntegerField(default=0)
+    batteries = models.PositiveIntegerField(default=0)
+    electric_vehicles = models.PositiveIntegerField(default=0)
+    appliances = models.PositiveIntegerField(default=0)
+    at = models.DateTimeField(null=True, blank=True, help_text="Newest household tick counted.")
+
+    class Meta:
+        verbose_name_plural = "fleet totals"
+        constraints = [models.CheckConstraint(name="fleet_totals_single_row", condition=models.Q(id=1))]
+
+    def __str__(self) -> str:
+        return f"Fleet totals at {self.computed_at:%Y-%m-%d %H:%M}"

@@ -9,7 +9,7 @@ from graphql import GraphQLError
 from config.graphql.permissions import household_required, staff_required
 from devices.graphql.enums import DeviceKindEnum
 from devices.graphql.types import DeviceInterface, device_uid
-from reporting import buckets, selectors
+from reporting import buckets, selectors, services
 
 
 class BadRequest(GraphQLError):
@@ -146,7 +146,11 @@ class Query(graphene.ObjectType):
             "buckets. Times without an offset, start >= end or too many buckets: BAD_REQUEST."
         ),
     )
-    fleet_summary = graphene.Field(FleetSummary, required=True, description="Staff only.")
+    fleet_summary = graphene.Field(
+        FleetSummary,
+        required=True,
+        description="Staff only. Totals as of the last fleet tick (refreshed every tick interval).",
+    )
 
     @staticmethod
     @household_required
@@ -175,4 +179,4 @@ class Query(graphene.ObjectType):
     @staticmethod
     @staff_required
     def resolve_fleet_summary(root, info):
-        return selectors.fleet_summary()
+        return selectors.fleet_summary() or services.fleet_totals_refresh()

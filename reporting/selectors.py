@@ -20,7 +20,7 @@ from django_tenants.utils import schema_context
 from devices.models import Device, DeviceKind
 from households.models import Household
 from reporting.buckets import Bucket, Interval, buckets_between
-from reporting.models import HouseholdSnapshot
+from reporting.models import FleetTotals, HouseholdSnapshot
 from telemetry.models import DeviceHour, HouseholdHour
 
 # A snapshot older than this many tick intervals means the household's ticks stopped.
@@ -231,8 +231,8 @@ _KIND_COLUMNS = {
 }
 
 
-def fleet_summary(*, now: datetime | None = None) -> FleetSummary:
-    """Fleet totals in one query over the public snapshots (households that never ticked add 0)."""
+def fleet_summary_compute(*, now: datetime | None = None) -> FleetSummary:
+    """Aggregate every snapshot (one public query; grows with the fleet, so run once per tick)."""
 
     def total(column: str, output_field: type = FloatField):
         return Coalesce(Sum(f"snapshot__{column}"), Value(0), output_field=output_field())
@@ -247,13 +247,24 @@ def fleet_summary(*, now: datetime | None = None) -> FleetSummary:
         at=Max("snapshot__at"),
         **{column: total(column, IntegerField) for column in _KIND_COLUMNS.values()},
     )
+    return _fleet(row)
+
+
+def _fleet(row) -> FleetSummary:
+    get = row.get if isinstance(row, dict) else lambda name: getattr(row, name)
     return FleetSummary(
-        households=row["households"],
-        stale_households=row["stale_households"],
-        devices_by_kind={kind: row[column] for kind, column in _KIND_COLUMNS.items()},
-        produced_w=row["produced_w"],
-        consumed_w=row["consumed_w"],
-        storage_capacity_wh=row["storage_capacity_wh"],
-        storage_charge_wh=row["storage_charge_wh"],
-        at=row["at"],
+        households=get("households"),
+        stale_households=get("stale_households"),
+        devices_by_kind={kind: get(column) for kind, column in _KIND_COLUMNS.items()},
+        produced_w=get("produced_w"),
+        consumed_w=get("consumed_w"),
+        storage_capacity_wh=get("storage_capacity_wh"),
+        storage_charge_wh=get("storage_charge_wh"),
+        at=get("at"),
     )
+
+
+def fleet_summary() -> FleetSummary | None:
+    """The totals stored by the last fleet tick: one primary-key read whatever the fleet's size."""
+    totals = FleetTotals.objects.filter(pk=1).first()
+    return _fleet(totals) if totals else None

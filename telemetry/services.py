@@ -15,6 +15,7 @@ from django.db import DatabaseError, connection, transaction
 
 from households.models import Household
 from households.timezones import zone
+from reporting.services import fleet_totals_refresh
 from telemetry import physics, writes
 
 logger = logging.getLogger(__name__)
@@ -174,6 +175,7 @@ def fleet_tick_in_process(*, at: datetime, seconds: int, batch_size: int = 50) -
         report.written += part.written
         report.skipped += part.skipped
         report.failed += part.failed
+    fleet_totals_refresh()
     return report
 
 

@@ -6,6 +6,7 @@ from celery import shared_task
 from django.db import DatabaseError, connection
 from django_tenants.utils import schema_context
 
+from reporting.services import fleet_totals_refresh
 from telemetry import services
 
 
@@ -34,7 +35,11 @@ def household_tick(self, at_iso: str, seconds: int) -> int:
 
 @shared_task
 def fleet_tick(at_iso: str | None = None) -> int:
-    """Fix the tick's instant for the whole fleet and queue each household's task in its schema."""
+    """Fix the tick's instant for the whole fleet and queue each household's task in its schema.
+
+    It first folds the household snapshots of the previous tick into the fleet totals.
+    """
+    fleet_totals_refresh()
     seconds = services.tick_seconds()
     at = datetime.fromisoformat(at_iso) if at_iso else services.tick_instant(seconds=seconds)
     households = services.fleet_households()

@@ -28,6 +28,10 @@ SUNRISE_H = 6.5
 SUNSET_H = 19.5
 SEASONAL_SWING_H = 1.0
 SUMMER_SOLSTICE_DAY = 172
+# Clear-sky noon output as a share of the rating: ~0.8 at midsummer, ~0.4 at midwinter (mid
+# latitudes; panels rarely reach their rating). Gives ~5 kWh/kW on summer days, ~2 in winter.
+CLEAR_SKY_PEAK_MEAN = 0.6
+CLEAR_SKY_PEAK_SWING = 0.2
 PEAK_START_H = 10.0
 PEAK_END_H = 14.0
 CLOUD_NOISE = 0.08
@@ -131,16 +135,31 @@ def local_hour(local_time: datetime) -> float:
     return local_time.hour + local_time.minute / 60.0 + local_time.second / 3600.0
 
 
-@lru_cache(maxsize=1024)
-def _daylight(ordinal: int) -> tuple[float, float]:
-    day_of_year = date.fromordinal(ordinal).timetuple().tm_yday
-    swing = SEASONAL_SWING_H * math.cos(2.0 * math.pi * (day_of_year - SUMMER_SOLSTICE_DAY) / 365.25)
+@lru_cache(maxsize=4096)
+def _season(ordinal: int, southern: bool) -> float:
+    """+1 at the local midsummer, -1 at midwinter; the southern hemisphere is half a year out."""
+    day_of_year = date.fromordinal(ordinal).timetuple().tm_yday + (182 if southern else 0)
+    return math.cos(2.0 * math.pi * (day_of_year - SUMMER_SOLSTICE_DAY) / 365.25)
+
+
+def _daylight(ordinal: int, southern: bool = False) -> tuple[float, float]:
+    swing = SEASONAL_SWING_H * _season(ordinal, southern)
     return SUNRISE_H - swing, SUNSET_H + swing
 
 
-def daylight_hours(day: date) -> tuple[float, float]:
-    """(sunrise, sunset) local hours: a ±1 h seasonal swing, longest days in June (north)."""
-    return _daylight(day.toordinal())
+def _seasonal_month(month: int, southern: bool) -> int:
+    """The northern-hemisphere month with the same season (July weather in a Sydney January)."""
+    return (month + 5) % 12 + 1 if southern else month
+
+
+def daylight_hours(day: date, *, southern_hemisphere: bool = False) -> tuple[float, float]:
+    """(sunrise, sunset) local hours: a ±1 h seasonal swing, longest days at the local midsummer."""
+    return _daylight(day.toordinal(), southern_hemisphere)
+
+
+def clear_sky_peak(day: date, *, southern_hemisphere: bool = False) -> float:
+    """Share of the rating a panel reaches at noon on a clear day of this date."""
+    return CLEAR_SKY_PEAK_MEAN + CLEAR_SKY_PEAK_SWING * _season(day.toordinal(), southern_hemisphere)
 
 
 def solar_profile(hour: float, sunrise: float, sunset: float) -> float:
@@ -162,17 +181,24 @@ def solar_profile(hour: float, sunrise: float, sunset: float) -> float:
 
 
 def solar_output_w(
-    rated_capacity_w: float | None, local_time: datetime, *, weather: float = 1.0, cloud: float = 0.0
+    rated_capacity_w: float | None,
+    local_time: datetime,
+    *,
+    weather: float = 1.0,
+    cloud: float = 0.0,
+    southern_hemisphere: bool = False,
 ) -> float:
     """Panel output in W (>= 0, <= rating); `weather` in [0, 1] per day, `cloud` in [0, 1] per tick."""
     rating = rated_capacity_w or 0.0
     if rating <= 0.0:
         return 0.0
-    sunrise, sunset = _daylight(local_time.toordinal())
+    day = local_time.date()
+    sunrise, sunset = _daylight(day.toordinal(), southern_hemisphere)
     profile = solar_profile(local_hour(local_time), sunrise, sunset)
     if profile <= 0.0:
         return 0.0
-    return _solar_w(rating, profile, weather, cloud)
+    peak = clear_sky_peak(day, southern_hemisphere=southern_hemisphere)
+    return _solar_w(rating, profile, weather * peak, cloud)
 
 
 def _solar_w(rating: float, profile: float, weather: float, cloud: float) -> float:
@@ -359,6 +385,7 @@ def simulate_household(
     dt_hours: float,
     seed: str,
     ev_reserve_fraction: float = 0.2,
+    southern_hemisphere: bool = False,
 ) -> list[DeviceOutcome]:
     """One tick for one household; one outcome per device, in input order.
 
@@ -369,8 +396,11 @@ def simulate_household(
     epoch = int(local_time.timestamp())
     hour = local_hour(local_time)
     ordinal = local_time.toordinal()
-    month = local_time.month
-    sunrise, sunset = _daylight(ordinal)
+    month = _seasonal_month(local_time.month, southern_hemisphere)
+    sunrise, sunset = _daylight(ordinal, southern_hemisphere)
+    sunshine = _weather(seed, ordinal) * (
+        CLEAR_SKY_PEAK_MEAN + CLEAR_SKY_PEAK_SWING * _season(ordinal, southern_hemisphere)
+    )
     reserve_fraction = min(max(ev_reserve_fraction, 0.0), 1.0)
 
     outcomes: list[DeviceOutcome | None] = [None] * len(devices)
@@ -385,7 +415,7 @@ def simulate_household(
             profile = solar_profile(hour, sunrise, sunset) if rating > 0.0 else 0.0
             if profile > 0.0:
                 cloud = random.Random(f"{seed}|{device.id}|{epoch}").random()
-                power = _solar_w(rating, profile, _weather(seed, ordinal), cloud)
+                power = _solar_w(rating, profile, sunshine, cloud)
             else:
                 power = 0.0
             outcomes[index] = DeviceOutcome(device.id, power, power * dt_hours, None, None)

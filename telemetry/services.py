@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 
 from households.models import Household
-from households.timezones import zone
+from households.timezones import is_southern_hemisphere, zone
 from reporting.services import fleet_totals_refresh
 from telemetry import physics, writes
 
@@ -70,6 +70,7 @@ def simulate_instants(
     """Run the physics over consecutive instants; stores carry their charge from tick to tick."""
     tz = zone(household.timezone)
     reserve = settings.TELEMETRY_EV_RESERVE_PERCENT / 100.0
+    southern = is_southern_hemisphere(household.timezone)
     ticks = []
     for at in instants:
         outcomes = physics.simulate_household(
@@ -78,6 +79,7 @@ def simulate_instants(
             dt_hours=seconds / 3600.0,
             seed=household.schema_name,
             ev_reserve_fraction=reserve,
+            southern_hemisphere=southern,
         )
         produced = sum(o.power_w for o in outcomes if o.power_w > 0)
         consumed = -sum(o.power_w for o in outcomes if o.power_w < 0)

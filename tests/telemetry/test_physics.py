@@ -581,3 +581,29 @@ def test_a_daylight_saving_day_keeps_solar_to_local_daytime(zone, day, hours):
 
     assert peak[1] is not None
     assert 10 <= peak[1].hour < 14
+
+
+def _daily_solar_kwh_per_kw(day: date, southern: bool) -> float:
+    """A clear day's yield (weather 1) at 1-minute steps, per kW of rating."""
+    start = datetime(day.year, day.month, day.day, tzinfo=UTC)
+    return (
+        sum(
+            solar_output_w(1000, start + timedelta(minutes=m), southern_hemisphere=southern) / 60
+            for m in range(24 * 60)
+        )
+        / 1000
+    )
+
+
+def test_clear_day_yield_follows_the_local_season():
+    june, december = date(2026, 6, 21), date(2026, 12, 21)
+
+    north_summer, north_winter = (
+        _daily_solar_kwh_per_kw(june, False),
+        _daily_solar_kwh_per_kw(december, False),
+    )
+    south_summer = _daily_solar_kwh_per_kw(december, True)
+
+    assert 5.0 <= north_summer <= 7.5
+    assert 1.8 <= north_winter <= 3.5
+    assert south_summer == pytest.approx(north_summer, rel=0.02)

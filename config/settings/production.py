@@ -14,6 +14,8 @@ if len(GRAPHQL_JWT["JWT_SECRET_KEY"]) < 32:
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 HTTPS = env.bool("DJANGO_HTTPS", default=False)
 SECURE_SSL_REDIRECT = HTTPS
+# Probes call the container over plain HTTP, from inside it.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = 60 * 60 * 24 * 30 if HTTPS else 0

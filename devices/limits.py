@@ -9,6 +9,9 @@ from types import MappingProxyType
 from devices.models import ApplianceCategory, Device
 
 NAME_MAX_LENGTH = Device._meta.get_field("name").max_length
+# Caps every device list a household can ask for (devices, energySummary's storage); a large
+# home has a few dozen devices.
+DEVICES_PER_HOUSEHOLD_MAX = 500
 
 # A large residential roof array is 20-30 kW; 100 kW covers farms and small businesses at home.
 SOLAR_RATED_CAPACITY_MAX_W = 100_000.0

@@ -292,6 +292,11 @@ def device_register(
 ) -> Device:
     """Add a device; exactly one of the per-kind specs says what it is."""
     errors = _Errors()
+    if Device.objects.count() >= limits.DEVICES_PER_HOUSEHOLD_MAX:
+        errors.add(
+            "input", f"A household holds at most {limits.DEVICES_PER_HOUSEHOLD_MAX} devices.", "too_many"
+        )
+        errors.raise_if_any()
     clean_name = _name(errors, name, required=True)
     given = _given(
         solar_panel=solar_panel, battery=battery, electric_vehicle=electric_vehicle, appliance=appliance

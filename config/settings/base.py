@@ -124,8 +124,6 @@ GRAPHENE = {
 GRAPHQL_MAX_DEPTH = env.int("GRAPHQL_MAX_DEPTH", default=10)
 GRAPHQL_MAX_ALIASES = env.int("GRAPHQL_MAX_ALIASES", default=30)
 GRAPHQL_MAX_FIELDS = env.int("GRAPHQL_MAX_FIELDS", default=200)
-# Most items a resolver returns in one list; resolvers of unbounded lists enforce it.
-GRAPHQL_MAX_LIST = env.int("GRAPHQL_MAX_LIST", default=1000)
 GRAPHQL_INTROSPECTION = env.bool("GRAPHQL_INTROSPECTION", default=DEBUG)
 # The load benchmark's plain JSON baseline view (bench.load); never on in a real deployment.
 BENCH_VIEWS = env.bool("BENCH_VIEWS", default=False)

@@ -372,3 +372,17 @@ def test_without_a_token_nothing_is_registered(api, alice):
 
     assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
     assert device_count(alice) == 0
+
+
+def test_a_household_cannot_hold_more_than_the_device_cap(api, alice, monkeypatch):
+    monkeypatch.setattr(limits, "DEVICES_PER_HOUSEHOLD_MAX", 2)
+    _register(api, alice, SOLAR)
+    _register(api, alice, APPLIANCE)
+
+    payload = _register(api, alice, BATTERY)
+
+    assert payload["device"] is None
+    assert payload["errors"] == [
+        {"field": "input", "message": "A household holds at most 2 devices.", "code": "too_many"}
+    ]
+    assert device_count(alice) == 2

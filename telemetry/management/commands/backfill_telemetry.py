@@ -14,8 +14,9 @@ class Command(BaseCommand):
         parser.add_argument("--days", type=float, required=True)
         parser.add_argument("--household", help="Household name; default: every household.")
         parser.add_argument("--step-seconds", type=int, default=60)
+        parser.add_argument("--until", help="ISO 8601 end of the range, with offset; default: now.")
 
-    def handle(self, *args, days, household=None, step_seconds=60, **options):
+    def handle(self, *args, days, household=None, step_seconds=60, until=None, **options):
         if days <= 0 or step_seconds <= 0:
             raise CommandError("--days and --step-seconds must be positive.")
         households = Household.objects.exclude(schema_name="public")
@@ -23,7 +24,7 @@ class Command(BaseCommand):
             households = households.filter(name=household)
             if not households.exists():
                 raise CommandError(f"No household named {household!r}.")
-        end = services.tick_instant(now=datetime.now(UTC), seconds=step_seconds)
+        end = services.tick_instant(now=self._until(until), seconds=step_seconds)
         start = end - timedelta(days=days)
         for item in households:
             total = int((end - start).total_seconds() // step_seconds)
@@ -36,3 +37,15 @@ class Command(BaseCommand):
                     progress=bar.update,
                 )
             self.stdout.write(f"{item.name}: {written} ticks written.")
+
+    @staticmethod
+    def _until(value: str | None) -> datetime:
+        if value is None:
+            return datetime.now(UTC)
+        try:
+            until = datetime.fromisoformat(value)
+        except ValueError as error:
+            raise CommandError(f"--until must be an ISO 8601 time: {error}") from error
+        if until.tzinfo is None:
+            raise CommandError("--until needs a UTC offset, e.g. 2026-06-01T00:00:00+00:00")
+        return until

@@ -1,0 +1,77 @@
+"""simulate_tick and backfill_telemetry run the same tick code as the Celery tasks."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django_tenants.utils import schema_context
+
+from reporting.selectors import fleet_summary
+from telemetry.models import HouseholdHour, Reading, Tick
+from tests.telemetry.homes import typical_home_devices
+
+
+def _run(*args) -> str:
+    out = StringIO()
+    call_command(*args, stdout=out)
+    return out.getvalue()
+
+
+def test_simulate_tick_ticks_every_household_once_and_refreshes_the_fleet(alice, bob):
+    with schema_context(alice.household.schema_name):
+        devices = typical_home_devices()
+
+    first = _run("simulate_tick", "--at", "2026-06-01T12:00:30+00:00")
+    again = _run("simulate_tick", "--at", "2026-06-01T12:00:00+00:00")
+
+    assert "Tick 2026-06-01T12:00:00+00:00: 2 households written" in first
+    assert "0 households written, 2 already had it" in again
+    with schema_context(alice.household.schema_name):
+        assert Reading.objects.count() == len(devices)
+    assert fleet_summary().households >= 2
+
+
+def test_simulate_tick_refuses_a_time_without_offset(alice):
+    with pytest.raises(CommandError, match="offset"):
+        _run("simulate_tick", "--at", "2026-06-01T12:00:00")
+
+
+def test_backfill_one_household_fills_its_days_and_adds_nothing_on_rerun(alice, bob):
+    with schema_context(alice.household.schema_name):
+        typical_home_devices()
+
+    first = _run(
+        "backfill_telemetry",
+        "--days",
+        "0.25",
+        "--household",
+        "Alice's home",
+        "--step-seconds",
+        "300",
+        "-v",
+        "0",
+    )
+    again = _run(
+        "backfill_telemetry",
+        "--days",
+        "0.25",
+        "--household",
+        "Alice's home",
+        "--step-seconds",
+        "300",
+        "-v",
+        "0",
+    )
+
+    assert "Alice's home: 72 ticks written." in first
+    assert "Alice's home: 0 ticks written." in again
+    with schema_context(alice.household.schema_name):
+        assert Tick.objects.count() == 72
+        assert sum(h.covered_seconds for h in HouseholdHour.objects.all()) == 72 * 300
+    with schema_context(bob.household.schema_name):
+        assert not Tick.objects.exists()
+
+
+def test_backfill_names_an_unknown_household(alice):
+    with pytest.raises(CommandError, match="No household named 'Nobody'"):
+        _run("backfill_telemetry", "--days", "1", "--household", "Nobody")

@@ -9,10 +9,14 @@ from graphql import GraphQLError
 from graphql_jwt.exceptions import JSONWebTokenError
 
 from accounts import services
+from accounts.models import User
 from config.graphql.errors import FieldError, field_errors
 from config.graphql.permissions import login_required
+from config.text import is_storable
 from households.schema import HouseholdType
 from households.services import household_sign_up
+
+EMAIL_MAX_LENGTH = User._meta.get_field("email").max_length
 
 
 class UserType(graphene.ObjectType):
@@ -71,6 +75,10 @@ class TokenAuth(graphql_jwt.ObtainJSONWebToken):
 
     @classmethod
     def mutate(cls, root, info, **kwargs):
+        email, password = kwargs.get("email") or "", kwargs.get("password") or ""
+        # django-axes stores the email of each failed attempt in a 255-character column.
+        if len(email) > EMAIL_MAX_LENGTH or not (is_storable(email) and is_storable(password)):
+            raise GraphQLError("Please enter valid credentials", extensions={"code": "INVALID_CREDENTIALS"})
         try:
             return super().mutate(root, info, **kwargs)
         except JSONWebTokenError as error:
@@ -104,6 +112,12 @@ class RefreshToken(graphene.Mutation):
 
 class VerifyToken(graphql_jwt.Verify):
     """Check an access token's signature and expiry; returns its payload."""
+
+    @classmethod
+    def mutate(cls, root, info, token=None, **kwargs):
+        if token is not None and not is_storable(token):
+            raise JSONWebTokenError("Error decoding signature")
+        return super().mutate(root, info, token=token, **kwargs)
 
 
 class RevokeToken(graphene.Mutation):

@@ -7,6 +7,7 @@ from django.utils import timezone
 from graphql_jwt.settings import jwt_settings
 
 from accounts.models import RefreshToken, User
+from config.text import is_storable
 
 
 class RefreshRefused(Exception):
@@ -33,6 +34,8 @@ def tokens_issue(*, user: User) -> IssuedTokens:
 
 def refresh_token_rotate(*, refresh_token: str) -> IssuedTokens:
     """Trade a refresh token for a new pair; the old one is revoked, so a replay is refused."""
+    if not is_storable(refresh_token):
+        raise RefreshRefused("Invalid or expired refresh token.")
     with transaction.atomic():
         old = (
             RefreshToken.objects.select_for_update()
@@ -50,6 +53,8 @@ def refresh_token_rotate(*, refresh_token: str) -> IssuedTokens:
 
 
 def refresh_token_revoke(*, refresh_token: str) -> bool:
+    if not is_storable(refresh_token):
+        return False
     return bool(
         RefreshToken.objects.filter(token=refresh_token, revoked__isnull=True).update(revoked=timezone.now())
     )

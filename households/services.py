@@ -6,13 +6,16 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django_tenants.utils import get_public_schema_name, schema_context
 
 from accounts.models import User
+from config.text import is_storable
 from households.models import Domain, Household, Membership, new_schema_name
 from households.provisioning import schema_create
 from households.timezones import validate_timezone
 
 NAME_MAX_LENGTH = Household._meta.get_field("name").max_length
+EMAIL_MAX_LENGTH = User._meta.get_field("email").max_length
 
 
 @dataclass(frozen=True)
@@ -31,16 +34,23 @@ def _collect(errors: dict[str, list[ValidationError]], field: str, check) -> Non
 def _sign_up_errors(*, email: str, password: str, household_name: str, timezone: str) -> dict:
     errors: dict[str, list[ValidationError]] = {}
     _collect(errors, "email", lambda: validate_email(email))
+    if "email" not in errors and len(email) > EMAIL_MAX_LENGTH:
+        errors["email"] = [ValidationError(f"At most {EMAIL_MAX_LENGTH} characters.", code="max_length")]
     if "email" not in errors and User.objects.filter(email__iexact=email).exists():
         errors["email"] = [ValidationError("An account with this email already exists.", code="taken")]
     if not household_name:
         errors["household_name"] = [ValidationError("A household name is required.", code="required")]
+    elif not is_storable(household_name):
+        errors["household_name"] = [ValidationError("Remove the control characters.", code="invalid")]
     elif len(household_name) > NAME_MAX_LENGTH:
         errors["household_name"] = [
             ValidationError(f"At most {NAME_MAX_LENGTH} characters.", code="max_length")
         ]
     _collect(errors, "timezone", lambda: validate_timezone(timezone))
-    _collect(errors, "password", lambda: validate_password(password, user=User(email=email)))
+    if not is_storable(password):
+        errors["password"] = [ValidationError("Remove the control characters.", code="invalid")]
+    else:
+        _collect(errors, "password", lambda: validate_password(password, user=User(email=email)))
     return errors
 
 
@@ -54,7 +64,8 @@ def household_sign_up(
     if errors:
         raise ValidationError(errors)
     try:
-        with transaction.atomic():
+        # The public schema whatever the caller's token activated: tenants are created from there.
+        with schema_context(get_public_schema_name()), transaction.atomic():
             user = User.objects.create_user(email=email, password=password)
             household = Household.objects.create(
                 schema_name=new_schema_name(), name=household_name, timezone=timezone

@@ -36,6 +36,8 @@ def _provision(email: str, name: str, timezone: str) -> Member:
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
+        # Never provision test households in a real database.
+        assert connection.settings_dict["NAME"].startswith("test_"), connection.settings_dict["NAME"]
         template_sync(verbosity=0)
         members = {
             "alice": _provision("alice@example.com", "Alice's home", "Europe/Berlin"),

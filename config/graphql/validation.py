@@ -133,7 +133,7 @@ _valid_queries = _ValidQueries(VALID_QUERIES_REMEMBERED)
 def query_errors(schema: GraphQLSchema, query: str) -> list[GraphQLError]:
     """Syntax, specification and abuse-limit errors of a query; [] when it may run."""
     key = (
-        hashlib.blake2b(query.encode(), digest_size=16).digest(),
+        hashlib.blake2b(query.encode("utf-8", "surrogatepass"), digest_size=16).digest(),
         id(schema),
         settings.GRAPHQL_MAX_DEPTH,
         settings.GRAPHQL_MAX_ALIASES,

@@ -1,9 +1,10 @@
 """The /graphql endpoint: token-only authentication (no session, so no CSRF exposure), abuse limits."""
 
 from django.contrib.auth.models import AnonymousUser
+from django.http import HttpResponseBadRequest
 from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import csrf_exempt
-from graphene_django.views import GraphQLView
+from graphene_django.views import GraphQLView, HttpError
 from graphql import ExecutionResult
 
 from config.graphql.validation import query_errors
@@ -15,6 +16,14 @@ class TokenGraphQLView(GraphQLView):
     # query_errors validates every document before graphene runs it: graphene's own validation
     # pass has no rule left to run.
     validation_rules = ()
+
+    def parse_body(self, request):
+        # graphene-django lets RecursionError (deeply nested JSON) and UnicodeDecodeError
+        # (application/graphql bodies that are not UTF-8) through as 500s.
+        try:
+            return super().parse_body(request)
+        except (RecursionError, UnicodeDecodeError) as error:
+            raise HttpError(HttpResponseBadRequest("The request body is not valid UTF-8 JSON.")) from error
 
     def get_context(self, request):
         # Resolvers see only the user of the verified Bearer token, never a session login.

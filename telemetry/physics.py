@@ -371,7 +371,19 @@ def store_step(
     return 0.0, charge
 
 
-def _store_outcome(device: DeviceState, power: float, charge: float, dt_hours: float) -> DeviceOutcome:
+def _store_outcome(
+    device: DeviceState, requested_w: float, dt_hours: float, floor_wh: float = 0.0
+) -> DeviceOutcome:
+    """Grant a store what its limits allow of the requested power; the reading that results."""
+    power, charge = store_step(
+        device.capacity_wh,
+        device.charge_wh,
+        requested_w,
+        device.max_charge_rate_w,
+        device.max_discharge_rate_w,
+        dt_hours,
+        floor_wh=floor_wh,
+    )
     return DeviceOutcome(device.id, power, power * dt_hours, charge, None)
 
 
@@ -436,15 +448,7 @@ def simulate_household(
                 vehicle_to_home.append(index)
                 continue
             requested = -(device.max_charge_rate_w or 0.0) if device.mode == Mode.CHARGING else 0.0
-            power, charge = store_step(
-                device.capacity_wh,
-                device.charge_wh,
-                requested,
-                device.max_charge_rate_w,
-                device.max_discharge_rate_w,
-                dt_hours,
-            )
-            outcomes[index] = _store_outcome(device, power, charge, dt_hours)
+            outcomes[index] = _store_outcome(device, requested, dt_hours)
         elif kind == Kind.BATTERY:
             mode = device.mode or Mode.AUTO
             if mode == Mode.AUTO:
@@ -456,15 +460,7 @@ def simulate_household(
                 requested = device.max_discharge_rate_w or 0.0
             else:
                 requested = 0.0
-            power, charge = store_step(
-                device.capacity_wh,
-                device.charge_wh,
-                requested,
-                device.max_charge_rate_w,
-                device.max_discharge_rate_w,
-                dt_hours,
-            )
-            outcomes[index] = _store_outcome(device, power, charge, dt_hours)
+            outcomes[index] = _store_outcome(device, requested, dt_hours)
         else:
             raise ValueError(f"unknown device kind {kind!r} (device {device.id})")
         balance += outcomes[index].power_w  # type: ignore[union-attr]
@@ -472,31 +468,16 @@ def simulate_household(
     for index in vehicle_to_home:
         device = devices[index]
         deficit = -balance if balance < -EPSILON_W else 0.0
-        power, charge = store_step(
-            device.capacity_wh,
-            device.charge_wh,
-            deficit,
-            device.max_charge_rate_w,
-            device.max_discharge_rate_w,
-            dt_hours,
-            floor_wh=reserve_fraction * (device.capacity_wh or 0.0),
+        outcomes[index] = _store_outcome(
+            device, deficit, dt_hours, floor_wh=reserve_fraction * (device.capacity_wh or 0.0)
         )
-        balance += power
-        outcomes[index] = _store_outcome(device, power, charge, dt_hours)
+        balance += outcomes[index].power_w
 
     for index in auto:
         device = devices[index]
         # A surplus (balance > 0) asks the battery to charge, a deficit to discharge.
         requested = -balance if abs(balance) > EPSILON_W else 0.0
-        power, charge = store_step(
-            device.capacity_wh,
-            device.charge_wh,
-            requested,
-            device.max_charge_rate_w,
-            device.max_discharge_rate_w,
-            dt_hours,
-        )
-        balance += power
-        outcomes[index] = _store_outcome(device, power, charge, dt_hours)
+        outcomes[index] = _store_outcome(device, requested, dt_hours)
+        balance += outcomes[index].power_w
 
     return outcomes  # type: ignore[return-value]

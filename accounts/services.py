@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from graphql_jwt.settings import jwt_settings
 
@@ -63,6 +64,7 @@ def refresh_token_revoke(*, refresh_token: str) -> bool:
 def refresh_tokens_purge() -> int:
     """Delete refresh tokens that can no longer be used (revoked or expired)."""
     expired_before = timezone.now() - jwt_settings.JWT_REFRESH_EXPIRATION_DELTA
-    deleted, _ = RefreshToken.objects.filter(revoked__isnull=False).delete()
-    stale, _ = RefreshToken.objects.filter(created__lt=expired_before).delete()
-    return deleted + stale
+    deleted, _ = RefreshToken.objects.filter(
+        Q(revoked__isnull=False) | Q(created__lt=expired_before)
+    ).delete()
+    return deleted

@@ -1,6 +1,7 @@
 """A throwaway benchmark database, migrated from scratch, so figures never touch real data."""
 
 import os
+import subprocess
 import sys
 import time
 from contextlib import contextmanager
@@ -14,8 +15,6 @@ def django_for_bench() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
     os.environ.setdefault("DJANGO_DEBUG", "false")
     os.environ.setdefault("DJANGO_LOG_LEVEL", "WARNING")
-    import subprocess
-
     subprocess.run(
         [sys.executable, "scripts/check_services.py", "--drop-database"],
         check=True,

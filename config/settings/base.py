@@ -175,6 +175,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "telemetry.tasks.fleet_tick",
         "schedule": float(TELEMETRY_TICK_SECONDS),
     },
+    # Rotation leaves a revoked token behind on every refresh (django-graphql-jwt #159).
+    "refresh-tokens-purge": {
+        "task": "accounts.tasks.refresh_tokens_purge",
+        "schedule": 3600.0,
+    },
 }
 
 LOGGING = {

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from accounts.models import RefreshToken
+from accounts.tasks import refresh_tokens_purge
 from tests.conftest import PASSWORD
 
 TOKEN_AUTH = """
@@ -149,3 +150,19 @@ def test_jwt_prefix_is_accepted_too(gql, alice):
     )
 
     assert response.json()["data"]["me"]["email"] == "alice@example.com"
+
+
+def test_purge_deletes_revoked_and_expired_refresh_tokens_only(gql, alice):
+    live = _login(gql, "alice@example.com")["data"]["tokenAuth"]["refreshToken"]
+    rotated = _login(gql, "alice@example.com")["data"]["tokenAuth"]["refreshToken"]
+    gql.execute(REFRESH, {"refreshToken": rotated})
+    old = _login(gql, "alice@example.com")["data"]["tokenAuth"]["refreshToken"]
+    RefreshToken.objects.filter(token=old).update(created=timezone.now() - timedelta(days=30))
+    before = RefreshToken.objects.count()
+
+    purged = refresh_tokens_purge.apply().get()
+
+    assert purged == 2
+    assert RefreshToken.objects.count() == before - 2
+    assert RefreshToken.objects.filter(token=live).exists()
+    assert not RefreshToken.objects.filter(token__in=[rotated, old]).exists()

@@ -1,6 +1,7 @@
 """Production settings under gunicorn: whitenoise static files, HTTPS hardening only when configured."""
 
 import os
+import secrets
 import subprocess
 import sys
 
@@ -18,7 +19,7 @@ def production_env(django_db_setup, tmp_path_factory):
     """Production settings with collectstatic run into a scratch directory, as the Docker build does."""
     env = {
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
-        "DJANGO_SECRET_KEY": "production-test-key-0123456789abcdefghijklmnopq",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_HTTPS": "false",
         "REDIS_URL": settings.CELERY_BROKER_URL,
         "DJANGO_STATIC_ROOT": str(tmp_path_factory.mktemp("static")),

@@ -119,8 +119,17 @@ GRAPHENE = {
     "SCHEMA": "config.schema.schema",
     "MIDDLEWARE": [],
 }
-# Abuse limits, checked before a query runs (config.graphql.validation): nested field levels,
-# aliases and fields per operation, fragments expanded.
+# Abuse limits, checked before a query runs (config.graphql.validation; values explained in
+# WRITEUP.md "Security"). First what a request may weigh, checked before anything is parsed or
+# validated: body bytes, query characters, tokens (graphql-core stops parsing there), definitions,
+# variables (declared, and sent in the JSON).
+GRAPHQL_MAX_BODY_BYTES = env.int("GRAPHQL_MAX_BODY_BYTES", default=32 * 1024)
+GRAPHQL_MAX_QUERY_CHARS = env.int("GRAPHQL_MAX_QUERY_CHARS", default=16 * 1024)
+GRAPHQL_MAX_TOKENS = env.int("GRAPHQL_MAX_TOKENS", default=2000)
+GRAPHQL_MAX_DEFINITIONS = env.int("GRAPHQL_MAX_DEFINITIONS", default=20)
+GRAPHQL_MAX_VARIABLES = env.int("GRAPHQL_MAX_VARIABLES", default=50)
+# Then, after the specification's rules: nested field levels, aliases and fields per operation,
+# fragments expanded (fields are also counted as written, before the quadratic rules run).
 GRAPHQL_MAX_DEPTH = env.int("GRAPHQL_MAX_DEPTH", default=10)
 GRAPHQL_MAX_ALIASES = env.int("GRAPHQL_MAX_ALIASES", default=30)
 GRAPHQL_MAX_FIELDS = env.int("GRAPHQL_MAX_FIELDS", default=200)

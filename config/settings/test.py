@@ -1,9 +1,15 @@
 """Test run: fast hashing and the same real PostgreSQL and Redis (Redis database 15)."""
 
+import secrets
+
 from .base import *  # noqa: F403
-from .base import env
+from .base import GRAPHQL_JWT, env
 
 DEBUG = False
+# A fresh key each run (none written in the repository); servers the tests start get it through
+# their environment (tests/hardening/servers.py), so they verify the tokens the tests issue.
+SECRET_KEY = env("DJANGO_SECRET_KEY", default="") or secrets.token_urlsafe(50)
+GRAPHQL_JWT["JWT_SECRET_KEY"] = env("JWT_SECRET_KEY", default=SECRET_KEY)
 GRAPHQL_INTROSPECTION = True
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Servers started by the fault tests keep their connections, as production does.

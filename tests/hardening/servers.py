@@ -12,6 +12,7 @@ import time
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import connection
 
 from bench.load import serve
@@ -63,8 +64,16 @@ class Server:
 
 @contextmanager
 def gunicorn(**environment: str):
-    """gunicorn (one sync worker, as bench.load starts it) with the test settings unless told otherwise."""
-    defaults = {"DJANGO_SETTINGS_MODULE": "config.settings.test", "DATABASE_URL": database_url()}
+    """gunicorn (one sync worker, as bench.load starts it) with the test settings unless told otherwise.
+
+    It signs and verifies tokens with this run's keys, so tokens the tests issue work there too.
+    """
+    defaults = {
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+        "DATABASE_URL": database_url(),
+        "DJANGO_SECRET_KEY": settings.SECRET_KEY,
+        "JWT_SECRET_KEY": settings.GRAPHQL_JWT["JWT_SECRET_KEY"],
+    }
     with serve({**defaults, **environment}, workers=1) as port:
         yield Server(port)
 

@@ -8,7 +8,8 @@ from graphene.types.generic import GenericScalar
 from graphql import GraphQLError
 from graphql_jwt.exceptions import JSONWebTokenError
 
-from accounts import services
+from accounts import services, throttle
+from accounts.emails import canonical_email
 from accounts.models import User
 from config.graphql.errors import FieldError, field_errors
 from config.graphql.permissions import login_required
@@ -38,7 +39,10 @@ class SignUpInput(graphene.InputObjectType):
 
 
 class SignUp(graphene.Mutation):
-    """Create an account and its household; returns tokens so the new owner is signed in."""
+    """Create an account and its household; returns tokens so the new owner is signed in.
+
+    Throttled per client IP (SIGN_UP_RATE_PER_IP): over it, a RATE_LIMITED error.
+    """
 
     class Arguments:
         input = SignUpInput(required=True)
@@ -51,6 +55,17 @@ class SignUp(graphene.Mutation):
 
     @classmethod
     def mutate(cls, root, info, input):
+        try:
+            allowed = throttle.sign_up_allowed(info.context)
+        except throttle.ThrottleUnavailable as error:
+            raise GraphQLError(
+                "Sign-up is unavailable for a moment: try again later.",
+                extensions={"code": "SERVICE_UNAVAILABLE"},
+            ) from error
+        if not allowed:
+            raise GraphQLError(
+                "Too many sign-ups from this address: try again later.", extensions={"code": "RATE_LIMITED"}
+            )
         try:
             result = household_sign_up(
                 email=input.email,
@@ -77,12 +92,14 @@ class TokenAuth(graphql_jwt.ObtainJSONWebToken):
     def mutate(cls, root, info, **kwargs):
         email, password = kwargs.get("email") or "", kwargs.get("password") or ""
         # django-axes stores the email of each failed attempt in a 255-character column.
-        if len(email) > EMAIL_MAX_LENGTH or not (is_storable(email) and is_storable(password)):
+        storable = is_storable(email) and is_storable(password)
+        if not storable or len(canonical_email(email)) > EMAIL_MAX_LENGTH:
             raise GraphQLError("Please enter valid credentials", extensions={"code": "INVALID_CREDENTIALS"})
         try:
             return super().mutate(root, info, **kwargs)
         except JSONWebTokenError as error:
-            if getattr(info.context, "axes_locked_out", False):
+            request = info.context
+            if getattr(request, "axes_locked_out", False) or getattr(request, "login_throttled", False):
                 minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
                 raise GraphQLError(
                     f"Too many failed login attempts: try again in {minutes} minutes.",

@@ -8,6 +8,7 @@ from django.views.decorators.csrf import csrf_exempt
 from graphene_django.views import GraphQLView, HttpError
 from graphql import ExecutionResult
 
+from config.graphql.budget import budget_errors
 from config.graphql.validation import limit_error, query_checked
 from config.health import DATABASE_UNAVAILABLE
 
@@ -21,8 +22,13 @@ class TokenGraphQLView(GraphQLView):
     def dispatch(self, request, *args, **kwargs):
         # Refused from the headers alone: an oversized body is never read, let alone parsed.
         if (error := _request_size_error(request)) is not None:
-            return JsonResponse({"errors": [error.formatted]}, status=400)
-        return super().dispatch(request, *args, **kwargs)
+            return _refusal(error)
+        response = super().dispatch(request, *args, **kwargs)
+        # A backstop behind the cost budget: no answer grows past GRAPHQL_MAX_RESPONSE_BYTES.
+        if len(response.content) > settings.GRAPHQL_MAX_RESPONSE_BYTES:
+            message = f"The answer would exceed {settings.GRAPHQL_MAX_RESPONSE_BYTES} bytes: ask for less."
+            return _refusal(limit_error(message, "RESPONSE_TOO_LARGE"))
+        return response
 
     def parse_body(self, request):
         # graphene-django lets RecursionError (deeply nested JSON) and UnicodeDecodeError
@@ -44,8 +50,9 @@ class TokenGraphQLView(GraphQLView):
             return ExecutionResult(data=None, errors=[limit_error(message, "TOO_MANY_VARIABLES")])
         if isinstance(query, str) and query:
             checked = query_checked(self.schema.graphql_schema, query)
-            if checked.errors:
-                return ExecutionResult(data=None, errors=checked.errors)
+            errors = checked.errors or budget_errors(checked.document, operation_name, variables)
+            if errors:
+                return ExecutionResult(data=None, errors=errors)
         result = super().execute_graphql_request(
             request, data, query, variables, operation_name, show_graphiql
         )
@@ -68,3 +75,7 @@ def _request_size_error(request):
         return None
     message = f"The request is {size} bytes; the limit is {settings.GRAPHQL_MAX_BODY_BYTES}."
     return limit_error(message, "REQUEST_TOO_LARGE")
+
+
+def _refusal(error) -> JsonResponse:
+    return JsonResponse({"errors": [error.formatted]}, status=400)

@@ -46,6 +46,10 @@ def production_env(django_db_setup, tmp_path_factory):
         "DJANGO_HTTPS": "false",
         "REDIS_URL": settings.CELERY_BROKER_URL,
         "DJANGO_STATIC_ROOT": str(tmp_path_factory.mktemp("static")),
+        "THROTTLE_REDIS_URL": settings.CACHES["throttle"]["LOCATION"],
+        "THROTTLE_KEY_PREFIX": settings.CACHES["throttle"]["KEY_PREFIX"],
+        "LOGIN_FAILURES_PER_IP": settings.LOGIN_FAILURES_PER_IP,
+        "SIGN_UP_RATE_PER_IP": settings.SIGN_UP_RATE_PER_IP,
     }
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],

@@ -5,6 +5,7 @@ the devices only), history groups hourly rollup rows into local buckets inside P
 the fleet reads the public snapshots the telemetry tick maintains, never the tenant schemas.
 """
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from uuid import UUID
@@ -186,21 +187,21 @@ def _energy_bucket(
 
 
 def stale_before(*, now: datetime | None = None) -> datetime:
-    """Snapshots older than this are stale: the household missed several ticks in a row."""
+    """A household whose last tick is not after this instant is stale: no tick for 3 intervals."""
     return (now or timezone.now()) - timedelta(seconds=STALE_AFTER_TICKS * settings.TELEMETRY_TICK_SECONDS)
 
 
 def stale_households_q(*, now: datetime | None = None) -> Q:
-    """Households whose snapshot is missing (never ticked) or older than a few tick intervals."""
-    return Q(snapshot__at__isnull=True) | Q(snapshot__at__lt=stale_before(now=now))
+    """Households that never ticked or whose last tick is at least three tick intervals old."""
+    return Q(snapshot__at__isnull=True) | Q(snapshot__at__lte=stale_before(now=now))
 
 
 def snapshot_is_stale(*, snapshot: HouseholdSnapshot | None, now: datetime | None = None) -> bool:
-    return snapshot is None or snapshot.at is None or snapshot.at < stale_before(now=now)
+    return snapshot is None or snapshot.at is None or snapshot.at <= stale_before(now=now)
 
 
 @dataclass(frozen=True, slots=True)
-class FleetSummary:
+class FleetTotalsResult:
     households: int
     stale_households: int
     devices_by_kind: dict[str, int]
@@ -223,7 +224,7 @@ class FleetSummary:
         return _percent(self.storage_charge_wh, self.storage_capacity_wh)
 
 
-_KIND_COLUMNS = {
+KIND_COLUMNS = {
     DeviceKind.SOLAR_PANEL: "solar_panels",
     DeviceKind.BATTERY: "batteries",
     DeviceKind.ELECTRIC_VEHICLE: "electric_vehicles",
@@ -231,7 +232,7 @@ _KIND_COLUMNS = {
 }
 
 
-def fleet_summary_compute(*, now: datetime | None = None) -> FleetSummary:
+def fleet_totals_compute(*, now: datetime | None = None) -> FleetTotalsResult:
     """Aggregate every snapshot (one public query; grows with the fleet, so run once per tick)."""
 
     def total(column: str, output_field: type = FloatField):
@@ -245,17 +246,17 @@ def fleet_summary_compute(*, now: datetime | None = None) -> FleetSummary:
         storage_capacity_wh=total("storage_capacity_wh"),
         storage_charge_wh=total("storage_charge_wh"),
         at=Max("snapshot__at"),
-        **{column: total(column, IntegerField) for column in _KIND_COLUMNS.values()},
+        **{column: total(column, IntegerField) for column in KIND_COLUMNS.values()},
     )
     return _fleet(row)
 
 
-def _fleet(row) -> FleetSummary:
+def _fleet(row) -> FleetTotalsResult:
     get = row.get if isinstance(row, dict) else lambda name: getattr(row, name)
-    return FleetSummary(
+    return FleetTotalsResult(
         households=get("households"),
         stale_households=get("stale_households"),
-        devices_by_kind={kind: get(column) for kind, column in _KIND_COLUMNS.items()},
+        devices_by_kind={kind: get(column) for kind, column in KIND_COLUMNS.items()},
         produced_w=get("produced_w"),
         consumed_w=get("consumed_w"),
         storage_capacity_wh=get("storage_capacity_wh"),
@@ -264,7 +265,26 @@ def _fleet(row) -> FleetSummary:
     )
 
 
-def fleet_summary() -> FleetSummary | None:
-    """The totals stored by the last fleet tick: one primary-key read whatever the fleet's size."""
+def fleet_totals(*, now: datetime | None = None) -> FleetTotalsResult:
+    """The totals stored after the last fleet tick: one primary-key read whatever the fleet's size.
+
+    Nothing is written here. Before the first tick every household counts, stale, with zeros; when
+    the fleet's newest tick is itself three intervals old, every household counts as stale.
+    """
     totals = FleetTotals.objects.filter(pk=1).first()
-    return _fleet(totals) if totals else None
+    if totals is None:
+        households = Household.objects.count()
+        return FleetTotalsResult(
+            households=households,
+            stale_households=households,
+            devices_by_kind=dict.fromkeys(KIND_COLUMNS, 0),
+            produced_w=0.0,
+            consumed_w=0.0,
+            storage_capacity_wh=0.0,
+            storage_charge_wh=0.0,
+            at=None,
+        )
+    fleet = _fleet(totals)
+    if fleet.at is None or fleet.at <= stale_before(now=now):
+        return dataclasses.replace(fleet, stale_households=fleet.households)
+    return fleet

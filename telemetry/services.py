@@ -15,8 +15,8 @@ from django.db import DatabaseError, connection, transaction
 
 from households.models import Household
 from households.timezones import is_southern_hemisphere, zone
-from reporting.services import fleet_totals_refresh
 from telemetry import physics, writes
+from telemetry.signals import fleet_ticked
 
 logger = logging.getLogger(__name__)
 
@@ -177,7 +177,7 @@ def fleet_tick_in_process(*, at: datetime, seconds: int, batch_size: int = 50) -
         report.written += part.written
         report.skipped += part.skipped
         report.failed += part.failed
-    fleet_totals_refresh()
+    fleet_ticked.send(sender=fleet_tick_in_process, at=at)
     return report
 
 

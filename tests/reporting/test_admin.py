@@ -10,10 +10,11 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from devices.models import DeviceKind
-from households.admin import energy_chart
 from households.models import Household, new_schema_name
+from reporting.admin import energy_chart
 from reporting.buckets import local_hour_floor
 from reporting.models import HouseholdSnapshot
+from reporting.services import fleet_totals_refresh
 from tests.reporting.conftest import household_hours, make_device
 
 LIST_URL = "/admin/households/household/"
@@ -52,6 +53,7 @@ def list_page(client: Client, query: str = "") -> str:
 
 def test_the_list_shows_each_homes_latest_snapshot_and_fleet_totals(operator, alice, bob):
     snapshot(alice.household, storage_capacity_wh=13_500.0, storage_charge_wh=10_125.0, batteries=1)
+    fleet_totals_refresh()
 
     page = list_page(operator)
 

@@ -15,8 +15,9 @@ from django_tenants.utils import schema_context
 from devices.models import Device
 from households.admin import HouseholdAdmin
 from households.models import Household
+from households.timezones import local_hour_start
 from reporting import selectors
-from reporting.buckets import Interval, local_hour_floor
+from reporting.buckets import Interval
 
 CHART_HOURS = 24
 CHART_WIDTH = 720
@@ -55,7 +56,7 @@ class ChartBar:
 def energy_chart(*, household: Household, now: datetime | None = None) -> dict:
     """Geometry of the last 24 local hours as SVG bars (produced beside consumed), drawn server-side."""
     now = now or timezone.now()
-    end = local_hour_floor(at=now, zone=household.zoneinfo) + timedelta(hours=1)
+    end = local_hour_start(at=now, zone=household.zoneinfo) + timedelta(hours=1)
     hours = selectors.energy_history(
         household=household,
         start=end - timedelta(hours=CHART_HOURS),

@@ -33,7 +33,7 @@ def _percent(part: float, whole: float) -> float:
 
 
 @dataclass(frozen=True, slots=True)
-class StorageState:
+class StorageStateResult:
     device: Device
     capacity_wh: float
     charge_wh: float
@@ -44,11 +44,11 @@ class StorageState:
 
 
 @dataclass(frozen=True, slots=True)
-class EnergySummary:
+class EnergySummaryResult:
     at: datetime
     produced_w: float
     consumed_w: float
-    storage: list[StorageState]
+    storage: list[StorageStateResult]
 
     @property
     def net_w(self) -> float:
@@ -76,17 +76,17 @@ class EnergySummary:
         return _percent(self.storage_charge_wh, self.storage_capacity_wh)
 
 
-def energy_summary(*, household: Household, now: datetime | None = None) -> EnergySummary:
+def energy_summary(*, household: Household, now: datetime | None = None) -> EnergySummaryResult:
     """The balance from each device's current state, as of its newest reading (else now)."""
     with schema_context(household.schema_name):
         devices = list(Device.objects.all())
     readings = [device.last_reading_at for device in devices if device.last_reading_at]
-    return EnergySummary(
+    return EnergySummaryResult(
         at=max(readings, default=now or timezone.now()),
         produced_w=sum(max(device.power_w, 0.0) for device in devices),
         consumed_w=sum(max(-device.power_w, 0.0) for device in devices),
         storage=[
-            StorageState(device=device, capacity_wh=device.capacity_wh, charge_wh=device.charge_wh)
+            StorageStateResult(device=device, capacity_wh=device.capacity_wh, charge_wh=device.charge_wh)
             for device in devices
             if device.is_storage
         ],
@@ -94,7 +94,7 @@ def energy_summary(*, household: Household, now: datetime | None = None) -> Ener
 
 
 @dataclass(frozen=True, slots=True)
-class EnergyBucket:
+class EnergyBucketResult:
     """Energy in one local bucket; `start`/`end` carry the household's offset."""
 
     start: datetime
@@ -144,7 +144,7 @@ def energy_history(
     interval: Interval,
     device_uid: UUID | None = None,
     now: datetime | None = None,
-) -> list[EnergyBucket]:
+) -> list[EnergyBucketResult]:
     """Buckets of [start, end) in the household's zone, summed from hourly rollups.
 
     Raises reporting.buckets.BucketError for a range that cannot be bucketed. A device that is
@@ -173,8 +173,8 @@ def energy_history(
 
 def _energy_bucket(
     bucket: Bucket, sums: dict, *, zone: ZoneInfo, now: datetime, grid_metered: bool
-) -> EnergyBucket:
-    return EnergyBucket(
+) -> EnergyBucketResult:
+    return EnergyBucketResult(
         start=bucket.start.astimezone(zone),
         end=bucket.end.astimezone(zone),
         produced_wh=sums.get("produced_wh") or 0.0,

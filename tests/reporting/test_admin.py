@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from devices.models import DeviceKind
 from households.models import Household, new_schema_name
+from households.timezones import local_hour_start
 from reporting.admin import energy_chart
-from reporting.buckets import local_hour_floor
 from reporting.models import HouseholdSnapshot
 from reporting.services import fleet_totals_refresh
 from tests.reporting.conftest import household_hours, make_device
@@ -104,7 +104,7 @@ def test_list_page_queries_do_not_grow_with_the_households(operator, alice, bob)
 def test_the_household_page_shows_devices_and_a_24_hour_chart(operator, alice):
     make_device(alice.household, DeviceKind.SOLAR_PANEL, name="Roof array", power_w=2750.0)
     make_device(alice.household, DeviceKind.BATTERY, name="Powerwall", power_w=-500.0)
-    end = local_hour_floor(at=timezone.now(), zone=alice.household.zoneinfo) + timedelta(hours=1)
+    end = local_hour_start(at=timezone.now(), zone=alice.household.zoneinfo) + timedelta(hours=1)
     household_hours(alice.household, [end - timedelta(hours=3), end - timedelta(hours=2)])
 
     response = operator.get(f"{LIST_URL}{alice.household.pk}/change/")
@@ -123,7 +123,7 @@ def test_the_household_page_shows_devices_and_a_24_hour_chart(operator, alice):
 
 def test_the_chart_scales_bars_to_the_busiest_hour(alice):
     now = timezone.now()
-    end = local_hour_floor(at=now, zone=alice.household.zoneinfo) + timedelta(hours=1)
+    end = local_hour_start(at=now, zone=alice.household.zoneinfo) + timedelta(hours=1)
     household_hours(alice.household, [end - timedelta(hours=1)], lambda hour: (2000.0, 500.0))
 
     chart = energy_chart(household=alice.household, now=now)

@@ -5,7 +5,6 @@ and the password check. Refusing raises PermissionDenied, which Django reports a
 the caller sees the same "invalid credentials" or lockout answer, never whether the account exists.
 """
 
-from django.contrib.auth.backends import BaseBackend
 from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import PermissionDenied
 from django.dispatch import receiver
@@ -13,7 +12,9 @@ from django.dispatch import receiver
 from accounts.throttle import login_failure_count, login_failures_exceeded
 
 
-class ClientIpThrottleBackend(BaseBackend):
+class ClientIpThrottleBackend:
+    """Authenticates nobody and has no get_user, so sessions (force_login too) never name it."""
+
     def authenticate(self, request, **credentials):
         if request is not None and login_failures_exceeded(request):
             request.login_throttled = True

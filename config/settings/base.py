@@ -152,6 +152,9 @@ GRAPHQL_JWT = {
     "JWT_LONG_RUNNING_REFRESH_TOKEN": True,
     "JWT_REFRESH_EXPIRATION_DELTA": timedelta(days=env.int("JWT_REFRESH_DAYS", default=7)),
     "JWT_REFRESH_TOKEN_MODEL": "accounts.RefreshToken",
+    # Access tokens carry the user's id and token generation, and every claim is required and typed.
+    "JWT_PAYLOAD_HANDLER": "accounts.tokens.access_payload",
+    "JWT_DECODE_HANDLER": "accounts.tokens.access_decode",
     "JWT_AUTH_HEADER_PREFIX": "Bearer",
     "JWT_ALLOW_ARGUMENT": False,
 }
@@ -170,6 +173,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 SILENCED_SYSTEM_CHECKS = [
     "axes.W002",  # no AxesMiddleware: tokenAuth answers a lockout itself, as a GraphQL error
+    # Django's own RedisCache increments atomically (Redis INCR), which is what django-ratelimit needs.
+    "django_ratelimit.W001",
     "axes.W006",  # axes locks per account; per IP is accounts.throttle, with a higher NAT-friendly limit
 ]
 

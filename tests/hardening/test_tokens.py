@@ -12,7 +12,8 @@ import json
 import jwt
 import pytest
 from django.conf import settings
-from django.utils import timezone
+
+from tests.conftest import access_claims
 
 ME = "{ me { email } }"
 
@@ -27,18 +28,13 @@ def _token(header: dict, claims: dict, key: bytes | None, digest=hashlib.sha256)
     return f"{signing_input}.{_b64(signature)}"
 
 
-def _claims() -> dict:
-    now = int(timezone.now().timestamp())
-    return {"email": "alice@example.com", "exp": now + 300, "origIat": now}
-
-
 def _server_key() -> bytes:
     return settings.GRAPHQL_JWT["JWT_SECRET_KEY"].encode()
 
 
 def test_the_server_key_itself_is_accepted(gql, alice):
     """Control for the forgeries below: the same hand-made token with the real key and alg works."""
-    token = _token({"alg": "HS256", "typ": "JWT"}, _claims(), _server_key())
+    token = _token({"alg": "HS256", "typ": "JWT"}, access_claims(), _server_key())
 
     assert gql.execute(ME, token=token)["data"]["me"]["email"] == "alice@example.com"
 
@@ -70,7 +66,7 @@ def test_the_server_key_itself_is_accepted(gql, alice):
 )
 def test_forged_algorithms_and_keys_are_refused(gql, alice, header, key, digest):
     keys = {"server": _server_key(), "empty": b"", "attacker": b"attacker", None: None}
-    token = _token(header, _claims(), keys[key], digest or hashlib.sha256)
+    token = _token(header, access_claims(), keys[key], digest or hashlib.sha256)
 
     body = gql.execute(ME, token=token)
 

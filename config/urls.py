@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import path
 
@@ -6,7 +7,7 @@ from config.graphql.view import TokenGraphQLView
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("graphql", TokenGraphQLView.as_view(graphiql=True), name="graphql"),
+    path("graphql", TokenGraphQLView.as_view(graphiql=settings.GRAPHIQL), name="graphql"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
 ]

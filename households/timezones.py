@@ -6,6 +6,8 @@ from zoneinfo import ZoneInfo, available_timezones
 
 from django.core.exceptions import ValidationError
 
+from config.text import excerpt
+
 
 @cache
 def known_timezones() -> frozenset[str]:
@@ -17,7 +19,7 @@ def validate_timezone(name: str) -> None:
         raise ValidationError(
             "%(name)s is not an IANA time zone name (e.g. Europe/Berlin).",
             code="invalid_timezone",
-            params={"name": name},
+            params={"name": excerpt(name)},
         )
 
 

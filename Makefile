@@ -42,7 +42,7 @@ DC_DEV := $(COMPOSE) --profile test run --rm --build --user "$$(id -u):$$(id -g)
 MIGRATE_SH := python manage.py migrate_schemas --noinput && python manage.py sync_tenant_template
 
 .PHONY: help venv build up down logs shell django-shell migrate makemigrations seed reset \
-	test run lint bench services compose-check secret-key
+	test run lint bench attack services compose-check secret-key
 
 # --- Targets (one line of help each; the recipes for both modes follow) -----------------------
 help:           ## list the targets (the default)
@@ -62,6 +62,7 @@ run:            ## Docker: up, then follow the logs | local: check, migrate, web
 lint:           ## ruff check ., import-linter contracts (pyproject.toml) (Docker: in the tests container)
 bench:          ## python -m bench ARGS (benchmarks against the database; Docker: in the tests container)
 services:       ## Docker: compose ps postgres redis | local: check they answer, create the db if missing
+attack:         ## replay issue 10's attacks (bench/attack.py): own gunicorn, or ARGS="--url http://127.0.0.1:8000"
 
 help:
 	@echo "Usage: make <target> [DOCKER=0|1] [ARGS=...]     (mode now: DOCKER=$(DOCKER)$(if $(filter 1,$(DOCKER)), = docker compose, = local .venv + localhost services))"
@@ -146,6 +147,9 @@ lint: compose-check
 bench: compose-check
 	$(DC_DEV) --entrypoint python tests -m bench $(ARGS)
 
+attack: compose-check
+	$(DC_DEV) --entrypoint python tests -m bench.attack $(ARGS)
+
 services: compose-check
 	$(COMPOSE) ps postgres redis
 
@@ -214,6 +218,9 @@ lint: venv
 bench: venv
 	@$(CHECK)
 	$(PY) -m bench $(ARGS)
+
+attack: venv
+	$(PY) -m bench.attack $(ARGS)
 
 services: venv
 	@$(CHECK)

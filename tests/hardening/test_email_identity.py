@@ -146,8 +146,7 @@ def test_the_dotless_twin_is_a_separate_account_and_both_keep_working(db):
     assert _login(email)[0] == "OK" and _login(dotless)[0] == "OK"
 
 
-@pytest.mark.django_db(transaction=True)
-def test_racing_case_fold_twins_end_with_one_account_and_a_clear_error(new_email):
+def test_racing_case_fold_twins_end_with_one_account_and_a_clear_error(db, new_email):
     pairs = [new_email("race") for _ in range(4)]
     answers = {}
     with gunicorn(workers=2) as server:
@@ -199,3 +198,8 @@ def test_errors_never_say_whether_an_account_exists(victim):
     known = _login(victim.email, "wrong-password-1", ip=ip)
 
     assert unknown == known
+
+
+def test_a_login_without_a_client_address_shares_one_bucket_and_never_fails(victim):
+    """Django's test client logs in with a request that has no REMOTE_ADDR; so can a unix socket."""
+    assert Client().login(username=victim.email.upper(), password=PASSWORD)

@@ -200,6 +200,22 @@ def test_errors_never_say_whether_an_account_exists(victim):
     assert unknown == known
 
 
-def test_a_login_without_a_client_address_shares_one_bucket_and_never_fails(victim):
-    """Django's test client logs in with a request that has no REMOTE_ADDR; so can a unix socket."""
-    assert Client().login(username=victim.email.upper(), password=PASSWORD)
+def test_a_login_without_a_client_address_is_answered_not_a_500(victim):
+    """Behind a unix socket REMOTE_ADDR is empty: such clients share one bucket."""
+    assert _login(victim.email, ip="")[0] == "OK"
+
+
+def test_behind_a_proxy_the_configured_header_names_the_client(victim):
+    sprayer, other = _client_ip(), _client_ip()
+
+    def login(email, password, real_ip):
+        body = json.dumps({"query": TOKEN_AUTH, "variables": {"email": email, "password": password}})
+        response = Client().post("/graphql", body, content_type="application/json", HTTP_X_REAL_IP=real_ip)
+        errors = response.json().get("errors")
+        return errors[0]["extensions"]["code"] if errors else "OK"
+
+    with override_settings(CLIENT_IP_META_KEY="HTTP_X_REAL_IP", LOGIN_FAILURES_PER_IP="2/15m"):
+        wrong = [login(f"nobody-{i}@example.com", "x-wrong-1", sprayer) for i in range(2)]
+        assert login(victim.email, PASSWORD, sprayer) == "LOCKED_OUT"
+        assert login(victim.email, PASSWORD, other) == "OK"
+    assert wrong == ["INVALID_CREDENTIALS"] * 2

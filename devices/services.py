@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from devices import limits
+from devices.kinds import KINDS
 from devices.models import (
     BATTERY_MODES,
     EV_MODES,
@@ -270,12 +271,15 @@ def _appliance_columns(errors: _Errors, spec: Mapping[str, Any], device: Device 
     return columns
 
 
-_KINDS = {
-    "solar_panel": (DeviceKind.SOLAR_PANEL, _solar_panel_columns),
-    "battery": (DeviceKind.BATTERY, _battery_columns),
-    "electric_vehicle": (DeviceKind.ELECTRIC_VEHICLE, _electric_vehicle_columns),
-    "appliance": (DeviceKind.APPLIANCE, _appliance_columns),
+# Each registry kind's columns from its nested input (devices.kinds; tests/devices/test_kinds.py).
+_COLUMNS = {
+    "solar_panel": _solar_panel_columns,
+    "battery": _battery_columns,
+    "electric_vehicle": _electric_vehicle_columns,
+    "appliance": _appliance_columns,
 }
+_KINDS = {kind.value: (DeviceKind(kind.value), _COLUMNS[kind.value]) for kind in KINDS}
+_KIND_NAMES = ", ".join(kind.label.lower() for kind in KINDS[:-1]) + f" or {KINDS[-1].label.lower()}"
 
 
 def _given(**specs: Mapping[str, Any] | None) -> dict[str, Mapping[str, Any]]:
@@ -304,7 +308,7 @@ def device_register(
     if len(given) != 1:
         errors.add(
             "input",
-            "Give exactly one device kind: solar panel, battery, electric vehicle or appliance.",
+            f"Give exactly one device kind: {_KIND_NAMES}.",
             "exactly_one",
         )
         errors.raise_if_any()

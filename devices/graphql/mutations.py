@@ -11,6 +11,7 @@ from config.graphql.permissions import household_required
 from devices import limits, services
 from devices.graphql.enums import EvModeEnum, StorageModeEnum
 from devices.graphql.types import DeviceInterface, device_uid
+from devices.kinds import KINDS
 
 
 def _bounds(maximum: float, unit: str) -> str:
@@ -57,15 +58,25 @@ class ApplianceInput(graphene.InputObjectType):
     category = graphene.String(description=f"{_CATEGORY} Default `other`.")
 
 
-class RegisterDeviceInput(graphene.InputObjectType):
-    name = graphene.String(required=True, description=_NAME)
-    solar_panel = SolarPanelInput()
-    battery = BatteryInput()
-    electric_vehicle = ElectricVehicleInput()
-    appliance = ApplianceInput()
+def _per_kind(suffix: str, *inputs: type[graphene.InputObjectType]) -> dict[str, graphene.InputObjectType]:
+    """One nested input field per registry kind (devices.kinds), named after the kind's value."""
+    by_name = {input_type._meta.name: input_type for input_type in inputs}
+    return {kind.value: by_name[f"{kind.graphql_type}{suffix}"]() for kind in KINDS}
 
-    class Meta:
-        description = "Exactly one of the nested inputs; the device's kind follows from it."
+
+RegisterDeviceInput = type(
+    "RegisterDeviceInput",
+    (graphene.InputObjectType,),
+    {
+        "name": graphene.String(required=True, description=_NAME),
+        **_per_kind("Input", SolarPanelInput, BatteryInput, ElectricVehicleInput, ApplianceInput),
+        "Meta": type(
+            "Meta",
+            (),
+            {"description": "Exactly one of the nested inputs; the device's kind follows from it."},
+        ),
+    },
+)
 
 
 class SolarPanelUpdateInput(graphene.InputObjectType):
@@ -97,22 +108,32 @@ class ApplianceUpdateInput(graphene.InputObjectType):
     category = graphene.String(description=f"{_CATEGORY}{_UNCHANGED} The draw stays as it was.")
 
 
-class UpdateDeviceInput(graphene.InputObjectType):
-    name = graphene.String(description=f"{_NAME}{_UNCHANGED}")
-    solar_panel = SolarPanelUpdateInput()
-    battery = BatteryUpdateInput()
-    electric_vehicle = ElectricVehicleUpdateInput()
-    appliance = ApplianceUpdateInput()
-
-    class Meta:
-        description = "Only the fields given change; a nested input must match the device's kind."
+UpdateDeviceInput = type(
+    "UpdateDeviceInput",
+    (graphene.InputObjectType,),
+    {
+        "name": graphene.String(description=f"{_NAME}{_UNCHANGED}"),
+        **_per_kind(
+            "UpdateInput",
+            SolarPanelUpdateInput,
+            BatteryUpdateInput,
+            ElectricVehicleUpdateInput,
+            ApplianceUpdateInput,
+        ),
+        "Meta": type(
+            "Meta",
+            (),
+            {"description": "Only the fields given change; a nested input must match the device's kind."},
+        ),
+    },
+)
 
 
 def _specs(data: graphene.InputObjectType) -> dict[str, dict[str, Any] | None]:
     """The nested inputs as plain dicts holding only the fields the client sent."""
     return {
         field: None if data.get(field) is None else dict(data[field])
-        for field in ("solar_panel", "battery", "electric_vehicle", "appliance")
+        for field in (kind.value for kind in KINDS)
     }
 
 

@@ -4,11 +4,12 @@ from typing import Any
 from uuid import UUID
 
 import graphene
-from django.core.exceptions import ValidationError
 
-from config.graphql.errors import FieldError, field_errors
+from config.graphql.errors import error_type
+from config.graphql.mutations import BaseMutation
 from config.graphql.permissions import household_required
 from devices import limits, services
+from devices.error_codes import DeviceErrorCode
 from devices.graphql.enums import EvModeEnum, StorageModeEnum
 from devices.graphql.types import DeviceInterface, device_uid
 from devices.kinds import KINDS
@@ -145,83 +146,76 @@ def _uid(global_id: str) -> UUID:
     return uid
 
 
-def _errors_field() -> graphene.List:
-    return graphene.List(graphene.NonNull(FieldError), required=True)
+DeviceError = error_type("DeviceError", DeviceErrorCode, "device change")
 
 
-class RegisterDevice(graphene.Mutation):
+class RegisterDevice(BaseMutation):
     """Add a device to the caller's household."""
 
     class Arguments:
         input = RegisterDeviceInput(required=True)
 
+    class Meta:
+        error_type = DeviceError
+
     device = graphene.Field(DeviceInterface)
-    errors = _errors_field()
 
     @staticmethod
     @household_required
-    def mutate(root, info, input):
-        try:
-            device = services.device_register(name=input.name, **_specs(input))
-        except ValidationError as error:
-            return RegisterDevice(errors=field_errors(error))
-        return RegisterDevice(device=device, errors=[])
+    def perform_mutation(root, info, input):
+        return {"device": services.device_register(name=input.name, **_specs(input))}
 
 
-class UpdateDevice(graphene.Mutation):
+class UpdateDevice(BaseMutation):
     """Change a device's name or its kind's properties; the kind itself never changes."""
 
     class Arguments:
         id = graphene.ID(required=True)
         input = UpdateDeviceInput(required=True)
 
+    class Meta:
+        error_type = DeviceError
+
     device = graphene.Field(DeviceInterface)
-    errors = _errors_field()
 
     @staticmethod
     @household_required
-    def mutate(root, info, id, input):
-        try:
-            device = services.device_update(uid=_uid(id), name=input.name, **_specs(input))
-        except ValidationError as error:
-            return UpdateDevice(errors=field_errors(error))
-        return UpdateDevice(device=device, errors=[])
+    def perform_mutation(root, info, id, input):
+        return {"device": services.device_update(uid=_uid(id), name=input.name, **_specs(input))}
 
 
-class SetDeviceMode(graphene.Mutation):
+class SetDeviceMode(BaseMutation):
     """Switch a battery or an electric vehicle; AUTO is for batteries only."""
 
     class Arguments:
         id = graphene.ID(required=True)
         mode = StorageModeEnum(required=True)
 
+    class Meta:
+        error_type = DeviceError
+
     device = graphene.Field(DeviceInterface)
-    errors = _errors_field()
 
     @staticmethod
     @household_required
-    def mutate(root, info, id, mode):
-        try:
-            device = services.device_set_mode(uid=_uid(id), mode=mode)
-        except ValidationError as error:
-            return SetDeviceMode(errors=field_errors(error))
-        return SetDeviceMode(device=device, errors=[])
+    def perform_mutation(root, info, id, mode):
+        return {"device": services.device_set_mode(uid=_uid(id), mode=mode)}
 
 
-class RemoveDevice(graphene.Mutation):
+class RemoveDevice(BaseMutation):
     """Delete a device and its readings; `removed` is false (with an error) for an unknown id."""
 
     class Arguments:
         id = graphene.ID(required=True)
 
+    class Meta:
+        error_type = DeviceError
+
     removed = graphene.Boolean(required=True)
-    errors = _errors_field()
+    error_fields = {"removed": False}
 
     @staticmethod
     @household_required
-    def mutate(root, info, id):
-        try:
-            services.device_remove(uid=_uid(id))
-        except ValidationError as error:
-            return RemoveDevice(removed=False, errors=field_errors(error))
-        return RemoveDevice(removed=True, errors=[])
+    def perform_mutation(root, info, id):
+        services.device_remove(uid=_uid(id))
+        return {"removed": True}

@@ -44,11 +44,8 @@ def statement(*parts: sql.SQL) -> sql.SQL:
 @cache
 def _json_select(types: tuple[str, ...]) -> sql.SQL:
     """`SELECT (r->>0)::bigint, ... FROM json_array_elements(`, rendered once per column list."""
-    columns = sql.SQL(", ").join(
-        sql.SQL("(r->>{})::{}").format(sql.SQL(str(index)), sql.SQL(column_type))
-        for index, column_type in enumerate(types)
-    )
-    return sql.SQL(sql.SQL("SELECT {} FROM json_array_elements(").format(columns).as_string(None))
+    columns = ", ".join(f"(r->>{index})::{column_type}" for index, column_type in enumerate(types))
+    return statement(sql.SQL("SELECT "), sql.SQL(columns), sql.SQL(" FROM json_array_elements("))
 
 
 _JSON_END = sql.SQL("::json) AS r")

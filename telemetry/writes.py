@@ -253,12 +253,12 @@ def rollups_sql(cursor: Any, schema: str, ticks: Sequence[SimulatedTick]) -> sql
             DEVICE_HOUR_ON_CONFLICT,
         ]
     if home_hours:
-        rows = [(hour.isoformat(), p, c, i, e, n, s) for hour, (p, c, i, e, n, s) in home_hours.items()]
+        home_rows = [(hour.isoformat(), p, c, i, e, n, s) for hour, (p, c, i, e, n, s) in home_hours.items()]
         statements += [
             INSERT_INTO,
             table(cursor, schema, "telemetry_householdhour"),
             HOME_HOUR_COLUMNS,
-            json_rows(cursor, HOME_HOUR_TYPES, rows),
+            json_rows(cursor, HOME_HOUR_TYPES, home_rows),
             HOME_HOUR_ON_CONFLICT,
         ]
     return statement(*statements)

@@ -45,7 +45,7 @@ def _camel_path(field: str) -> str | None:
 
 
 def _code(code: str | None, codes: type[StrEnum]) -> str:
-    if code in codes._value2member_map_:
+    if code is not None and code in codes._value2member_map_:
         return codes(code).value
     logger.error("Error code %r is not in %s; answered as invalid", code, codes.__name__)
     return codes("invalid").value

@@ -42,7 +42,7 @@ DC_DEV := $(COMPOSE) --profile test run --rm --build --user "$$(id -u):$$(id -g)
 MIGRATE_SH := python manage.py migrate_schemas --noinput && python manage.py sync_tenant_template
 
 .PHONY: help venv build up down logs shell django-shell migrate makemigrations seed reset \
-	test run lint bench attack services compose-check secret-key
+	test run lint typecheck migrations-check bench attack services compose-check secret-key
 
 # --- Targets (one line of help each; the recipes for both modes follow) -----------------------
 help:           ## list the targets (the default)
@@ -60,6 +60,8 @@ reset:          ## fresh database + demo data | Docker: down -v, up, seed | loca
 test:           ## pytest ARGS | Docker: in the tests container | local: in .venv, PostgreSQL and Redis checked first
 run:            ## Docker: up, then follow the logs | local: check, migrate, web + worker + beat in the foreground
 lint:           ## ruff check ., import-linter contracts (pyproject.toml) (Docker: in the tests container)
+typecheck:      ## mypy with django-stubs on the modules listed in pyproject.toml (Docker: in the tests container)
+migrations-check: ## makemigrations --check: fails when a model change has no migration
 bench:          ## python -m bench ARGS (benchmarks against the database; Docker: in the tests container)
 services:       ## Docker: compose ps postgres redis | local: check they answer, create the db if missing
 attack:         ## replay issue 10's attacks (bench/attack.py): own gunicorn, or ARGS="--url http://127.0.0.1:8000"
@@ -67,7 +69,7 @@ attack:         ## replay issue 10's attacks (bench/attack.py): own gunicorn, or
 help:
 	@echo "Usage: make <target> [DOCKER=0|1] [ARGS=...]     (mode now: DOCKER=$(DOCKER)$(if $(filter 1,$(DOCKER)), = docker compose, = local .venv + localhost services))"
 	@echo
-	@sed -nE 's/^([a-z-]+): +## (.*)$$/\1\t\2/p' $(firstword $(MAKEFILE_LIST)) | awk -F'\t' '{ printf "  %-16s%s\n", $$1, $$2 }'
+	@sed -nE 's/^([a-z-]+): +## (.*)$$/\1\t\2/p' $(firstword $(MAKEFILE_LIST)) | awk -F'\t' '{ printf "  %-18s%s\n", $$1, $$2 }'
 	@echo
 	@echo "GraphiQL: http://localhost:8000/graphql once the stack is up (make up / make run)."
 
@@ -144,6 +146,12 @@ lint: compose-check
 	$(DC_DEV) --no-deps --entrypoint ruff tests check .
 	$(DC_DEV) --no-deps --entrypoint lint-imports tests
 
+typecheck: compose-check
+	$(DC_DEV) --no-deps --entrypoint mypy tests
+
+migrations-check: compose-check
+	$(DC_DEV) --entrypoint python tests manage.py makemigrations --check --dry-run
+
 bench: compose-check
 	$(DC_DEV) --entrypoint python tests -m bench $(ARGS)
 
@@ -214,6 +222,12 @@ test: venv
 lint: venv
 	$(PY) -m ruff check .
 	$(VENV)/bin/lint-imports
+
+typecheck: venv
+	$(PY) -m mypy
+
+migrations-check: venv
+	$(MANAGE) makemigrations --check --dry-run
 
 bench: venv
 	@$(CHECK)

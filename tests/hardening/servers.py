@@ -6,12 +6,16 @@ households they sign up.
 
 import http.client
 import json
+import os
 import socket
+import subprocess
+import sys
 import threading
 import time
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import connection
 
 from bench.load import serve
@@ -59,6 +63,19 @@ class Server:
     def graphql(self, query: str, variables: dict | None = None, token: str | None = None) -> Response:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         return self.request("POST", "/graphql", {"query": query, "variables": variables or {}}, headers)
+
+
+def collect_static(directory: str, **environment: str) -> dict[str, str]:
+    """collectstatic into `directory` as the Docker build does; returns the environment serving it."""
+    environment = {**environment, "DJANGO_STATIC_ROOT": directory}
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test", **environment},
+        cwd=settings.BASE_DIR,
+        check=True,
+        timeout=120,
+    )
+    return environment
 
 
 @contextmanager

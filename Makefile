@@ -48,7 +48,7 @@ DC_DEV := $(COMPOSE) --profile test run --rm --build --user "$$(id -u):$$(id -g)
 MIGRATE_SH := python manage.py migrate_schemas --noinput && python manage.py sync_tenant_template
 
 .PHONY: help venv build up down logs shell django-shell migrate makemigrations seed reset \
-	test test-fast run lint bench services compose-check
+	test test-fast run lint bench services schema compose-check
 
 # --- Targets (one line of help each; the recipes for both modes follow) -----------------------
 help:           ## list the targets (the default)
@@ -67,6 +67,7 @@ test:           ## pytest ARGS | Docker: in the tests container | local: in .ven
 test-fast:      ## like test, without the tests that start servers, Celery workers or Chromium (quick loop)
 run:            ## Docker: up, then follow the logs | local: check, migrate, web + worker + beat in the foreground
 lint:           ## ruff check . (Docker: in the tests container)
+schema:         ## write docs/schema.graphql from the code (tests/docs fails when it drifts)
 bench:          ## python -m bench ARGS (benchmarks against the database; Docker: in the tests container)
 services:       ## Docker: compose ps postgres redis | local: check they answer, create the db if missing
 
@@ -146,6 +147,9 @@ run: up
 lint: compose-check
 	$(DC_DEV) --no-deps --entrypoint ruff tests check .
 
+schema: compose-check
+	$(DC_DEV) --no-deps --entrypoint python tests manage.py graphql_schema --out docs/schema.graphql
+
 bench: compose-check
 	$(DC_DEV) --entrypoint python tests -m bench $(ARGS)
 
@@ -217,6 +221,9 @@ test-fast: venv
 
 lint: venv
 	$(PY) -m ruff check .
+
+schema: venv
+	$(MANAGE) graphql_schema --out docs/schema.graphql
 
 bench: venv
 	@$(CHECK)

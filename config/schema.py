@@ -1,10 +1,11 @@
-"""The root GraphQL schema: only composes the apps' queries and mutations."""
+"""The root GraphQL schema: composes the apps' queries and mutations; measurements rounded at the edge."""
 
 import graphene
 
 import accounts.schema
 import devices.graphql.schema
 import reporting.schema
+from config.graphql.rounding import measurements_round
 
 
 class Query(accounts.schema.Query, devices.graphql.schema.Query, reporting.schema.Query, graphene.ObjectType):
@@ -16,3 +17,4 @@ class Mutation(accounts.schema.Mutation, devices.graphql.schema.Mutation, graphe
 
 
 schema = graphene.Schema(query=Query, mutation=Mutation, types=devices.graphql.schema.types)
+measurements_round(schema.graphql_schema)

@@ -66,7 +66,7 @@ reset:          ## fresh database + demo data | Docker: down -v, up, seed | loca
 test:           ## pytest ARGS | Docker: in the tests container | local: in .venv, PostgreSQL and Redis checked first
 test-fast:      ## like test, without the tests that start servers, Celery workers or Chromium (quick loop)
 run:            ## Docker: up, then follow the logs | local: check, migrate, web + worker + beat in the foreground
-lint:           ## ruff check . (Docker: in the tests container)
+lint:           ## ruff check ., import-linter contracts (pyproject.toml) (Docker: in the tests container)
 schema:         ## write docs/schema.graphql from the code (tests/docs fails when it drifts)
 bench:          ## python -m bench ARGS (benchmarks against the database; Docker: in the tests container)
 services:       ## Docker: compose ps postgres redis | local: check they answer, create the db if missing
@@ -146,6 +146,7 @@ run: up
 
 lint: compose-check
 	$(DC_DEV) --no-deps --entrypoint ruff tests check .
+	$(DC_DEV) --no-deps --entrypoint lint-imports tests
 
 schema: compose-check
 	$(DC_DEV) --no-deps --entrypoint python tests manage.py graphql_schema --out docs/schema.graphql
@@ -221,6 +222,7 @@ test-fast: venv
 
 lint: venv
 	$(PY) -m ruff check .
+	$(VENV)/bin/lint-imports
 
 schema: venv
 	$(MANAGE) graphql_schema --out docs/schema.graphql

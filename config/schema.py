@@ -4,15 +4,20 @@ import graphene
 
 import accounts.schema
 import devices.graphql.schema
+import households.schema
 import reporting.schema
 from config.graphql.rounding import measurements_round
 
 
-class Query(accounts.schema.Query, devices.graphql.schema.Query, reporting.schema.Query, graphene.ObjectType):
+class Query(
+    households.schema.Query, devices.graphql.schema.Query, reporting.schema.Query, graphene.ObjectType
+):
     pass
 
 
-class Mutation(accounts.schema.Mutation, devices.graphql.schema.Mutation, graphene.ObjectType):
+class Mutation(
+    households.schema.Mutation, accounts.schema.Mutation, devices.graphql.schema.Mutation, graphene.ObjectType
+):
     pass
 
 

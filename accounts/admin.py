@@ -19,8 +19,16 @@ class UserAdmin(BaseUserAdmin):
 
 @admin.register(RefreshToken)
 class RefreshTokenAdmin(admin.ModelAdmin):
-    list_display = ["user", "created", "session_started_at", "revoked"]
+    list_display = ["user", "issued", "session_started", "revoked"]
     list_filter = ["revoked"]
     search_fields = ["user__email"]
     raw_id_fields = ["user"]
     readonly_fields = ["token"]
+
+    @admin.display(description="Issued (UTC)", ordering="created")
+    def issued(self, token: RefreshToken) -> str:
+        return f"{token.created:%Y-%m-%d %H:%M}"
+
+    @admin.display(description="Session started (UTC)", ordering="session_started_at")
+    def session_started(self, token: RefreshToken) -> str:
+        return f"{token.session_started_at:%Y-%m-%d %H:%M}"

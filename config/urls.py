@@ -6,6 +6,11 @@ from django.views.generic import RedirectView
 from config import health, views
 from config.graphql.view import TokenGraphQLView
 
+admin.site.site_header = "Home energy admin"
+admin.site.site_title = "Home energy admin"
+# The app list is one click away (Home); at 1280 px the fleet list needs the width.
+admin.site.enable_nav_sidebar = False
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True)),

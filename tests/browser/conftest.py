@@ -1,15 +1,9 @@
-"""A gunicorn server with collected static files (as in production) and a staff login, for the browser."""
-
-import uuid
+"""A gunicorn server on seed_demo's homes with collected static files (as in production)."""
 
 import pytest
-from django.db import connection
 
-from accounts.models import User
 from tests.browser.chromium import chromium_path
-from tests.hardening.servers import collect_static, gunicorn
-
-STAFF_PASSWORD = "browser-Staff-pass-2026"
+from tests.hardening.servers import collect_static, demo_data, gunicorn
 
 
 def pytest_collection_modifyitems(items):
@@ -21,22 +15,7 @@ def pytest_collection_modifyitems(items):
 
 
 @pytest.fixture(scope="module")
-def site(django_db_setup, tmp_path_factory) -> str:
-    with gunicorn(**collect_static(str(tmp_path_factory.mktemp("static")))) as server:
+def site(django_db_setup, django_db_blocker, tmp_path_factory) -> str:
+    environment = collect_static(str(tmp_path_factory.mktemp("static")))
+    with demo_data(django_db_blocker), gunicorn(**environment) as server:
         yield f"http://127.0.0.1:{server.port}"
-
-
-@pytest.fixture(scope="module")
-def staff(django_db_setup, django_db_blocker) -> User:
-    """A staff login the server can see (committed), removed when the module is done."""
-    with django_db_blocker.unblock():
-        user = User.objects.create_user(
-            email=f"browser-{uuid.uuid4().hex[:8]}@example.com",
-            password=STAFF_PASSWORD,
-            is_staff=True,
-            is_superuser=True,
-        )
-    yield user
-    with django_db_blocker.unblock():
-        user.delete()
-    connection.set_schema_to_public()

@@ -7,50 +7,25 @@ tests/docs/examples.py for which blocks run and how their answers are checked.
 
 import os
 import subprocess
-from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
-from django.db import connection
 
-from accounts.models import User
-from households.models import Household
-from reporting.models import FleetTotals
-from reporting.services import fleet_totals_refresh
 from tests.docs.examples import FENCE, Example, error_problems, examples, json_documents, shape_problems
-from tests.hardening.servers import gunicorn
+from tests.hardening.servers import demo_data, gunicorn
 
 pytestmark = [pytest.mark.django_db, pytest.mark.server]
 
 ROOT = Path(settings.BASE_DIR)
 DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
-# The README's reporting examples show 23-27 November 2026 in Berlin: seed the days before.
-SEED = ("seed_demo", "--days", "5", "--step-seconds", "900", "--until", "2026-11-27T04:00:00+00:00")
 TIMEOUT_S = 60
 
 
 @pytest.fixture(scope="module")
 def site(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        households = set(Household.objects.values_list("pk", flat=True))
-        users = set(User.objects.values_list("pk", flat=True))
-        had_totals = FleetTotals.objects.filter(pk=1).exists()
-        call_command(*SEED, stdout=StringIO())
-    try:
-        with gunicorn() as server:
-            yield f"http://127.0.0.1:{server.port}"
-    finally:
-        with django_db_blocker.unblock():
-            for household in Household.objects.exclude(pk__in=households):
-                household.delete(force_drop=True)
-            User.objects.exclude(pk__in=users).delete()
-            if had_totals:
-                fleet_totals_refresh()
-            else:
-                FleetTotals.objects.filter(pk=1).delete()
-        connection.set_schema_to_public()
+    with demo_data(django_db_blocker), gunicorn() as server:
+        yield f"http://127.0.0.1:{server.port}"
 
 
 def run(example: Example, site: str, variables: dict[str, str], scratch: Path) -> tuple[str, dict[str, str]]:

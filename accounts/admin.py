@@ -19,11 +19,18 @@ class UserAdmin(BaseUserAdmin):
 
 @admin.register(RefreshToken)
 class RefreshTokenAdmin(admin.ModelAdmin):
-    list_display = ["user", "issued", "session_started", "revoked"]
+    """Who holds which login and when it was revoked; never a token (only digests are stored, and
+    those are not shown either). Tokens are issued by logging in, never added here."""
+
+    list_display = ["user", "family", "issued", "session_started", "revoked"]
     list_filter = ["revoked"]
     search_fields = ["user__email"]
     raw_id_fields = ["user"]
-    readonly_fields = ["token"]
+    exclude = ["token_hash"]
+    readonly_fields = ["family", "created", "session_started_at"]
+
+    def has_add_permission(self, request):
+        return False
 
     @admin.display(description="Issued (UTC)", ordering="created")
     def issued(self, token: RefreshToken) -> str:

@@ -1,30 +1,16 @@
 """Production settings under gunicorn: whitenoise static files, HTTPS hardening only when configured."""
 
 import pytest
-from django.conf import settings
 
-from tests.hardening.servers import collect_static, gunicorn
+from tests.hardening.servers import gunicorn
 
 pytestmark = [pytest.mark.django_db, pytest.mark.server]
 HTTPS = {"X-Forwarded-Proto": "https"}
 
 
-@pytest.fixture(scope="module")
-def production_env(django_db_setup, tmp_path_factory):
-    """Production settings with collectstatic run into a scratch directory, as the Docker build does."""
-    return collect_static(
-        str(tmp_path_factory.mktemp("static")),
-        DJANGO_SETTINGS_MODULE="config.settings.production",
-        DJANGO_SECRET_KEY="production-test-key-0123456789abcdefghijklmnopq",
-        DJANGO_HTTPS="false",
-        REDIS_URL=settings.CELERY_BROKER_URL,
-    )
-
-
-@pytest.fixture(scope="module")
-def server(production_env):
-    with gunicorn(**production_env) as server:
-        yield server
+@pytest.fixture
+def server(production_server):
+    return production_server
 
 
 def test_https_on_redirects_and_sends_hsts_and_secure_cookies(production_env):

@@ -131,6 +131,8 @@ CONTENT_SECURITY_POLICY = {
 }
 
 STATIC_URL = "static/"
+# The project's own assets: GraphiQL's page script and its vendored builds (static/vendor/README.md).
+STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env("DJANGO_STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -6,7 +6,7 @@ from django.db import connection
 from tests.conftest import PASSWORD
 from tests.hardening.servers import TcpProxy, database_url, gunicorn, wait_for
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.server]
 
 CLOSED_PORT_REDIS = "redis://127.0.0.1:1/0"
 SIGN_UP = """

@@ -4,7 +4,7 @@ import pytest
 
 from tests.hardening.servers import gunicorn
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.server]
 HTTPS = {"X-Forwarded-Proto": "https"}
 
 

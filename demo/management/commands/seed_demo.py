@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from config.commands import aware_datetime
 from demo import seed as demo
 
 
@@ -66,10 +67,4 @@ class Command(BaseCommand):
     def _until(value: str | None) -> datetime | None:
         if value is None:
             return None
-        try:
-            until = datetime.fromisoformat(value)
-        except ValueError as error:
-            raise CommandError(f"--until must be an ISO 8601 time: {error}") from error
-        if until.tzinfo is None:
-            raise CommandError("--until needs a UTC offset, e.g. 2026-03-21T00:00:00+00:00")
-        return until
+        return aware_datetime("--until", value)

@@ -23,7 +23,7 @@ from devices.models import Device, DeviceKind
 from households.models import Household
 from reporting.buckets import Bucket, Interval, buckets_between
 from reporting.models import FleetTotals, HouseholdSnapshot
-from telemetry.models import DeviceHour, HouseholdHour
+from telemetry import selectors as telemetry_selectors
 
 # A snapshot older than this many tick intervals means the household's ticks stopped.
 STALE_AFTER_TICKS = 3
@@ -158,13 +158,13 @@ def energy_history(
     with schema_context(household.schema_name):
         if device_uid is None:
             fields = ["produced_wh", "consumed_wh", "imported_wh", "exported_wh"]
-            sums = _bucket_sums(HouseholdHour.objects.all(), edges, fields)
+            sums = _bucket_sums(telemetry_selectors.household_hours(), edges, fields)
         else:
             device_id = Device.objects.filter(uid=device_uid).values_list("id", flat=True).first()
             if device_id is None:
                 return []
             fields = ["produced_wh", "consumed_wh"]
-            sums = _bucket_sums(DeviceHour.objects.filter(device_id=device_id), edges, fields)
+            sums = _bucket_sums(telemetry_selectors.device_hours(device_id=device_id), edges, fields)
     now = now or timezone.now()
     return [
         _energy_bucket(bucket, sums.get(index, {}), zone=zone, now=now, grid_metered=device_uid is None)

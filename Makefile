@@ -48,7 +48,7 @@ DC_DEV := $(COMPOSE) --profile test run --rm --build --user "$$(id -u):$$(id -g)
 MIGRATE_SH := python manage.py migrate_schemas --noinput && python manage.py sync_tenant_template
 
 .PHONY: help venv build up down logs shell django-shell migrate makemigrations seed reset \
-	test test-fast run lint bench services schema compose-check secret-key
+	test test-fast run lint typecheck migrations-check bench attack services schema compose-check secret-key
 
 # --- Targets (one line of help each; the recipes for both modes follow) -----------------------
 help:           ## list the targets (the default)
@@ -67,14 +67,17 @@ test:           ## pytest ARGS | Docker: in the tests container | local: in .ven
 test-fast:      ## like test, without the tests that start servers, Celery workers or Chromium (quick loop)
 run:            ## Docker: up, then follow the logs | local: check, migrate, web + worker + beat in the foreground
 lint:           ## ruff check ., import-linter contracts (pyproject.toml) (Docker: in the tests container)
+typecheck:      ## mypy with django-stubs on the modules listed in pyproject.toml (Docker: in the tests container)
+migrations-check: ## makemigrations --check: fails when a model change has no migration
 schema:         ## write docs/schema.graphql from the code (tests/docs fails when it drifts)
 bench:          ## python -m bench ARGS (benchmarks against the database; Docker: in the tests container)
 services:       ## Docker: compose ps postgres redis | local: check they answer, create the db if missing
+attack:         ## replay issue 10's attacks (bench/attack.py): own gunicorn, or ARGS="--url http://127.0.0.1:8000"
 
 help:
 	@echo "Usage: make <target> [DOCKER=0|1] [ARGS=...]     (mode now: DOCKER=$(DOCKER)$(if $(filter 1,$(DOCKER)), = docker compose, = local .venv + localhost services))"
 	@echo
-	@sed -nE 's/^([a-z-]+): +## (.*)$$/\1\t\2/p' $(firstword $(MAKEFILE_LIST)) | awk -F'\t' '{ printf "  %-16s%s\n", $$1, $$2 }'
+	@sed -nE 's/^([a-z-]+): +## (.*)$$/\1\t\2/p' $(firstword $(MAKEFILE_LIST)) | awk -F'\t' '{ printf "  %-18s%s\n", $$1, $$2 }'
 	@echo
 	@echo "GraphiQL: $(SITE)/graphql once the stack is up (make up / make run); WEB_PORT=$(WEB_PORT)."
 
@@ -156,11 +159,19 @@ lint: compose-check
 	$(DC_DEV) --no-deps --entrypoint ruff tests check .
 	$(DC_DEV) --no-deps --entrypoint lint-imports tests
 
+typecheck: compose-check
+	$(DC_DEV) --no-deps --entrypoint mypy tests
+
+migrations-check: compose-check
+	$(DC_DEV) --entrypoint python tests manage.py makemigrations --check --dry-run
 schema: compose-check
 	$(DC_DEV) --no-deps --entrypoint python tests manage.py graphql_schema --out docs/schema.graphql
 
 bench: compose-check
 	$(DC_DEV) --entrypoint python tests -m bench $(ARGS)
+
+attack: compose-check
+	$(DC_DEV) --entrypoint python tests -m bench.attack $(ARGS)
 
 services: compose-check
 	$(COMPOSE) ps postgres redis
@@ -232,12 +243,20 @@ lint: venv
 	$(PY) -m ruff check .
 	$(VENV)/bin/lint-imports
 
+typecheck: venv
+	$(PY) -m mypy
+
+migrations-check: venv
+	$(MANAGE) makemigrations --check --dry-run
 schema: venv
 	$(MANAGE) graphql_schema --out docs/schema.graphql
 
 bench: venv
 	@$(CHECK)
 	$(PY) -m bench $(ARGS)
+
+attack: venv
+	$(PY) -m bench.attack $(ARGS)
 
 services: venv
 	@$(CHECK)

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.templatetags.static import static
 from django.urls import path
@@ -15,7 +16,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True)),
     path("admin/", admin.site.urls),
-    path("graphql", TokenGraphQLView.as_view(graphiql=True), name="graphql"),
+    path("graphql", TokenGraphQLView.as_view(graphiql=settings.GRAPHIQL), name="graphql"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
 ]

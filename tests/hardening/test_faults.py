@@ -60,8 +60,8 @@ def test_api_reads_and_writes_with_redis_unreachable(new_email):
         assert _data(server.graphql(SUMMARY, token=token))["energySummary"]["netW"] == 0
         assert len(_data(server.graphql(HISTORY, token=token))["energyHistory"]) == 24
 
-        ready = server.get("/readyz")
-        assert (ready.status, ready.json()) == (503, {"database": "ok", "broker": "error"})
+        ready = server.get("/readyz")  # the API answers: ready, with the broker reported apart
+        assert (ready.status, ready.json()) == (200, {"database": "ok", "broker": "error"})
         assert server.get("/healthz").json() == {"status": "ok"}
 
 

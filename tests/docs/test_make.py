@@ -31,7 +31,7 @@ def test_help_shows_port_8000_by_default(tmp_path):
 def test_help_shows_the_port_from_the_environment(tmp_path):
     shown = _help(tmp_path, WEB_PORT="8100")
 
-    assert "http://localhost:8100/graphql" in shown and "8000" not in shown
+    assert "http://localhost:8100/graphql" in shown and "localhost:8000" not in shown
 
 
 def test_the_port_in_dot_env_wins_as_it_does_for_honcho(tmp_path):

@@ -52,6 +52,11 @@ class DemoHome:
     email: str
     devices: tuple[DemoDevice, ...]
 
+    @property
+    def schema_name(self) -> str:
+        """Fixed, e.g. `demo_berlin_flat`: the simulation is seeded by schema, so every demo is the same."""
+        return "demo_" + self.name.lower().replace(" ", "_")
+
 
 HOMES = (
     DemoHome(
@@ -178,7 +183,11 @@ def demo_home_ensure(*, home: DemoHome) -> tuple[Household, bool]:
         return household, False
     with transaction.atomic():
         household = household_sign_up(
-            email=home.email, password=OWNER_PASSWORD, household_name=home.name, timezone=home.timezone
+            email=home.email,
+            password=OWNER_PASSWORD,
+            household_name=home.name,
+            timezone=home.timezone,
+            schema_name=home.schema_name,
         ).household
         with schema_context(household.schema_name):
             for device in home.devices:

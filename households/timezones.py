@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo, available_timezones
 
 from django.core.exceptions import ValidationError
 
+from config.text import excerpt
 from households.error_codes import HouseholdErrorCode
 
 
@@ -19,7 +20,7 @@ def validate_timezone(name: str) -> None:
         raise ValidationError(
             "%(name)s is not an IANA time zone name (e.g. Europe/Berlin).",
             code=HouseholdErrorCode.INVALID_TIMEZONE,
-            params={"name": name},
+            params={"name": excerpt(name)},
         )
 
 

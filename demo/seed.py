@@ -65,6 +65,11 @@ class DemoHome:
     email: str
     devices: tuple[DemoDevice, ...]
 
+    @property
+    def schema_name(self) -> str:
+        """Fixed, e.g. `demo_berlin_flat`: the simulation is seeded by schema, so every demo is the same."""
+        return "demo_" + self.name.lower().replace(" ", "_")
+
 
 HOMES = (
     DemoHome(
@@ -191,7 +196,11 @@ def demo_home_ensure(*, home: DemoHome, password: str = OWNER_PASSWORD) -> tuple
         return household, False
     with transaction.atomic():
         household = household_sign_up(
-            email=home.email, password=password, household_name=home.name, timezone=home.timezone
+            email=home.email,
+            password=password,
+            household_name=home.name,
+            timezone=home.timezone,
+            schema_name=home.schema_name,
         ).household
         with schema_context(household.schema_name):
             for device in home.devices:

@@ -18,7 +18,7 @@ class Household(TenantMixin):
     timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
     created_at = models.DateTimeField(auto_now_add=True)
 
-    # Schemas are cloned from a template by households.provisioning inside the sign-up transaction.
+    # Schemas are created by households.provisioning (tenant DDL replayed) inside the sign-up transaction.
     auto_create_schema = False
     auto_drop_schema = True
 

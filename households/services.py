@@ -67,9 +67,13 @@ def _sign_up_errors(*, email: str, password: str, household_name: str, timezone:
 
 
 def household_sign_up(
-    *, email: str, password: str, household_name: str, timezone: str = "UTC"
+    *, email: str, password: str, household_name: str, timezone: str = "UTC", schema_name: str | None = None
 ) -> SignUpResult:
-    """Create an owner and their household; any failure leaves nothing behind (one transaction)."""
+    """Create an owner and their household; any failure leaves nothing behind (one transaction).
+
+    The schema name is random unless given (the demo names its homes' schemas, which also seed
+    their simulation, so that every seeded demo is the same).
+    """
     email = canonical_email(email)
     household_name = household_name.strip()
     errors = _sign_up_errors(email=email, password=password, household_name=household_name, timezone=timezone)
@@ -80,7 +84,7 @@ def household_sign_up(
         with schema_context(get_public_schema_name()), transaction.atomic():
             user = User.objects.create_user(email=email, password=password)
             household = Household.objects.create(
-                schema_name=new_schema_name(), name=household_name, timezone=timezone
+                schema_name=schema_name or new_schema_name(), name=household_name, timezone=timezone
             )
             Domain.objects.create(
                 domain=f"{household.schema_name}.households.invalid", tenant=household, is_primary=True

@@ -35,6 +35,8 @@ class SignUpInput(graphene.InputObjectType):
     password = graphene.String(required=True)
     household_name = graphene.String(required=True)
     timezone = graphene.String(description='IANA time zone name; default "UTC".')
+    latitude = graphene.Float(description="Degrees; default: the time zone's point in tzdata's zone1970.tab.")
+    longitude = graphene.Float(description="Degrees; give it with latitude.")
 
 
 class SignUp(graphene.Mutation):
@@ -57,6 +59,8 @@ class SignUp(graphene.Mutation):
                 password=input.password,
                 household_name=input.household_name,
                 timezone=input.timezone or "UTC",
+                latitude=input.latitude,
+                longitude=input.longitude,
             )
         except ValidationError as error:
             return cls(errors=field_errors(error))

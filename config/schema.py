@@ -4,6 +4,7 @@ import graphene
 
 import accounts.schema
 import devices.graphql.schema
+import households.schema
 import reporting.schema
 
 
@@ -11,7 +12,9 @@ class Query(accounts.schema.Query, devices.graphql.schema.Query, reporting.schem
     pass
 
 
-class Mutation(accounts.schema.Mutation, devices.graphql.schema.Mutation, graphene.ObjectType):
+class Mutation(
+    accounts.schema.Mutation, households.schema.Mutation, devices.graphql.schema.Mutation, graphene.ObjectType
+):
     pass
 
 

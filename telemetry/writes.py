@@ -18,7 +18,7 @@ NET_DUST_W = 1e-6
 
 DEVICE_COLUMNS = (
     "id, kind, rated_capacity_w, capacity_wh, charge_wh, max_charge_rate_w, "
-    "max_discharge_rate_w, mode, average_power_w, category"
+    "max_discharge_rate_w, mode, average_power_w, category, tilt_degrees, azimuth_degrees"
 )
 
 
@@ -85,6 +85,8 @@ def device_state(row: Sequence) -> physics.DeviceState:
         mode=row[7],
         average_power_w=row[8],
         category=row[9] or None,
+        tilt_degrees=row[10],
+        azimuth_degrees=row[11],
     )
 
 
@@ -188,14 +190,16 @@ def device_state_sql(schema: str, last: SimulatedTick) -> str:
     if not last.outcomes:
         return ""
     values = ", ".join(
-        f"({o.device_id}, {number(o.power_w)}, {number(o.charge_wh)}, {boolean(o.is_on)})"
+        f"({o.device_id}, {number(o.power_w)}, {number(o.charge_wh)}, {boolean(o.is_on)}, "
+        f"{boolean(o.plugged_in)})"
         for o in last.outcomes
     )
     return (
         f"UPDATE {schema_table(schema, 'devices_device')} AS d SET power_w = v.power_w, "
         "charge_wh = COALESCE(v.charge_wh, d.charge_wh), is_on = COALESCE(v.is_on, d.is_on), "
+        "plugged_in = COALESCE(v.plugged_in, d.plugged_in), "
         f"last_reading_at = {timestamp(last.at)} "
-        f"FROM (VALUES {values}) AS v(id, power_w, charge_wh, is_on) "
+        f"FROM (VALUES {values}) AS v(id, power_w, charge_wh, is_on, plugged_in) "
         f"WHERE d.id = v.id AND (d.last_reading_at IS NULL OR d.last_reading_at <= {timestamp(last.at)});"
     )
 

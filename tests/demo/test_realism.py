@@ -32,7 +32,7 @@ from django_tenants.utils import schema_context
 
 from devices.models import Device, DeviceKind
 from households.demo import HOMES, DemoHome, demo_seed
-from households.timezones import is_southern_hemisphere, zone
+from households.timezones import zone
 from telemetry import physics
 from telemetry.models import DeviceHour, HouseholdHour
 
@@ -175,7 +175,8 @@ def _annual_daily_means(home: DemoHome) -> tuple[float, float]:
                 local_time=at.astimezone(tz),
                 dt_hours=step.total_seconds() / 3600,
                 seed=f"annual|{home.name}",
-                southern_hemisphere=is_southern_hemisphere(home.timezone),
+                latitude=home.latitude,
+                longitude=home.longitude,
             ):
                 if outcome.energy_wh > 0:
                     solar_wh += outcome.energy_wh

@@ -42,7 +42,7 @@ DC_DEV := $(COMPOSE) --profile test run --rm --build --user "$$(id -u):$$(id -g)
 MIGRATE_SH := python manage.py migrate_schemas --noinput && python manage.py sync_tenant_template
 
 .PHONY: help venv build up down logs shell django-shell migrate makemigrations seed reset \
-	test run lint bench services compose-check
+	test run lint bench realism services compose-check
 
 # --- Targets (one line of help each; the recipes for both modes follow) -----------------------
 help:           ## list the targets (the default)
@@ -61,6 +61,7 @@ test:           ## pytest ARGS | Docker: in the tests container | local: in .ven
 run:            ## Docker: up, then follow the logs | local: check, migrate, web + worker + beat in the foreground
 lint:           ## ruff check . (Docker: in the tests container)
 bench:          ## python -m bench ARGS (benchmarks against the database; Docker: in the tests container)
+realism:        ## simulate whole years in-process (no database); writes docs/realism.md and its plots
 services:       ## Docker: compose ps postgres redis | local: check they answer, create the db if missing
 
 help:
@@ -137,6 +138,9 @@ lint: compose-check
 bench: compose-check
 	$(DC_DEV) --entrypoint python tests -m bench $(ARGS)
 
+realism: compose-check
+	$(DC_DEV) --no-deps --entrypoint python tests scripts/realism.py
+
 services: compose-check
 	$(COMPOSE) ps postgres redis
 
@@ -204,6 +208,9 @@ lint: venv
 bench: venv
 	@$(CHECK)
 	$(PY) -m bench $(ARGS)
+
+realism: venv
+	$(PY) scripts/realism.py
 
 services: venv
 	@$(CHECK)

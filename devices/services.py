@@ -25,6 +25,7 @@ from devices.models import (
     DeviceKind,
     StorageMode,
 )
+from households.models import Household
 
 
 class SolarPanelSpec(TypedDict, total=False):
@@ -178,7 +179,10 @@ def _degrees(errors: _Errors, path: str, value: Any, bounds: tuple[float, float]
 
 def default_azimuth_degrees() -> float:
     """Facing the equator from the active household's latitude: 180 (south) or 0 (north)."""
-    latitude = getattr(connection.tenant, "latitude", 0.0) or 0.0
+    latitude = getattr(connection.tenant, "latitude", None)
+    if latitude is None:  # schema_context() activates a bare schema, not the Household row
+        home = Household.objects.filter(schema_name=connection.schema_name)
+        latitude = next(iter(home.values_list("latitude", flat=True)), 0.0)
     return 180.0 if latitude >= 0.0 else 0.0
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from bench.setup import django_for_bench
 
 REPORT = Path(__file__).resolve().parent / "REPORT.md"
-BENCHMARKS = ["tick", "history", "summary", "load"]
+BENCHMARKS = ["physics", "tick", "history", "summary", "load"]
 
 
 def _machine() -> str:

@@ -162,15 +162,7 @@ def main() -> None:
     home_devices = [
         *realism.flat_in_germany(),
         realism.panel(PANEL, 5_000.0),
-        DeviceState(
-            BATTERY,
-            Kind.BATTERY,
-            capacity_wh=10_000.0,
-            charge_wh=5_000.0,
-            max_charge_rate_w=5_000.0,
-            max_discharge_rate_w=5_000.0,
-            mode=Mode.AUTO,
-        ),
+        realism.home_battery(BATTERY),
         realism.commuter_ev(EV, Mode.SOLAR),
     ]
     home_trace = []

@@ -83,6 +83,19 @@ def commuter_ev(device_id: int = 20, mode: str = "charging") -> DeviceState:
     )
 
 
+def home_battery(device_id: int = 40) -> DeviceState:
+    """10 kWh, 5 kW both ways, half full, AUTO."""
+    return DeviceState(
+        device_id,
+        Kind.BATTERY,
+        capacity_wh=10_000.0,
+        charge_wh=5_000.0,
+        max_charge_rate_w=5_000.0,
+        max_discharge_rate_w=5_000.0,
+        mode="auto",
+    )
+
+
 def panel(device_id: int = 30, rated_w: float = 1_000.0) -> DeviceState:
     return DeviceState(device_id, Kind.SOLAR_PANEL, rated_capacity_w=rated_w)
 

@@ -42,7 +42,7 @@ DC_DEV := $(COMPOSE) --profile test run --rm --build --user "$$(id -u):$$(id -g)
 MIGRATE_SH := python manage.py migrate_schemas --noinput && python manage.py sync_tenant_template
 
 .PHONY: help venv build up down logs shell django-shell migrate makemigrations seed reset \
-	test run lint bench realism services compose-check
+	test run lint bench realism services compose-check secret-key
 
 # --- Targets (one line of help each; the recipes for both modes follow) -----------------------
 help:           ## list the targets (the default)
@@ -59,7 +59,7 @@ seed:           ## migrate, then load demo data (manage.py seed_demo)
 reset:          ## fresh database + demo data | Docker: down -v, up, seed | local: drop + recreate db, migrate, seed
 test:           ## pytest ARGS | Docker: in the tests container | local: in .venv, PostgreSQL and Redis checked first
 run:            ## Docker: up, then follow the logs | local: check, migrate, web + worker + beat in the foreground
-lint:           ## ruff check . (Docker: in the tests container)
+lint:           ## ruff check ., import-linter contracts (pyproject.toml) (Docker: in the tests container)
 bench:          ## python -m bench ARGS (benchmarks against the database; Docker: in the tests container)
 realism:        ## simulate whole years in-process (no database); writes docs/realism.md and its plots
 services:       ## Docker: compose ps postgres redis | local: check they answer, create the db if missing
@@ -83,7 +83,15 @@ $(STAMP): requirements.txt requirements-dev.txt | $(PY)
 
 venv: $(STAMP)
 
-compose-check:
+# docker-compose.yml has no default key (compose refuses to run without one): every Docker target
+# first generates a random one into the git-ignored .env, once.
+secret-key:
+	@if [ -z "$${DJANGO_SECRET_KEY:-}" ] && ! grep -qs '^DJANGO_SECRET_KEY=.' .env; then \
+		printf 'DJANGO_SECRET_KEY=%s\n' "$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')" >> .env; \
+		echo "Generated a random DJANGO_SECRET_KEY into .env (git-ignored). Keep it: a new key signs everyone out."; \
+	fi
+
+compose-check: secret-key
 	@$(COMPOSE) version >/dev/null 2>&1 \
 		|| { echo "DOCKER=1 but '$(COMPOSE)' does not work (the Compose v2 plugin is missing?); install it, or run with DOCKER=0" >&2; exit 1; }
 
@@ -134,6 +142,7 @@ run: up
 
 lint: compose-check
 	$(DC_DEV) --no-deps --entrypoint ruff tests check .
+	$(DC_DEV) --no-deps --entrypoint lint-imports tests
 
 bench: compose-check
 	$(DC_DEV) --entrypoint python tests -m bench $(ARGS)
@@ -204,6 +213,7 @@ test: venv
 
 lint: venv
 	$(PY) -m ruff check .
+	$(VENV)/bin/lint-imports
 
 bench: venv
 	@$(CHECK)

@@ -1,77 +1,20 @@
-"""Accounts in GraphQL: signUp, tokenAuth, refreshToken, verifyToken, revokeToken, me."""
+"""Accounts in GraphQL: tokenAuth, refreshToken, verifyToken, revokeToken."""
 
 import graphene
 import graphql_jwt
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from graphene.types.generic import GenericScalar
 from graphql import GraphQLError
 from graphql_jwt.exceptions import JSONWebTokenError
 
 from accounts import services
+from accounts.emails import canonical_email
 from accounts.models import User
-from config.graphql.errors import FieldError, field_errors
+from accounts.tokens import InvalidToken, user_from_token
 from config.graphql.permissions import login_required
 from config.text import is_storable
-from households.schema import HouseholdType
-from households.services import household_sign_up
 
 EMAIL_MAX_LENGTH = User._meta.get_field("email").max_length
-
-
-class UserType(graphene.ObjectType):
-    email = graphene.String(required=True)
-    is_staff = graphene.Boolean(required=True)
-    household = graphene.Field(HouseholdType)
-
-    @staticmethod
-    def resolve_household(user, info):
-        membership = getattr(user, "membership", None)
-        return membership.household if membership else None
-
-
-class SignUpInput(graphene.InputObjectType):
-    email = graphene.String(required=True)
-    password = graphene.String(required=True)
-    household_name = graphene.String(required=True)
-    timezone = graphene.String(description='IANA time zone name; default "UTC".')
-    latitude = graphene.Float(description="Degrees; default: the time zone's point in tzdata's zone1970.tab.")
-    longitude = graphene.Float(description="Degrees; give it with latitude.")
-
-
-class SignUp(graphene.Mutation):
-    """Create an account and its household; returns tokens so the new owner is signed in."""
-
-    class Arguments:
-        input = SignUpInput(required=True)
-
-    user = graphene.Field(UserType)
-    household = graphene.Field(HouseholdType)
-    token = graphene.String()
-    refresh_token = graphene.String()
-    errors = graphene.List(graphene.NonNull(FieldError), required=True)
-
-    @classmethod
-    def mutate(cls, root, info, input):
-        try:
-            result = household_sign_up(
-                email=input.email,
-                password=input.password,
-                household_name=input.household_name,
-                timezone=input.timezone or "UTC",
-                latitude=input.latitude,
-                longitude=input.longitude,
-            )
-        except ValidationError as error:
-            return cls(errors=field_errors(error))
-        tokens = services.tokens_issue(user=result.user)
-        return cls(
-            user=result.user,
-            household=result.household,
-            token=tokens.token,
-            refresh_token=tokens.refresh_token,
-            errors=[],
-        )
 
 
 class TokenAuth(graphql_jwt.ObtainJSONWebToken):
@@ -81,12 +24,14 @@ class TokenAuth(graphql_jwt.ObtainJSONWebToken):
     def mutate(cls, root, info, **kwargs):
         email, password = kwargs.get("email") or "", kwargs.get("password") or ""
         # django-axes stores the email of each failed attempt in a 255-character column.
-        if len(email) > EMAIL_MAX_LENGTH or not (is_storable(email) and is_storable(password)):
+        storable = is_storable(email) and is_storable(password)
+        if not storable or len(canonical_email(email)) > EMAIL_MAX_LENGTH:
             raise GraphQLError("Please enter valid credentials", extensions={"code": "INVALID_CREDENTIALS"})
         try:
             return super().mutate(root, info, **kwargs)
         except JSONWebTokenError as error:
-            if getattr(info.context, "axes_locked_out", False):
+            request = info.context
+            if getattr(request, "axes_locked_out", False) or getattr(request, "login_throttled", False):
                 minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
                 raise GraphQLError(
                     f"Too many failed login attempts: try again in {minutes} minutes.",
@@ -115,12 +60,16 @@ class RefreshToken(graphene.Mutation):
 
 
 class VerifyToken(graphql_jwt.Verify):
-    """Check an access token's signature and expiry; returns its payload."""
+    """Check an access token's signature, expiry, user and generation; returns its payload."""
 
     @classmethod
     def mutate(cls, root, info, token=None, **kwargs):
         if token is not None and not is_storable(token):
             raise JSONWebTokenError("Error decoding signature")
+        try:
+            user_from_token(token)
+        except InvalidToken as error:
+            raise JSONWebTokenError(str(error)) from error
         return super().mutate(root, info, token=token, **kwargs)
 
 
@@ -137,18 +86,22 @@ class RevokeToken(graphene.Mutation):
         return cls(revoked=services.refresh_token_revoke(refresh_token=refresh_token))
 
 
-class Query(graphene.ObjectType):
-    me = graphene.Field(UserType, required=True)
+class SignOutEverywhere(graphene.Mutation):
+    """End every session of the caller: all refresh tokens revoked, all access tokens refused
+    (this one included). A password change or deactivation does the same."""
+
+    revoked_refresh_tokens = graphene.Int(required=True)
 
     @staticmethod
     @login_required
-    def resolve_me(root, info):
-        return info.context.token_user
+    def mutate(root, info):
+        revoked = services.user_sessions_end(user=info.context.token_user)
+        return SignOutEverywhere(revoked_refresh_tokens=revoked)
 
 
 class Mutation(graphene.ObjectType):
-    sign_up = SignUp.Field()
     token_auth = TokenAuth.Field()
     refresh_token = RefreshToken.Field()
     verify_token = VerifyToken.Field()
     revoke_token = RevokeToken.Field()
+    sign_out_everywhere = SignOutEverywhere.Field()

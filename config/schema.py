@@ -8,12 +8,14 @@ import households.schema
 import reporting.schema
 
 
-class Query(accounts.schema.Query, devices.graphql.schema.Query, reporting.schema.Query, graphene.ObjectType):
+class Query(
+    households.schema.Query, devices.graphql.schema.Query, reporting.schema.Query, graphene.ObjectType
+):
     pass
 
 
 class Mutation(
-    accounts.schema.Mutation, households.schema.Mutation, devices.graphql.schema.Mutation, graphene.ObjectType
+    households.schema.Mutation, accounts.schema.Mutation, devices.graphql.schema.Mutation, graphene.ObjectType
 ):
     pass
 

@@ -1,12 +1,18 @@
-"""Household types and the owner's updateHousehold mutation (the household comes from the token)."""
+"""Households in GraphQL: signUp (an account and its household), me (the caller and their home) and
+updateHousehold (the owner renames, moves or re-zones it).
+
+The household itself always comes from the caller's token, never from an argument.
+"""
 
 import graphene
 from django.core.exceptions import ValidationError
+from graphql import GraphQLError
 
+from accounts import services, throttle
 from config.graphql.errors import FieldError, field_errors
-from config.graphql.permissions import PermissionDenied, household_required
+from config.graphql.permissions import PermissionDenied, household_required, login_required
 from households.models import Membership
-from households.services import household_update
+from households.services import household_sign_up, household_update
 
 
 class HouseholdType(graphene.ObjectType):
@@ -17,6 +23,75 @@ class HouseholdType(graphene.ObjectType):
     timezone = graphene.String(required=True, description="IANA time zone; buckets follow it.")
     latitude = graphene.Float(required=True, description="Degrees north; the sun and weather follow it.")
     longitude = graphene.Float(required=True, description="Degrees east.")
+
+
+class UserType(graphene.ObjectType):
+    email = graphene.String(required=True)
+    is_staff = graphene.Boolean(required=True)
+    household = graphene.Field(HouseholdType)
+
+    @staticmethod
+    def resolve_household(user, info):
+        membership = getattr(user, "membership", None)
+        return membership.household if membership else None
+
+
+class SignUpInput(graphene.InputObjectType):
+    email = graphene.String(required=True)
+    password = graphene.String(required=True)
+    household_name = graphene.String(required=True)
+    timezone = graphene.String(description='IANA time zone name; default "UTC".')
+    latitude = graphene.Float(description="Degrees; default: the time zone's point in tzdata's zone1970.tab.")
+    longitude = graphene.Float(description="Degrees; give it with latitude.")
+
+
+class SignUp(graphene.Mutation):
+    """Create an account and its household; returns tokens so the new owner is signed in.
+
+    Throttled per client IP (SIGN_UP_RATE_PER_IP): over it, a RATE_LIMITED error.
+    """
+
+    class Arguments:
+        input = SignUpInput(required=True)
+
+    user = graphene.Field(UserType)
+    household = graphene.Field(HouseholdType)
+    token = graphene.String()
+    refresh_token = graphene.String()
+    errors = graphene.List(graphene.NonNull(FieldError), required=True)
+
+    @classmethod
+    def mutate(cls, root, info, input):
+        try:
+            allowed = throttle.sign_up_allowed(info.context)
+        except throttle.ThrottleUnavailable as error:
+            raise GraphQLError(
+                "Sign-up is unavailable for a moment: try again later.",
+                extensions={"code": "SERVICE_UNAVAILABLE"},
+            ) from error
+        if not allowed:
+            raise GraphQLError(
+                "Too many sign-ups from this address: try again later.", extensions={"code": "RATE_LIMITED"}
+            )
+        try:
+            result = household_sign_up(
+                email=input.email,
+                password=input.password,
+                household_name=input.household_name,
+                timezone=input.timezone or "UTC",
+                latitude=input.latitude,
+                longitude=input.longitude,
+            )
+        except ValidationError as error:
+            return cls(errors=field_errors(error))
+        tokens = services.tokens_issue(user=result.user)
+        return cls(
+            user=result.user,
+            household=result.household,
+            token=tokens.token,
+            refresh_token=tokens.refresh_token,
+            errors=[],
+        )
 
 
 class UpdateHouseholdInput(graphene.InputObjectType):
@@ -38,8 +113,7 @@ class UpdateHousehold(graphene.Mutation):
     @staticmethod
     @household_required
     def mutate(root, info, input):
-        user = info.context.user
-        if user.membership.role != Membership.Role.OWNER:
+        if info.context.token_user.membership.role != Membership.Role.OWNER:
             raise PermissionDenied("Only the household's owner can change it.")
         try:
             household = household_update(
@@ -54,5 +128,15 @@ class UpdateHousehold(graphene.Mutation):
         return UpdateHousehold(household=household, errors=[])
 
 
+class Query(graphene.ObjectType):
+    me = graphene.Field(UserType, required=True)
+
+    @staticmethod
+    @login_required
+    def resolve_me(root, info):
+        return info.context.token_user
+
+
 class Mutation(graphene.ObjectType):
+    sign_up = SignUp.Field()
     update_household = UpdateHousehold.Field()

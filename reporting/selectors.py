@@ -5,6 +5,7 @@ the devices only), history groups hourly rollup rows into local buckets inside P
 the fleet reads the public snapshots the telemetry tick maintains, never the tenant schemas.
 """
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from uuid import UUID
@@ -32,7 +33,7 @@ def _percent(part: float, whole: float) -> float:
 
 
 @dataclass(frozen=True, slots=True)
-class StorageState:
+class StorageStateResult:
     device: Device
     capacity_wh: float
     charge_wh: float
@@ -43,11 +44,11 @@ class StorageState:
 
 
 @dataclass(frozen=True, slots=True)
-class EnergySummary:
+class EnergySummaryResult:
     at: datetime
     produced_w: float
     consumed_w: float
-    storage: list[StorageState]
+    storage: list[StorageStateResult]
 
     @property
     def net_w(self) -> float:
@@ -75,17 +76,17 @@ class EnergySummary:
         return _percent(self.storage_charge_wh, self.storage_capacity_wh)
 
 
-def energy_summary(*, household: Household, now: datetime | None = None) -> EnergySummary:
+def energy_summary(*, household: Household, now: datetime | None = None) -> EnergySummaryResult:
     """The balance from each device's current state, as of its newest reading (else now)."""
     with schema_context(household.schema_name):
         devices = list(Device.objects.all())
     readings = [device.last_reading_at for device in devices if device.last_reading_at]
-    return EnergySummary(
+    return EnergySummaryResult(
         at=max(readings, default=now or timezone.now()),
         produced_w=sum(max(device.power_w, 0.0) for device in devices),
         consumed_w=sum(max(-device.power_w, 0.0) for device in devices),
         storage=[
-            StorageState(device=device, capacity_wh=device.capacity_wh, charge_wh=device.charge_wh)
+            StorageStateResult(device=device, capacity_wh=device.capacity_wh, charge_wh=device.charge_wh)
             for device in devices
             if device.is_storage
         ],
@@ -93,7 +94,7 @@ def energy_summary(*, household: Household, now: datetime | None = None) -> Ener
 
 
 @dataclass(frozen=True, slots=True)
-class EnergyBucket:
+class EnergyBucketResult:
     """Energy in one local bucket; `start`/`end` carry the household's offset."""
 
     start: datetime
@@ -143,7 +144,7 @@ def energy_history(
     interval: Interval,
     device_uid: UUID | None = None,
     now: datetime | None = None,
-) -> list[EnergyBucket]:
+) -> list[EnergyBucketResult]:
     """Buckets of [start, end) in the household's zone, summed from hourly rollups.
 
     Raises reporting.buckets.BucketError for a range that cannot be bucketed. A device that is
@@ -172,8 +173,8 @@ def energy_history(
 
 def _energy_bucket(
     bucket: Bucket, sums: dict, *, zone: ZoneInfo, now: datetime, grid_metered: bool
-) -> EnergyBucket:
-    return EnergyBucket(
+) -> EnergyBucketResult:
+    return EnergyBucketResult(
         start=bucket.start.astimezone(zone),
         end=bucket.end.astimezone(zone),
         produced_wh=sums.get("produced_wh") or 0.0,
@@ -186,21 +187,21 @@ def _energy_bucket(
 
 
 def stale_before(*, now: datetime | None = None) -> datetime:
-    """Snapshots older than this are stale: the household missed several ticks in a row."""
+    """A household whose last tick is not after this instant is stale: no tick for 3 intervals."""
     return (now or timezone.now()) - timedelta(seconds=STALE_AFTER_TICKS * settings.TELEMETRY_TICK_SECONDS)
 
 
 def stale_households_q(*, now: datetime | None = None) -> Q:
-    """Households whose snapshot is missing (never ticked) or older than a few tick intervals."""
-    return Q(snapshot__at__isnull=True) | Q(snapshot__at__lt=stale_before(now=now))
+    """Households that never ticked or whose last tick is at least three tick intervals old."""
+    return Q(snapshot__at__isnull=True) | Q(snapshot__at__lte=stale_before(now=now))
 
 
 def snapshot_is_stale(*, snapshot: HouseholdSnapshot | None, now: datetime | None = None) -> bool:
-    return snapshot is None or snapshot.at is None or snapshot.at < stale_before(now=now)
+    return snapshot is None or snapshot.at is None or snapshot.at <= stale_before(now=now)
 
 
 @dataclass(frozen=True, slots=True)
-class FleetSummary:
+class FleetTotalsResult:
     households: int
     stale_households: int
     devices_by_kind: dict[str, int]
@@ -223,7 +224,7 @@ class FleetSummary:
         return _percent(self.storage_charge_wh, self.storage_capacity_wh)
 
 
-_KIND_COLUMNS = {
+KIND_COLUMNS = {
     DeviceKind.SOLAR_PANEL: "solar_panels",
     DeviceKind.BATTERY: "batteries",
     DeviceKind.ELECTRIC_VEHICLE: "electric_vehicles",
@@ -231,7 +232,7 @@ _KIND_COLUMNS = {
 }
 
 
-def fleet_summary_compute(*, now: datetime | None = None) -> FleetSummary:
+def fleet_totals_compute(*, now: datetime | None = None) -> FleetTotalsResult:
     """Aggregate every snapshot (one public query; grows with the fleet, so run once per tick)."""
 
     def total(column: str, output_field: type = FloatField):
@@ -245,17 +246,17 @@ def fleet_summary_compute(*, now: datetime | None = None) -> FleetSummary:
         storage_capacity_wh=total("storage_capacity_wh"),
         storage_charge_wh=total("storage_charge_wh"),
         at=Max("snapshot__at"),
-        **{column: total(column, IntegerField) for column in _KIND_COLUMNS.values()},
+        **{column: total(column, IntegerField) for column in KIND_COLUMNS.values()},
     )
     return _fleet(row)
 
 
-def _fleet(row) -> FleetSummary:
+def _fleet(row) -> FleetTotalsResult:
     get = row.get if isinstance(row, dict) else lambda name: getattr(row, name)
-    return FleetSummary(
+    return FleetTotalsResult(
         households=get("households"),
         stale_households=get("stale_households"),
-        devices_by_kind={kind: get(column) for kind, column in _KIND_COLUMNS.items()},
+        devices_by_kind={kind: get(column) for kind, column in KIND_COLUMNS.items()},
         produced_w=get("produced_w"),
         consumed_w=get("consumed_w"),
         storage_capacity_wh=get("storage_capacity_wh"),
@@ -264,7 +265,26 @@ def _fleet(row) -> FleetSummary:
     )
 
 
-def fleet_summary() -> FleetSummary | None:
-    """The totals stored by the last fleet tick: one primary-key read whatever the fleet's size."""
+def fleet_totals(*, now: datetime | None = None) -> FleetTotalsResult:
+    """The totals stored after the last fleet tick: one primary-key read whatever the fleet's size.
+
+    Nothing is written here. Before the first tick every household counts, stale, with zeros; when
+    the fleet's newest tick is itself three intervals old, every household counts as stale.
+    """
     totals = FleetTotals.objects.filter(pk=1).first()
-    return _fleet(totals) if totals else None
+    if totals is None:
+        households = Household.objects.count()
+        return FleetTotalsResult(
+            households=households,
+            stale_households=households,
+            devices_by_kind=dict.fromkeys(KIND_COLUMNS, 0),
+            produced_w=0.0,
+            consumed_w=0.0,
+            storage_capacity_wh=0.0,
+            storage_charge_wh=0.0,
+            at=None,
+        )
+    fleet = _fleet(totals)
+    if fleet.at is None or fleet.at <= stale_before(now=now):
+        return dataclasses.replace(fleet, stale_households=fleet.households)
+    return fleet

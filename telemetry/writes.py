@@ -9,16 +9,42 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
+
+from psycopg2 import sql
 
 from telemetry import physics
-from telemetry.sql import boolean, number, schema_table, timestamp, word
+from telemetry.sql import literal, table, values
 
 COPY_THRESHOLD_ROWS = 2_000
 NET_DUST_W = 1e-6
 
-DEVICE_COLUMNS = (
-    "id, kind, rated_capacity_w, capacity_wh, charge_wh, max_charge_rate_w, "
-    "max_discharge_rate_w, mode, average_power_w, category, tilt_degrees, azimuth_degrees"
+DEVICE_COLUMNS = sql.SQL(", ").join(
+    sql.Identifier(column)
+    for column in (
+        "id",
+        "kind",
+        "rated_capacity_w",
+        "capacity_wh",
+        "charge_wh",
+        "max_charge_rate_w",
+        "max_discharge_rate_w",
+        "mode",
+        "average_power_w",
+        "category",
+        "tilt_degrees",
+        "azimuth_degrees",
+    )
+)
+READING_COLUMNS = sql.SQL("(device_id, at, power_w, energy_wh, charge_wh, is_on, mode)")
+# Row templates: the casts type a VALUES list whose first row holds NULLs.
+TICK_ROW = "(%s::timestamptz, %s, now())"
+READING_ROW = "(%s, %s::timestamptz, %s::float8, %s::float8, %s::float8, %s::boolean, %s)"
+DEVICE_HOUR_ROW = "(%s, %s::timestamptz, %s::float8, %s::float8, %s, %s)"
+HOME_HOUR_ROW = "(%s::timestamptz, %s::float8, %s::float8, %s::float8, %s::float8, %s, %s)"
+DEVICE_STATE_ROW = "(%s, %s::float8, %s::float8, %s::boolean, %s::boolean)"
+SNAPSHOT_ROW = (
+    "(%s, %s::timestamptz, %s::float8, %s::float8, %s::float8, %s::float8, %s::float8, %s, %s, %s, %s)"
 )
 
 
@@ -40,7 +66,7 @@ class SimulatedTick:
         return net if abs(net) > NET_DUST_W else 0.0
 
 
-def claim_and_load_sql(claims: Sequence[tuple[str, datetime, int]]) -> str:
+def claim_and_load_sql(cursor: Any, claims: Sequence[tuple[str, datetime, int]]) -> sql.Composed:
     """One statement that records each (schema, instant) tick and returns the devices to simulate.
 
     A tick already recorded returns no row, so a duplicate or concurrent delivery simulates
@@ -49,28 +75,31 @@ def claim_and_load_sql(claims: Sequence[tuple[str, datetime, int]]) -> str:
     """
     ctes, selects = [], []
     for index, (schema, at, seconds) in enumerate(claims):
+        claim = sql.Identifier(f"c{index}")
         ctes.append(
-            f"c{index} AS (INSERT INTO {schema_table(schema, 'telemetry_tick')} "
-            f"(at, seconds, recorded_at) VALUES ({timestamp(at)}, {int(seconds)}, now()) "
-            "ON CONFLICT DO NOTHING RETURNING at)"
+            sql.SQL(
+                "{} AS (INSERT INTO {} (at, seconds, recorded_at) VALUES {} "
+                "ON CONFLICT DO NOTHING RETURNING at)"
+            ).format(claim, table(schema, "telemetry_tick"), literal(cursor, TICK_ROW, (at, seconds)))
         )
         selects.append(
-            f"SELECT {index} AS claim, d.* FROM c{index} LEFT JOIN "
-            f"(SELECT {DEVICE_COLUMNS} FROM {schema_table(schema, 'devices_device')}) d ON true"
+            sql.SQL("SELECT {} AS claim, d.* FROM {} LEFT JOIN (SELECT {} FROM {}) d ON true").format(
+                sql.Literal(index), claim, DEVICE_COLUMNS, table(schema, "devices_device")
+            )
         )
-    return "WITH " + ", ".join(ctes) + " " + " UNION ALL ".join(selects) + " ORDER BY 1, 2"
-
-
-def claim_instants_sql(schema: str, instants: Sequence[datetime], seconds: int) -> str:
-    values = ", ".join(f"({timestamp(at)}, {int(seconds)}, now())" for at in instants)
-    return (
-        f"INSERT INTO {schema_table(schema, 'telemetry_tick')} (at, seconds, recorded_at) "
-        f"VALUES {values} ON CONFLICT DO NOTHING RETURNING at"
+    return sql.SQL("WITH {} {} ORDER BY 1, 2").format(
+        sql.SQL(", ").join(ctes), sql.SQL(" UNION ALL ").join(selects)
     )
 
 
-def load_devices_sql(schema: str) -> str:
-    return f"SELECT {DEVICE_COLUMNS} FROM {schema_table(schema, 'devices_device')} ORDER BY id"
+def claim_instants_sql(cursor: Any, schema: str, instants: Sequence[datetime], seconds: int) -> sql.Composed:
+    return sql.SQL(
+        "INSERT INTO {} (at, seconds, recorded_at) VALUES {} ON CONFLICT DO NOTHING RETURNING at"
+    ).format(table(schema, "telemetry_tick"), values(cursor, TICK_ROW, [(at, seconds) for at in instants]))
+
+
+def load_devices_sql(schema: str) -> sql.Composed:
+    return sql.SQL("SELECT {} FROM {} ORDER BY id").format(DEVICE_COLUMNS, table(schema, "devices_device"))
 
 
 def device_state(row: Sequence) -> physics.DeviceState:
@@ -96,19 +125,17 @@ def _reading_rows(ticks: Iterable[SimulatedTick], modes: dict[int, str | None]):
             yield tick.at, outcome, modes.get(outcome.device_id)
 
 
-def readings_values_sql(schema: str, ticks: Sequence[SimulatedTick], modes: dict[int, str | None]) -> str:
-    values = ", ".join(
-        f"({outcome.device_id}, {timestamp(at)}, {number(outcome.power_w)}, "
-        f"{number(outcome.energy_wh)}, {number(outcome.charge_wh)}, {boolean(outcome.is_on)}, "
-        f"{word(mode)})"
-        for at, outcome, mode in _reading_rows(ticks, modes)
-    )
-    if not values:
-        return ""
-    return (
-        f"INSERT INTO {schema_table(schema, 'telemetry_reading')} "
-        "(device_id, at, power_w, energy_wh, charge_wh, is_on, mode) "
-        f"VALUES {values} ON CONFLICT DO NOTHING;"
+def readings_values_sql(
+    cursor: Any, schema: str, ticks: Sequence[SimulatedTick], modes: dict[int, str | None]
+) -> sql.Composable:
+    rows = [
+        (o.device_id, at, o.power_w, o.energy_wh, o.charge_wh, o.is_on, mode or "")
+        for at, o, mode in _reading_rows(ticks, modes)
+    ]
+    if not rows:
+        return sql.SQL("")
+    return sql.SQL("INSERT INTO {} {} VALUES {} ON CONFLICT DO NOTHING;").format(
+        table(schema, "telemetry_reading"), READING_COLUMNS, values(cursor, READING_ROW, rows)
     )
 
 
@@ -124,13 +151,11 @@ def readings_copy(cursor, schema: str, ticks: Sequence[SimulatedTick], modes: di
         )
     buffer.seek(0)
     cursor.copy_expert(
-        f"COPY {schema_table(schema, 'telemetry_reading')} "
-        "(device_id, at, power_w, energy_wh, charge_wh, is_on, mode) FROM STDIN",
-        buffer,
+        sql.SQL("COPY {} {} FROM STDIN").format(table(schema, "telemetry_reading"), READING_COLUMNS), buffer
     )
 
 
-def rollups_sql(schema: str, ticks: Sequence[SimulatedTick]) -> str:
+def rollups_sql(cursor: Any, schema: str, ticks: Sequence[SimulatedTick]) -> sql.Composed:
     """Additive upserts of the hourly rollups; import/export come from each tick's net flow."""
     device_hours: dict[tuple[int, datetime], list[float]] = defaultdict(lambda: [0.0, 0.0, 0, 0])
     home_hours: dict[datetime, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0, 0.0, 0, 0])
@@ -151,60 +176,57 @@ def rollups_sql(schema: str, ticks: Sequence[SimulatedTick]) -> str:
                 row[1] -= outcome.energy_wh
             row[2] += 1
             row[3] += tick.seconds
-    statements = []
+    statements: list[sql.Composable] = []
     if device_hours:
-        values = ", ".join(
-            f"({device_id}, {timestamp(hour)}, {number(p)}, {number(c)}, {n}, {s})"
-            for (device_id, hour), (p, c, n, s) in device_hours.items()
-        )
-        table = schema_table(schema, "telemetry_devicehour")
+        rows = [(device_id, hour, p, c, n, s) for (device_id, hour), (p, c, n, s) in device_hours.items()]
         statements.append(
-            f"INSERT INTO {table} AS h (device_id, hour_start, produced_wh, consumed_wh, ticks, "
-            f"covered_seconds) VALUES {values} ON CONFLICT (device_id, hour_start) DO UPDATE SET "
-            "produced_wh = h.produced_wh + EXCLUDED.produced_wh, "
-            "consumed_wh = h.consumed_wh + EXCLUDED.consumed_wh, "
-            "ticks = h.ticks + EXCLUDED.ticks, "
-            "covered_seconds = h.covered_seconds + EXCLUDED.covered_seconds;"
+            sql.SQL(
+                "INSERT INTO {} AS h (device_id, hour_start, produced_wh, consumed_wh, ticks, "
+                "covered_seconds) VALUES {} ON CONFLICT (device_id, hour_start) DO UPDATE SET "
+                "produced_wh = h.produced_wh + EXCLUDED.produced_wh, "
+                "consumed_wh = h.consumed_wh + EXCLUDED.consumed_wh, "
+                "ticks = h.ticks + EXCLUDED.ticks, "
+                "covered_seconds = h.covered_seconds + EXCLUDED.covered_seconds;"
+            ).format(table(schema, "telemetry_devicehour"), values(cursor, DEVICE_HOUR_ROW, rows))
         )
     if home_hours:
-        values = ", ".join(
-            f"({timestamp(hour)}, {number(p)}, {number(c)}, {number(i)}, {number(e)}, {n}, {s})"
-            for hour, (p, c, i, e, n, s) in home_hours.items()
-        )
-        table = schema_table(schema, "telemetry_householdhour")
+        rows = [(hour, p, c, i, e, n, s) for hour, (p, c, i, e, n, s) in home_hours.items()]
         statements.append(
-            f"INSERT INTO {table} AS h (hour_start, produced_wh, consumed_wh, imported_wh, "
-            f"exported_wh, ticks, covered_seconds) VALUES {values} ON CONFLICT (hour_start) "
-            "DO UPDATE SET produced_wh = h.produced_wh + EXCLUDED.produced_wh, "
-            "consumed_wh = h.consumed_wh + EXCLUDED.consumed_wh, "
-            "imported_wh = h.imported_wh + EXCLUDED.imported_wh, "
-            "exported_wh = h.exported_wh + EXCLUDED.exported_wh, "
-            "ticks = h.ticks + EXCLUDED.ticks, "
-            "covered_seconds = h.covered_seconds + EXCLUDED.covered_seconds;"
+            sql.SQL(
+                "INSERT INTO {} AS h (hour_start, produced_wh, consumed_wh, imported_wh, "
+                "exported_wh, ticks, covered_seconds) VALUES {} ON CONFLICT (hour_start) "
+                "DO UPDATE SET produced_wh = h.produced_wh + EXCLUDED.produced_wh, "
+                "consumed_wh = h.consumed_wh + EXCLUDED.consumed_wh, "
+                "imported_wh = h.imported_wh + EXCLUDED.imported_wh, "
+                "exported_wh = h.exported_wh + EXCLUDED.exported_wh, "
+                "ticks = h.ticks + EXCLUDED.ticks, "
+                "covered_seconds = h.covered_seconds + EXCLUDED.covered_seconds;"
+            ).format(table(schema, "telemetry_householdhour"), values(cursor, HOME_HOUR_ROW, rows))
         )
-    return "".join(statements)
+    return sql.Composed(statements)
 
 
-def device_state_sql(schema: str, last: SimulatedTick) -> str:
+def device_state_sql(cursor: Any, schema: str, last: SimulatedTick) -> sql.Composable:
     """Current state from the newest tick; an older (backfilled) tick never overwrites a newer one."""
     if not last.outcomes:
-        return ""
-    values = ", ".join(
-        f"({o.device_id}, {number(o.power_w)}, {number(o.charge_wh)}, {boolean(o.is_on)}, "
-        f"{boolean(o.plugged_in)})"
-        for o in last.outcomes
-    )
-    return (
-        f"UPDATE {schema_table(schema, 'devices_device')} AS d SET power_w = v.power_w, "
+        return sql.SQL("")
+    rows = [(o.device_id, o.power_w, o.charge_wh, o.is_on, o.plugged_in) for o in last.outcomes]
+    return sql.SQL(
+        "UPDATE {} AS d SET power_w = v.power_w, "
         "charge_wh = COALESCE(v.charge_wh, d.charge_wh), is_on = COALESCE(v.is_on, d.is_on), "
-        "plugged_in = COALESCE(v.plugged_in, d.plugged_in), "
-        f"last_reading_at = {timestamp(last.at)} "
-        f"FROM (VALUES {values}) AS v(id, power_w, charge_wh, is_on, plugged_in) "
-        f"WHERE d.id = v.id AND (d.last_reading_at IS NULL OR d.last_reading_at <= {timestamp(last.at)});"
+        "plugged_in = COALESCE(v.plugged_in, d.plugged_in), last_reading_at = {at} "
+        "FROM (VALUES {}) AS v(id, power_w, charge_wh, is_on, plugged_in) "
+        "WHERE d.id = v.id AND (d.last_reading_at IS NULL OR d.last_reading_at <= {at});"
+    ).format(
+        table(schema, "devices_device"),
+        values(cursor, DEVICE_STATE_ROW, rows),
+        at=literal(cursor, "%s::timestamptz", (last.at,)),
     )
 
 
-def snapshot_sql(household_id: int, last: SimulatedTick, devices: Sequence[physics.DeviceState]) -> str:
+def snapshot_sql(
+    cursor: Any, household_id: int, last: SimulatedTick, devices: Sequence[physics.DeviceState]
+) -> sql.Composable:
     """The household's row in the public fleet table, moved forward only."""
     counts = {kind: 0 for kind in physics.Kind}
     for device in devices:
@@ -212,17 +234,26 @@ def snapshot_sql(household_id: int, last: SimulatedTick, devices: Sequence[physi
     charge_by_device = {o.device_id: o.charge_wh for o in last.outcomes if o.charge_wh is not None}
     capacity = sum(d.capacity_wh or 0.0 for d in devices if d.id in charge_by_device)
     charge = sum(charge_by_device.values())
-    return (
+    row = (
+        household_id,
+        last.at,
+        last.produced_w,
+        last.consumed_w,
+        last.net_w,
+        capacity,
+        charge,
+        counts[physics.Kind.SOLAR_PANEL],
+        counts[physics.Kind.BATTERY],
+        counts[physics.Kind.ELECTRIC_VEHICLE],
+        counts[physics.Kind.APPLIANCE],
+    )
+    return sql.SQL(
         "INSERT INTO public.reporting_householdsnapshot AS s (household_id, at, produced_w, "
         "consumed_w, net_w, storage_capacity_wh, storage_charge_wh, solar_panels, batteries, "
-        f"electric_vehicles, appliances) VALUES ({int(household_id)}, {timestamp(last.at)}, "
-        f"{number(last.produced_w)}, {number(last.consumed_w)}, {number(last.net_w)}, "
-        f"{number(capacity)}, {number(charge)}, {counts[physics.Kind.SOLAR_PANEL]}, "
-        f"{counts[physics.Kind.BATTERY]}, {counts[physics.Kind.ELECTRIC_VEHICLE]}, "
-        f"{counts[physics.Kind.APPLIANCE]}) ON CONFLICT (household_id) DO UPDATE SET "
+        "electric_vehicles, appliances) VALUES {} ON CONFLICT (household_id) DO UPDATE SET "
         "at = EXCLUDED.at, produced_w = EXCLUDED.produced_w, consumed_w = EXCLUDED.consumed_w, "
         "net_w = EXCLUDED.net_w, storage_capacity_wh = EXCLUDED.storage_capacity_wh, "
         "storage_charge_wh = EXCLUDED.storage_charge_wh, solar_panels = EXCLUDED.solar_panels, "
         "batteries = EXCLUDED.batteries, electric_vehicles = EXCLUDED.electric_vehicles, "
         "appliances = EXCLUDED.appliances WHERE s.at IS NULL OR s.at <= EXCLUDED.at;"
-    )
+    ).format(literal(cursor, SNAPSHOT_ROW, row))

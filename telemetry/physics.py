@@ -226,7 +226,8 @@ def _vehicle_outcome(
 
 def _vehicle_at_home(device: DeviceState, home: Home) -> tuple[float, float, float]:
     """(share of the tick at home, charge after this tick's driving, Wh driven off the battery)."""
-    away = home.wall_mean(lambda o: appliances.trips(home.seed, device.id, o).away)
+    # Rounded so float dust in the block sums cannot leave an away car a 1e-10 share at home.
+    away = round(home.wall_mean(lambda o: appliances.trips(home.seed, device.id, o).away), 9)
     drain_w = home.wall_mean(lambda o: appliances.trips(home.seed, device.id, o).drain_w)
     capacity = max(device.capacity_wh or 0.0, 0.0)
     charge = min(max(device.charge_wh or 0.0, 0.0), capacity)

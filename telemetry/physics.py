@@ -217,7 +217,7 @@ def _vehicle_outcome(
         dt_hours * share,
         floor_wh=floor_wh,
     )
-    power = plugged_w * share
+    power = plugged_w * share if share > 0.0 else 0.0  # no -0.0 for a car that is away
     return DeviceOutcome(device.id, power, power * dt_hours, new_charge, None, share >= 0.5, driven)
 
 

@@ -19,8 +19,8 @@ from datetime import date
 from enum import StrEnum
 from functools import lru_cache
 
-from telemetry import solar
-from telemetry.profiles import BLOCK_S, BLOCKS_PER_DAY, BoundedCache, DayProfile
+from telemetry import sky, solar
+from telemetry.profiles import BLOCK_S, BLOCKS_PER_DAY, DAY_S, BoundedCache, DayProfile
 
 HOUR_BLOCKS = 3600 / BLOCK_S
 
@@ -131,14 +131,18 @@ class Place:
     midnight_epoch_s: float
 
 
+@lru_cache(maxsize=4096)
 def _outdoor(place: Place) -> tuple[list[float], list[float]]:
-    """(temperature °C, GHI W/m²) at each wall-clock block midpoint of the local day."""
+    """(temperature °C, GHI W/m²) at each wall-clock block midpoint of the local day (shared per place)."""
+    ordinal, start_s = sky.solar_clock(place.midnight_epoch_s + BLOCK_S / 2, place.longitude)
+    days = solar.location_days(place.latitude, place.longitude, ordinal, 2)
     temps, ghis = [], []
-    for hour in _BLOCK_HOURS:
-        at = place.midnight_epoch_s + hour * 3600.0
-        temp, ghi = solar.outdoor(place.latitude, place.longitude, at, 0.0)
-        temps.append(temp)
-        ghis.append(ghi)
+    for index in range(BLOCKS_PER_DAY):
+        seconds = start_s + index * BLOCK_S
+        day = days[0] if seconds < DAY_S else days[1]
+        seconds = seconds if seconds < DAY_S else seconds - DAY_S
+        temps.append(day.temperature.at(seconds))
+        ghis.append(day.ghi.at(seconds))
     return temps, ghis
 
 

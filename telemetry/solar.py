@@ -128,11 +128,3 @@ def panel_share(
     return average(
         lambda o: panel_days(latitude, longitude, tilt, azimuth, o, 1)[0], ordinal, seconds, duration_s
     )
-
-
-def outdoor(latitude: float, longitude: float, utc_epoch_s: float, duration_s: float) -> tuple[float, float]:
-    """(mean air temperature °C, mean GHI W/m²) over [t, t + duration)."""
-    ordinal, seconds = sky.solar_clock(utc_epoch_s, longitude)
-    temp = average(lambda o: location_day(latitude, longitude, o).temperature, ordinal, seconds, duration_s)
-    ghi = average(lambda o: location_day(latitude, longitude, o).ghi, ordinal, seconds, duration_s)
-    return temp, ghi

@@ -431,3 +431,73 @@ def test_outcomes_are_the_same_in_another_process():
 
 def test_a_different_seed_changes_the_day():
     assert _day(DEMO_HOME, "household_a") != _day(DEMO_HOME, "household_b")
+
+
+# --- appliances and occupancy (the day profiles the tick integrates) ------------------------------
+
+
+def _days(category: str, seed: str, first: date, count: int):
+    return [
+        appliances.appliance_day(category, seed, 1, first.toordinal() + n, _place(first, n))
+        for n in range(count)
+    ]
+
+
+def _place(first: date, offset: int) -> appliances.Place:
+    day = first + timedelta(days=offset)
+    midnight = datetime(day.year, day.month, day.day, tzinfo=ZoneInfo("Europe/Berlin")).timestamp()
+    return appliances.Place(52.52, 13.40, midnight)
+
+
+@settings(max_examples=10, deadline=None)
+@given(seeds)
+def test_a_dishwasher_runs_half_to_one_cycle_a_day_in_the_evening(seed):
+    days = _days("dishwasher", seed, date(2026, 1, 5), 28)
+    runs = [d for d in days if d.total() > 0]
+    assert 0.5 <= len(runs) / len(days) <= 1.0
+    for day in runs:
+        assert 0.35 <= day.total() <= 0.55  # hours at full power: ~0.9 kWh for a 2 kW machine
+        first_on = next(i for i, v in enumerate(day.values) if v > 0) / 12
+        assert 19.0 <= first_on <= 23.5
+
+
+@settings(max_examples=10, deadline=None)
+@given(seeds)
+def test_the_dryer_runs_only_after_a_wash(seed):
+    first = date(2026, 1, 5)
+    for n in range(21):
+        ordinal = first.toordinal() + n
+        washer = appliances.appliance_day("washer", seed, 1, ordinal, _place(first, n))
+        dryer = appliances.appliance_day("dryer", seed, 2, ordinal, _place(first, n))
+        if dryer.total() > 0:
+            assert washer.total() > 0
+            last_wash = max(i for i, v in enumerate(washer.values) if v > 0)
+            first_dry = min(i for i, v in enumerate(dryer.values) if v > 0)
+            assert first_dry >= last_wash
+
+
+def test_lighting_follows_darkness_and_people():
+    seed = "lights"
+    winter, summer = (
+        _days("lighting", seed, date(2026, 1, 5), 7),
+        _days("lighting", seed, date(2026, 6, 22), 7),
+    )
+    assert sum(d.total() for d in winter) > 2 * sum(d.total() for d in summer)
+    for n, day in enumerate(winter):
+        home = appliances.occupancy(seed, date(2026, 1, 5).toordinal() + n)
+        for index, value in enumerate(day.values):
+            if value > 0:
+                assert home.state((index + 0.5) / 12) == "home"
+
+
+def test_other_is_a_steady_base_load():
+    day = _days("other", "base", date(2026, 3, 2), 1)[0]
+    assert min(day.values) >= 0.55
+    assert max(day.values) <= 1.35
+    assert 0.75 <= day.total() / 24 <= 1.2
+
+
+def test_a_fridge_cycles_on_its_thermostat():
+    day = _days("fridge", "cold", date(2026, 3, 2), 1)[0]
+    assert 0.28 <= day.total() / 24 <= 0.4
+    assert min(day.values) < 0.2 and max(day.values) > 0.8

@@ -133,3 +133,13 @@ def test_a_commuter_charging_at_home_uses_2000_to_4000_kwh_a_year(request, city_
 def test_air_conditioning_follows_the_climate(berlin, austin):
     assert -berlin.kwh(AC) <= 200
     assert -austin.kwh(1) >= 3_000  # the house's 3 kW central air
+
+
+def test_heating_follows_the_climate():
+    heat_pump = [DeviceState(1, Kind.APPLIANCE, average_power_w=3_000.0, category=Category.HEATING)]
+    kwh = {
+        n: -realism.simulate(realism.city(n), heat_pump, step_s=STEP_S).kwh(1)
+        for n in ("Oslo", "Berlin", "Madrid")
+    }
+    assert kwh["Oslo"] > kwh["Berlin"] > kwh["Madrid"] > 0
+    assert 2_000 <= kwh["Berlin"] <= 8_000  # a heat pump's yearly electricity for a house

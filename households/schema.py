@@ -5,12 +5,13 @@ The household itself always comes from the caller's token, never from an argumen
 """
 
 import graphene
-from django.core.exceptions import ValidationError
 from graphql import GraphQLError
 
 from accounts import services, throttle
-from config.graphql.errors import FieldError, field_errors
+from config.graphql.errors import error_type
+from config.graphql.mutations import BaseMutation
 from config.graphql.permissions import PermissionDenied, household_required, login_required
+from households.error_codes import HouseholdErrorCode
 from households.models import Membership
 from households.services import household_sign_up, household_update
 
@@ -45,7 +46,10 @@ class SignUpInput(graphene.InputObjectType):
     longitude = graphene.Float(description="Degrees; give it with latitude.")
 
 
-class SignUp(graphene.Mutation):
+HouseholdError = error_type("HouseholdError", HouseholdErrorCode, "household change")
+
+
+class SignUp(BaseMutation):
     """Create an account and its household; returns tokens so the new owner is signed in.
 
     Throttled per client IP (SIGN_UP_RATE_PER_IP): over it, a RATE_LIMITED error.
@@ -54,14 +58,16 @@ class SignUp(graphene.Mutation):
     class Arguments:
         input = SignUpInput(required=True)
 
+    class Meta:
+        error_type = HouseholdError
+
     user = graphene.Field(UserType)
     household = graphene.Field(HouseholdType)
     token = graphene.String()
     refresh_token = graphene.String()
-    errors = graphene.List(graphene.NonNull(FieldError), required=True)
 
-    @classmethod
-    def mutate(cls, root, info, input):
+    @staticmethod
+    def perform_mutation(root, info, input):
         try:
             allowed = throttle.sign_up_allowed(info.context)
         except throttle.ThrottleUnavailable as error:
@@ -73,25 +79,21 @@ class SignUp(graphene.Mutation):
             raise GraphQLError(
                 "Too many sign-ups from this address: try again later.", extensions={"code": "RATE_LIMITED"}
             )
-        try:
-            result = household_sign_up(
-                email=input.email,
-                password=input.password,
-                household_name=input.household_name,
-                timezone=input.timezone or "UTC",
-                latitude=input.latitude,
-                longitude=input.longitude,
-            )
-        except ValidationError as error:
-            return cls(errors=field_errors(error))
-        tokens = services.tokens_issue(user=result.user)
-        return cls(
-            user=result.user,
-            household=result.household,
-            token=tokens.token,
-            refresh_token=tokens.refresh_token,
-            errors=[],
+        result = household_sign_up(
+            email=input.email,
+            password=input.password,
+            household_name=input.household_name,
+            timezone=input.timezone or "UTC",
+            latitude=input.latitude,
+            longitude=input.longitude,
         )
+        tokens = services.tokens_issue(user=result.user)
+        return {
+            "user": result.user,
+            "household": result.household,
+            "token": tokens.token,
+            "refresh_token": tokens.refresh_token,
+        }
 
 
 class UpdateHouseholdInput(graphene.InputObjectType):
@@ -101,31 +103,30 @@ class UpdateHouseholdInput(graphene.InputObjectType):
     longitude = graphene.Float(description="Degrees, -180 to 180.")
 
 
-class UpdateHousehold(graphene.Mutation):
+class UpdateHousehold(BaseMutation):
     """Rename, move or re-zone the caller's household (owners only)."""
 
     class Arguments:
         input = UpdateHouseholdInput(required=True)
 
+    class Meta:
+        error_type = HouseholdError
+
     household = graphene.Field(HouseholdType)
-    errors = graphene.List(graphene.NonNull(FieldError), required=True)
 
     @staticmethod
     @household_required
-    def mutate(root, info, input):
+    def perform_mutation(root, info, input):
         if info.context.token_user.membership.role != Membership.Role.OWNER:
             raise PermissionDenied("Only the household's owner can change it.")
-        try:
-            household = household_update(
-                household=info.context.household,
-                name=input.name,
-                timezone=input.timezone,
-                latitude=input.latitude,
-                longitude=input.longitude,
-            )
-        except ValidationError as error:
-            return UpdateHousehold(errors=field_errors(error))
-        return UpdateHousehold(household=household, errors=[])
+        household = household_update(
+            household=info.context.household,
+            name=input.name,
+            timezone=input.timezone,
+            latitude=input.latitude,
+            longitude=input.longitude,
+        )
+        return {"household": household}
 
 
 class Query(graphene.ObjectType):

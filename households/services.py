@@ -11,6 +11,7 @@ from django_tenants.utils import get_public_schema_name, schema_context
 from accounts.emails import canonical_email
 from accounts.models import User
 from config.text import is_storable
+from households.error_codes import HouseholdErrorCode
 from households.locations import LATITUDE_RANGE, LONGITUDE_RANGE, default_location
 from households.models import Domain, Household, Membership, new_schema_name
 from households.provisioning import schema_create
@@ -36,7 +37,13 @@ def _collect(errors: dict[str, list[ValidationError]], field: str, check) -> Non
 def _degrees(value, field: str, bounds: tuple[float, float]) -> dict[str, list[ValidationError]]:
     low, high = bounds
     if value is not None and not (isinstance(value, int | float) and low <= value <= high):
-        return {field: [ValidationError(f"Degrees between {low:g} and {high:g}.", code="out_of_range")]}
+        return {
+            field: [
+                ValidationError(
+                    f"Degrees between {low:g} and {high:g}.", code=HouseholdErrorCode.OUT_OF_RANGE
+                )
+            ]
+        }
     return {}
 
 
@@ -45,18 +52,28 @@ def _location_errors(latitude, longitude) -> dict[str, list[ValidationError]]:
     errors.update(_degrees(longitude, "longitude", LONGITUDE_RANGE))
     if not errors and (latitude is None) != (longitude is None):
         missing = "longitude" if longitude is None else "latitude"
-        errors[missing] = [ValidationError("Give latitude and longitude together.", code="required")]
+        errors[missing] = [
+            ValidationError("Give latitude and longitude together.", code=HouseholdErrorCode.REQUIRED)
+        ]
     return errors
 
 
 def _name_errors(household_name: str) -> dict[str, list[ValidationError]]:
     if not household_name:
-        return {"household_name": [ValidationError("A household name is required.", code="required")]}
+        return {
+            "household_name": [
+                ValidationError("A household name is required.", code=HouseholdErrorCode.REQUIRED)
+            ]
+        }
     if not is_storable(household_name):
-        return {"household_name": [ValidationError("Remove the control characters.", code="invalid")]}
+        return {
+            "household_name": [
+                ValidationError("Remove the control characters.", code=HouseholdErrorCode.INVALID)
+            ]
+        }
     if len(household_name) > NAME_MAX_LENGTH:
         message = f"At most {NAME_MAX_LENGTH} characters."
-        return {"household_name": [ValidationError(message, code="max_length")]}
+        return {"household_name": [ValidationError(message, code=HouseholdErrorCode.MAX_LENGTH)]}
     return {}
 
 
@@ -64,13 +81,19 @@ def _sign_up_errors(*, email: str, password: str, household_name: str, timezone:
     errors: dict[str, list[ValidationError]] = {}
     _collect(errors, "email", lambda: validate_email(email))
     if "email" not in errors and len(email) > EMAIL_MAX_LENGTH:
-        errors["email"] = [ValidationError(f"At most {EMAIL_MAX_LENGTH} characters.", code="max_length")]
+        errors["email"] = [
+            ValidationError(f"At most {EMAIL_MAX_LENGTH} characters.", code=HouseholdErrorCode.MAX_LENGTH)
+        ]
     if "email" not in errors and User.objects.filter(email=email).exists():
-        errors["email"] = [ValidationError("An account with this email already exists.", code="taken")]
+        errors["email"] = [
+            ValidationError("An account with this email already exists.", code=HouseholdErrorCode.TAKEN)
+        ]
     errors.update(_name_errors(household_name))
     _collect(errors, "timezone", lambda: validate_timezone(timezone))
     if not is_storable(password):
-        errors["password"] = [ValidationError("Remove the control characters.", code="invalid")]
+        errors["password"] = [
+            ValidationError("Remove the control characters.", code=HouseholdErrorCode.INVALID)
+        ]
     else:
         _collect(errors, "password", lambda: validate_password(password, user=User(email=email)))
     return errors
@@ -115,7 +138,11 @@ def household_sign_up(
             Membership.objects.create(user=user, household=household, role=Membership.Role.OWNER)
     except IntegrityError as error:
         raise ValidationError(
-            {"email": ValidationError("An account with this email already exists.", code="taken")}
+            {
+                "email": ValidationError(
+                    "An account with this email already exists.", code=HouseholdErrorCode.TAKEN
+                )
+            }
         ) from error
     return SignUpResult(user=user, household=household)
 

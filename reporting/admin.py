@@ -163,7 +163,7 @@ class FleetHouseholdAdmin(HouseholdAdmin):
     @admin.display(description="Last tick (UTC)", ordering="snapshot__at")
     def last_tick(self, household: Household):
         snapshot = self._snapshot(household)
-        return f"{snapshot.at:%Y-%m-%d %H:%M:%S}" if snapshot and snapshot.at else "never"
+        return f"{snapshot.at:%Y-%m-%d %H:%M}" if snapshot and snapshot.at else "never"
 
     @admin.display(description="Telemetry")
     def status(self, household: Household):
@@ -183,6 +183,7 @@ class FleetHouseholdAdmin(HouseholdAdmin):
             extra_context = {
                 **(extra_context or {}),
                 "household_devices": devices,
+                "household_zone": household.timezone,
                 "chart": energy_chart(household=household),
             }
         return super().change_view(request, object_id, form_url=form_url, extra_context=extra_context)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from devices.kinds import KINDS
 from telemetry import appliances, solar
 from telemetry.appliances import Category
 from telemetry.profiles import average
@@ -31,11 +32,8 @@ EPSILON_W = 1e-6
 __all__ = ["Category", "DeviceOutcome", "DeviceState", "Kind", "Mode", "simulate_household", "store_step"]
 
 
-class Kind(StrEnum):
-    SOLAR_PANEL = "solar_panel"
-    BATTERY = "battery"
-    ELECTRIC_VEHICLE = "electric_vehicle"
-    APPLIANCE = "appliance"
+# The device kinds of the registry (devices.kinds, plain Python); simulate_household handles each.
+Kind = StrEnum("Kind", [(kind.name, kind.value) for kind in KINDS])
 
 
 class Mode(StrEnum):

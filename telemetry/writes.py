@@ -13,38 +13,71 @@ from typing import Any
 
 from psycopg2 import sql
 
+from devices.kinds import BY_VALUE, KINDS
 from telemetry import physics
-from telemetry.sql import literal, table, values
+from telemetry.sql import join, json_rows, literal, statement, table
 
 COPY_THRESHOLD_ROWS = 2_000
 NET_DUST_W = 1e-6
 
-DEVICE_COLUMNS = sql.SQL(", ").join(
-    sql.Identifier(column)
-    for column in (
-        "id",
-        "kind",
-        "rated_capacity_w",
-        "capacity_wh",
-        "charge_wh",
-        "max_charge_rate_w",
-        "max_discharge_rate_w",
-        "mode",
-        "average_power_w",
-        "category",
-        "tilt_degrees",
-        "azimuth_degrees",
-    )
+DEVICE_COLUMNS = sql.SQL(
+    "id, kind, rated_capacity_w, capacity_wh, charge_wh, max_charge_rate_w, "
+    "max_discharge_rate_w, mode, average_power_w, category, tilt_degrees, azimuth_degrees"
 )
-READING_COLUMNS = sql.SQL("(device_id, at, power_w, energy_wh, charge_wh, is_on, mode)")
-# Row templates: the casts type a VALUES list whose first row holds NULLs.
+ORDER_BY_ID = sql.SQL(" ORDER BY id")
+FROM_STDIN = sql.SQL("FROM STDIN")
+INSERT_INTO = sql.SQL("INSERT INTO ")
+READING_COLUMNS = sql.SQL(" (device_id, at, power_w, energy_wh, charge_wh, is_on, mode) ")
+# One-row templates quoted by the driver, and the column types of the many-row JSON payloads.
 TICK_ROW = "(%s::timestamptz, %s, now())"
-READING_ROW = "(%s, %s::timestamptz, %s::float8, %s::float8, %s::float8, %s::boolean, %s)"
-DEVICE_HOUR_ROW = "(%s, %s::timestamptz, %s::float8, %s::float8, %s, %s)"
-HOME_HOUR_ROW = "(%s::timestamptz, %s::float8, %s::float8, %s::float8, %s::float8, %s, %s)"
-DEVICE_STATE_ROW = "(%s, %s::float8, %s::float8, %s::boolean, %s::boolean)"
-SNAPSHOT_ROW = (
-    "(%s, %s::timestamptz, %s::float8, %s::float8, %s::float8, %s::float8, %s::float8, %s, %s, %s, %s)"
+READING_TYPES = ("bigint", "timestamptz", "float8", "float8", "float8", "boolean", "text")
+DEVICE_HOUR_TYPES = ("bigint", "timestamptz", "float8", "float8", "integer", "integer")
+HOME_HOUR_TYPES = ("timestamptz", "float8", "float8", "float8", "float8", "integer", "integer")
+DEVICE_STATE_TYPES = ("bigint", "float8", "float8", "boolean", "boolean")
+DEVICE_HOUR_COLUMNS = sql.SQL(
+    " AS h (device_id, hour_start, produced_wh, consumed_wh, ticks, covered_seconds) "
+)
+DEVICE_HOUR_ON_CONFLICT = sql.SQL(
+    " ON CONFLICT (device_id, hour_start) DO UPDATE SET "
+    "produced_wh = h.produced_wh + EXCLUDED.produced_wh, "
+    "consumed_wh = h.consumed_wh + EXCLUDED.consumed_wh, "
+    "ticks = h.ticks + EXCLUDED.ticks, "
+    "covered_seconds = h.covered_seconds + EXCLUDED.covered_seconds;"
+)
+HOME_HOUR_COLUMNS = sql.SQL(
+    " AS h (hour_start, produced_wh, consumed_wh, imported_wh, exported_wh, ticks, covered_seconds) "
+)
+HOME_HOUR_ON_CONFLICT = sql.SQL(
+    " ON CONFLICT (hour_start) DO UPDATE SET "
+    "produced_wh = h.produced_wh + EXCLUDED.produced_wh, "
+    "consumed_wh = h.consumed_wh + EXCLUDED.consumed_wh, "
+    "imported_wh = h.imported_wh + EXCLUDED.imported_wh, "
+    "exported_wh = h.exported_wh + EXCLUDED.exported_wh, "
+    "ticks = h.ticks + EXCLUDED.ticks, "
+    "covered_seconds = h.covered_seconds + EXCLUDED.covered_seconds;"
+)
+SNAPSHOT_ROW = "(%s, %s::timestamptz, %s::float8, %s::float8, %s::float8, %s::float8, %s::float8" + (
+    ", %s" * len(KINDS) + ")"
+)
+# The household's row in the public fleet table, moved forward only; one count column per kind.
+_SNAPSHOT_COLUMNS = [
+    "at",
+    "produced_w",
+    "consumed_w",
+    "net_w",
+    "storage_capacity_wh",
+    "storage_charge_wh",
+    *(kind.count_column for kind in KINDS),
+]
+SNAPSHOT_INSERT = statement(
+    sql.SQL("INSERT INTO public.reporting_householdsnapshot AS s (household_id, "),
+    join(", ", map(sql.SQL, _SNAPSHOT_COLUMNS)),
+    sql.SQL(") VALUES "),
+)
+SNAPSHOT_ON_CONFLICT = statement(
+    sql.SQL(" ON CONFLICT (household_id) DO UPDATE SET "),
+    join(", ", (sql.SQL(f"{column} = EXCLUDED.{column}") for column in _SNAPSHOT_COLUMNS)),
+    sql.SQL(" WHERE s.at IS NULL OR s.at <= EXCLUDED.at;"),
 )
 
 
@@ -66,7 +99,7 @@ class SimulatedTick:
         return net if abs(net) > NET_DUST_W else 0.0
 
 
-def claim_and_load_sql(cursor: Any, claims: Sequence[tuple[str, datetime, int]]) -> sql.Composed:
+def claim_and_load_sql(cursor: Any, claims: Sequence[tuple[str, datetime, int]]) -> sql.SQL:
     """One statement that records each (schema, instant) tick and returns the devices to simulate.
 
     A tick already recorded returns no row, so a duplicate or concurrent delivery simulates
@@ -75,31 +108,57 @@ def claim_and_load_sql(cursor: Any, claims: Sequence[tuple[str, datetime, int]])
     """
     ctes, selects = [], []
     for index, (schema, at, seconds) in enumerate(claims):
-        claim = sql.Identifier(f"c{index}")
+        claim = sql.SQL(f"c{index}")
         ctes.append(
-            sql.SQL(
-                "{} AS (INSERT INTO {} (at, seconds, recorded_at) VALUES {} "
-                "ON CONFLICT DO NOTHING RETURNING at)"
-            ).format(claim, table(schema, "telemetry_tick"), literal(cursor, TICK_ROW, (at, seconds)))
-        )
-        selects.append(
-            sql.SQL("SELECT {} AS claim, d.* FROM {} LEFT JOIN (SELECT {} FROM {}) d ON true").format(
-                sql.Literal(index), claim, DEVICE_COLUMNS, table(schema, "devices_device")
+            statement(
+                claim,
+                sql.SQL(" AS (INSERT INTO "),
+                table(cursor, schema, "telemetry_tick"),
+                sql.SQL(" (at, seconds, recorded_at) VALUES "),
+                literal(cursor, TICK_ROW, (at, seconds)),
+                sql.SQL(" ON CONFLICT DO NOTHING RETURNING at)"),
             )
         )
-    return sql.SQL("WITH {} {} ORDER BY 1, 2").format(
-        sql.SQL(", ").join(ctes), sql.SQL(" UNION ALL ").join(selects)
+        selects.append(
+            statement(
+                sql.SQL("SELECT "),
+                literal(cursor, "%s", (index,)),
+                sql.SQL(" AS claim, d.* FROM "),
+                claim,
+                sql.SQL(" LEFT JOIN (SELECT "),
+                DEVICE_COLUMNS,
+                sql.SQL(" FROM "),
+                table(cursor, schema, "devices_device"),
+                sql.SQL(") d ON true"),
+            )
+        )
+    return statement(
+        sql.SQL("WITH "),
+        join(", ", ctes),
+        sql.SQL(" "),
+        join(" UNION ALL ", selects),
+        sql.SQL(" ORDER BY 1, 2"),
     )
 
 
-def claim_instants_sql(cursor: Any, schema: str, instants: Sequence[datetime], seconds: int) -> sql.Composed:
-    return sql.SQL(
-        "INSERT INTO {} (at, seconds, recorded_at) VALUES {} ON CONFLICT DO NOTHING RETURNING at"
-    ).format(table(schema, "telemetry_tick"), values(cursor, TICK_ROW, [(at, seconds) for at in instants]))
+def claim_instants_sql(cursor: Any, schema: str, instants: Sequence[datetime], seconds: int) -> sql.SQL:
+    return statement(
+        sql.SQL("INSERT INTO "),
+        table(cursor, schema, "telemetry_tick"),
+        sql.SQL(" (at, seconds, recorded_at) VALUES "),
+        join(", ", (literal(cursor, TICK_ROW, (at, seconds)) for at in instants)),
+        sql.SQL(" ON CONFLICT DO NOTHING RETURNING at"),
+    )
 
 
-def load_devices_sql(schema: str) -> sql.Composed:
-    return sql.SQL("SELECT {} FROM {} ORDER BY id").format(DEVICE_COLUMNS, table(schema, "devices_device"))
+def load_devices_sql(cursor: Any, schema: str) -> sql.SQL:
+    return statement(
+        sql.SQL("SELECT "),
+        DEVICE_COLUMNS,
+        sql.SQL(" FROM "),
+        table(cursor, schema, "devices_device"),
+        ORDER_BY_ID,
+    )
 
 
 def device_state(row: Sequence) -> physics.DeviceState:
@@ -119,23 +178,28 @@ def device_state(row: Sequence) -> physics.DeviceState:
     )
 
 
-def _reading_rows(ticks: Iterable[SimulatedTick], modes: dict[int, str | None]):
+def _reading_rows(ticks: Iterable[SimulatedTick], modes: dict[int, str | None], *, iso: bool = False):
     for tick in ticks:
+        at = tick.at.isoformat() if iso else tick.at
         for outcome in tick.outcomes:
-            yield tick.at, outcome, modes.get(outcome.device_id)
+            yield at, outcome, modes.get(outcome.device_id)
 
 
 def readings_values_sql(
     cursor: Any, schema: str, ticks: Sequence[SimulatedTick], modes: dict[int, str | None]
-) -> sql.Composable:
+) -> sql.SQL:
     rows = [
         (o.device_id, at, o.power_w, o.energy_wh, o.charge_wh, o.is_on, mode or "")
-        for at, o, mode in _reading_rows(ticks, modes)
+        for at, o, mode in _reading_rows(ticks, modes, iso=True)
     ]
     if not rows:
         return sql.SQL("")
-    return sql.SQL("INSERT INTO {} {} VALUES {} ON CONFLICT DO NOTHING;").format(
-        table(schema, "telemetry_reading"), READING_COLUMNS, values(cursor, READING_ROW, rows)
+    return statement(
+        INSERT_INTO,
+        table(cursor, schema, "telemetry_reading"),
+        READING_COLUMNS,
+        json_rows(cursor, READING_TYPES, rows),
+        sql.SQL(" ON CONFLICT DO NOTHING;"),
     )
 
 
@@ -150,12 +214,13 @@ def readings_copy(cursor, schema: str, ticks: Sequence[SimulatedTick], modes: di
             f"\t{charge}\t{is_on}\t{mode or ''}\n"
         )
     buffer.seek(0)
-    cursor.copy_expert(
-        sql.SQL("COPY {} {} FROM STDIN").format(table(schema, "telemetry_reading"), READING_COLUMNS), buffer
+    copy = statement(
+        sql.SQL("COPY "), table(cursor, schema, "telemetry_reading"), READING_COLUMNS, FROM_STDIN
     )
+    cursor.copy_expert(copy, buffer)
 
 
-def rollups_sql(cursor: Any, schema: str, ticks: Sequence[SimulatedTick]) -> sql.Composed:
+def rollups_sql(cursor: Any, schema: str, ticks: Sequence[SimulatedTick]) -> sql.SQL:
     """Additive upserts of the hourly rollups; import/export come from each tick's net flow."""
     device_hours: dict[tuple[int, datetime], list[float]] = defaultdict(lambda: [0.0, 0.0, 0, 0])
     home_hours: dict[datetime, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0, 0.0, 0, 0])
@@ -176,84 +241,68 @@ def rollups_sql(cursor: Any, schema: str, ticks: Sequence[SimulatedTick]) -> sql
                 row[1] -= outcome.energy_wh
             row[2] += 1
             row[3] += tick.seconds
-    statements: list[sql.Composable] = []
+    statements: list[sql.SQL] = []
     if device_hours:
-        rows = [(device_id, hour, p, c, n, s) for (device_id, hour), (p, c, n, s) in device_hours.items()]
-        statements.append(
-            sql.SQL(
-                "INSERT INTO {} AS h (device_id, hour_start, produced_wh, consumed_wh, ticks, "
-                "covered_seconds) VALUES {} ON CONFLICT (device_id, hour_start) DO UPDATE SET "
-                "produced_wh = h.produced_wh + EXCLUDED.produced_wh, "
-                "consumed_wh = h.consumed_wh + EXCLUDED.consumed_wh, "
-                "ticks = h.ticks + EXCLUDED.ticks, "
-                "covered_seconds = h.covered_seconds + EXCLUDED.covered_seconds;"
-            ).format(table(schema, "telemetry_devicehour"), values(cursor, DEVICE_HOUR_ROW, rows))
-        )
+        rows = [
+            (device_id, hour.isoformat(), p, c, n, s)
+            for (device_id, hour), (p, c, n, s) in device_hours.items()
+        ]
+        statements += [
+            INSERT_INTO,
+            table(cursor, schema, "telemetry_devicehour"),
+            DEVICE_HOUR_COLUMNS,
+            json_rows(cursor, DEVICE_HOUR_TYPES, rows),
+            DEVICE_HOUR_ON_CONFLICT,
+        ]
     if home_hours:
-        rows = [(hour, p, c, i, e, n, s) for hour, (p, c, i, e, n, s) in home_hours.items()]
-        statements.append(
-            sql.SQL(
-                "INSERT INTO {} AS h (hour_start, produced_wh, consumed_wh, imported_wh, "
-                "exported_wh, ticks, covered_seconds) VALUES {} ON CONFLICT (hour_start) "
-                "DO UPDATE SET produced_wh = h.produced_wh + EXCLUDED.produced_wh, "
-                "consumed_wh = h.consumed_wh + EXCLUDED.consumed_wh, "
-                "imported_wh = h.imported_wh + EXCLUDED.imported_wh, "
-                "exported_wh = h.exported_wh + EXCLUDED.exported_wh, "
-                "ticks = h.ticks + EXCLUDED.ticks, "
-                "covered_seconds = h.covered_seconds + EXCLUDED.covered_seconds;"
-            ).format(table(schema, "telemetry_householdhour"), values(cursor, HOME_HOUR_ROW, rows))
-        )
-    return sql.Composed(statements)
+        home_rows = [(hour.isoformat(), p, c, i, e, n, s) for hour, (p, c, i, e, n, s) in home_hours.items()]
+        statements += [
+            INSERT_INTO,
+            table(cursor, schema, "telemetry_householdhour"),
+            HOME_HOUR_COLUMNS,
+            json_rows(cursor, HOME_HOUR_TYPES, home_rows),
+            HOME_HOUR_ON_CONFLICT,
+        ]
+    return statement(*statements)
 
 
-def device_state_sql(cursor: Any, schema: str, last: SimulatedTick) -> sql.Composable:
+def device_state_sql(cursor: Any, schema: str, last: SimulatedTick) -> sql.SQL:
     """Current state from the newest tick; an older (backfilled) tick never overwrites a newer one."""
     if not last.outcomes:
         return sql.SQL("")
     rows = [(o.device_id, o.power_w, o.charge_wh, o.is_on, o.plugged_in) for o in last.outcomes]
-    return sql.SQL(
-        "UPDATE {} AS d SET power_w = v.power_w, "
-        "charge_wh = COALESCE(v.charge_wh, d.charge_wh), is_on = COALESCE(v.is_on, d.is_on), "
-        "plugged_in = COALESCE(v.plugged_in, d.plugged_in), last_reading_at = {at} "
-        "FROM (VALUES {}) AS v(id, power_w, charge_wh, is_on, plugged_in) "
-        "WHERE d.id = v.id AND (d.last_reading_at IS NULL OR d.last_reading_at <= {at});"
-    ).format(
-        table(schema, "devices_device"),
-        values(cursor, DEVICE_STATE_ROW, rows),
-        at=literal(cursor, "%s::timestamptz", (last.at,)),
+    at = literal(cursor, "%s::timestamptz", (last.at,))
+    return statement(
+        sql.SQL("UPDATE "),
+        table(cursor, schema, "devices_device"),
+        sql.SQL(
+            " AS d SET power_w = v.power_w, charge_wh = COALESCE(v.charge_wh, d.charge_wh), "
+            "is_on = COALESCE(v.is_on, d.is_on), plugged_in = COALESCE(v.plugged_in, d.plugged_in), "
+            "last_reading_at = "
+        ),
+        at,
+        sql.SQL(" FROM ("),
+        json_rows(cursor, DEVICE_STATE_TYPES, rows),
+        sql.SQL(
+            ") AS v(id, power_w, charge_wh, is_on, plugged_in) "
+            "WHERE d.id = v.id AND (d.last_reading_at IS NULL OR d.last_reading_at <= "
+        ),
+        at,
+        sql.SQL(");"),
     )
 
 
 def snapshot_sql(
     cursor: Any, household_id: int, last: SimulatedTick, devices: Sequence[physics.DeviceState]
-) -> sql.Composable:
+) -> sql.SQL:
     """The household's row in the public fleet table, moved forward only."""
-    counts = {kind: 0 for kind in physics.Kind}
+    counts = dict.fromkeys(BY_VALUE, 0)
     for device in devices:
-        counts[physics.Kind(device.kind)] += 1
+        counts[device.kind] += 1
     charge_by_device = {o.device_id: o.charge_wh for o in last.outcomes if o.charge_wh is not None}
     capacity = sum(d.capacity_wh or 0.0 for d in devices if d.id in charge_by_device)
     charge = sum(charge_by_device.values())
-    row = (
-        household_id,
-        last.at,
-        last.produced_w,
-        last.consumed_w,
-        last.net_w,
-        capacity,
-        charge,
-        counts[physics.Kind.SOLAR_PANEL],
-        counts[physics.Kind.BATTERY],
-        counts[physics.Kind.ELECTRIC_VEHICLE],
-        counts[physics.Kind.APPLIANCE],
+    row = (household_id, last.at, last.produced_w, last.consumed_w, last.net_w, capacity, charge)
+    return statement(
+        SNAPSHOT_INSERT, literal(cursor, SNAPSHOT_ROW, (*row, *counts.values())), SNAPSHOT_ON_CONFLICT
     )
-    return sql.SQL(
-        "INSERT INTO public.reporting_householdsnapshot AS s (household_id, at, produced_w, "
-        "consumed_w, net_w, storage_capacity_wh, storage_charge_wh, solar_panels, batteries, "
-        "electric_vehicles, appliances) VALUES {} ON CONFLICT (household_id) DO UPDATE SET "
-        "at = EXCLUDED.at, produced_w = EXCLUDED.produced_w, consumed_w = EXCLUDED.consumed_w, "
-        "net_w = EXCLUDED.net_w, storage_capacity_wh = EXCLUDED.storage_capacity_wh, "
-        "storage_charge_wh = EXCLUDED.storage_charge_wh, solar_panels = EXCLUDED.solar_panels, "
-        "batteries = EXCLUDED.batteries, electric_vehicles = EXCLUDED.electric_vehicles, "
-        "appliances = EXCLUDED.appliances WHERE s.at IS NULL OR s.at <= EXCLUDED.at;"
-    ).format(literal(cursor, SNAPSHOT_ROW, row))

@@ -14,7 +14,7 @@ from bench import writeup
 from bench.setup import django_for_bench
 
 REPORT = Path(__file__).resolve().parent / "REPORT.md"
-BENCHMARKS = ["tick", "history", "summary", "load"]
+BENCHMARKS = ["physics", "tick", "history", "summary", "load"]
 
 
 def _machine() -> str:

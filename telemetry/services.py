@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 
 from households.models import Household
-from households.timezones import is_southern_hemisphere, local_hour_start, zone
+from households.timezones import local_hour_start, zone
 from telemetry import partitions, physics, writes
 from telemetry.signals import fleet_ticked
 from telemetry.sql import render
@@ -31,10 +31,14 @@ class HouseholdRef:
     id: int
     schema_name: str
     timezone: str
+    latitude: float = 0.0
+    longitude: float = 0.0
 
     @classmethod
     def of(cls, household: Household) -> "HouseholdRef":
-        return cls(household.pk, household.schema_name, household.timezone)
+        return cls(
+            household.pk, household.schema_name, household.timezone, household.latitude, household.longitude
+        )
 
 
 @dataclass
@@ -65,7 +69,6 @@ def simulate_instants(
     """Run the physics over consecutive instants; stores carry their charge from tick to tick."""
     tz = zone(household.timezone)
     reserve = settings.TELEMETRY_EV_RESERVE_PERCENT / 100.0
-    southern = is_southern_hemisphere(household.timezone)
     ticks = []
     for at in instants:
         outcomes = physics.simulate_household(
@@ -73,8 +76,9 @@ def simulate_instants(
             local_time=at.astimezone(tz),
             dt_hours=seconds / 3600.0,
             seed=household.schema_name,
+            latitude=household.latitude,
+            longitude=household.longitude,
             ev_reserve_fraction=reserve,
-            southern_hemisphere=southern,
         )
         produced = sum(o.power_w for o in outcomes if o.power_w > 0)
         consumed = -sum(o.power_w for o in outcomes if o.power_w < 0)
@@ -175,10 +179,10 @@ def household_args(household: HouseholdRef) -> list:
 
 def fleet_households() -> list[HouseholdRef]:
     return [
-        HouseholdRef(pk, schema_name, tz)
-        for pk, schema_name, tz in Household.objects.exclude(schema_name=settings.PUBLIC_SCHEMA_NAME)
+        HouseholdRef(*row)
+        for row in Household.objects.exclude(schema_name=settings.PUBLIC_SCHEMA_NAME)
         .order_by("pk")
-        .values_list("pk", "schema_name", "timezone")
+        .values_list("pk", "schema_name", "timezone", "latitude", "longitude")
     ]
 
 

@@ -33,6 +33,8 @@ DEVICE_COLUMNS = (
     "mode",
     "average_power_w",
     "category",
+    "tilt_degrees",
+    "azimuth_degrees",
 )
 _DEVICE_SELECT = sql.SQL(", ".join(f"d.{column}" for column in DEVICE_COLUMNS))
 READINGS_COPY = sql.SQL(
@@ -46,7 +48,7 @@ CLAIM = sql.SQL(
 )
 DEVICE_HOUR_TYPES = ("bigint", "bigint", "timestamptz", "float8", "float8", "integer", "integer")
 HOME_HOUR_TYPES = ("bigint", "timestamptz", "float8", "float8", "float8", "float8", "integer", "integer")
-DEVICE_STATE_TYPES = ("bigint", "float8", "float8", "boolean")
+DEVICE_STATE_TYPES = ("bigint", "float8", "float8", "boolean", "boolean")
 DEVICE_HOURS_UPSERT = statement(
     sql.SQL(
         "INSERT INTO public.telemetry_devicehour AS h (household_id, device_id, hour_start, produced_wh, "
@@ -171,6 +173,8 @@ def device_state(row: Sequence) -> physics.DeviceState:
         mode=row[7],
         average_power_w=row[8],
         category=row[9] or None,
+        tilt_degrees=row[10],
+        azimuth_degrees=row[11],
     )
 
 
@@ -247,20 +251,21 @@ def device_state_sql(cursor: Any, schema: str, last: SimulatedTick) -> sql.SQL:
     """Current state from the newest tick; an older (backfilled) tick never overwrites a newer one."""
     if not last.outcomes:
         return sql.SQL("")
-    rows = [(o.device_id, o.power_w, o.charge_wh, o.is_on) for o in last.outcomes]
+    rows = [(o.device_id, o.power_w, o.charge_wh, o.is_on, o.plugged_in) for o in last.outcomes]
     at = literal(cursor, "%s::timestamptz", (last.at,))
     return statement(
         sql.SQL("UPDATE "),
         table(cursor, schema, "devices_device"),
         sql.SQL(
             " AS d SET power_w = v.power_w, charge_wh = COALESCE(v.charge_wh, d.charge_wh), "
-            "is_on = COALESCE(v.is_on, d.is_on), last_reading_at = "
+            "is_on = COALESCE(v.is_on, d.is_on), plugged_in = COALESCE(v.plugged_in, d.plugged_in), "
+            "last_reading_at = "
         ),
         at,
         sql.SQL(" FROM ("),
         json_rows(cursor, DEVICE_STATE_TYPES, rows),
         sql.SQL(
-            ") AS v(id, power_w, charge_wh, is_on) "
+            ") AS v(id, power_w, charge_wh, is_on, plugged_in) "
             "WHERE d.id = v.id AND (d.last_reading_at IS NULL OR d.last_reading_at <= "
         ),
         at,

@@ -253,7 +253,7 @@ TELEMETRY_EV_RESERVE_PERCENT = env.float("TELEMETRY_EV_RESERVE_PERCENT", default
 # Raw readings are kept this many days (whole daily partitions are dropped); hourly rollups forever.
 TELEMETRY_RETENTION_DAYS = env.int("TELEMETRY_RETENTION_DAYS", default=35)
 # Households per Celery tick task (and per write batch): one COPY and a few set-based statements each.
-TELEMETRY_TICK_CHUNK = env.int("TELEMETRY_TICK_CHUNK", default=500)
+TELEMETRY_TICK_CHUNK = env.int("TELEMETRY_TICK_CHUNK", default=250)
 CELERY_BEAT_SCHEDULE = {
     "fleet-tick": {
         "task": "telemetry.tasks.fleet_tick",

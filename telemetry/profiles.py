@@ -82,6 +82,3 @@ class BoundedCache(Generic[V]):
         while len(self._items) > self.size:
             self._items.popitem(last=False)
         return value
-
-    def clear(self) -> None:
-        self._items.clear()

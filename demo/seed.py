@@ -70,6 +70,11 @@ class DemoHome:
     latitude: float
     longitude: float
 
+    @property
+    def schema_name(self) -> str:
+        """Fixed, e.g. `demo_berlin_flat`: the simulation is seeded by schema, so every demo is the same."""
+        return "demo_" + self.name.lower().replace(" ", "_")
+
 
 HOMES = (
     DemoHome(
@@ -206,6 +211,7 @@ def demo_home_ensure(*, home: DemoHome, password: str = OWNER_PASSWORD) -> tuple
             password=password,
             household_name=home.name,
             timezone=home.timezone,
+            schema_name=home.schema_name,
             latitude=home.latitude,
             longitude=home.longitude,
         ).household

@@ -22,7 +22,7 @@ class Household(TenantMixin):
     longitude = models.FloatField(default=0.0)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    # Schemas are cloned from a template by households.provisioning inside the sign-up transaction.
+    # Schemas are created by households.provisioning (tenant DDL replayed) inside the sign-up transaction.
     auto_create_schema = False
     auto_drop_schema = True
 

@@ -107,10 +107,13 @@ def household_sign_up(
     timezone: str = "UTC",
     latitude: float | None = None,
     longitude: float | None = None,
+    schema_name: str | None = None,
 ) -> SignUpResult:
     """Create an owner and their household; any failure leaves nothing behind (one transaction).
 
-    Without a location the home sits at its time zone's point (households.locations).
+    Without a location the home sits at its time zone's point (households.locations). The schema
+    name is random unless given (the demo names its homes' schemas, which also seed their
+    simulation, so that every seeded demo is the same).
     """
     email = canonical_email(email)
     household_name = household_name.strip()
@@ -125,7 +128,7 @@ def household_sign_up(
         with schema_context(get_public_schema_name()), transaction.atomic():
             user = User.objects.create_user(email=email, password=password)
             household = Household.objects.create(
-                schema_name=new_schema_name(),
+                schema_name=schema_name or new_schema_name(),
                 name=household_name,
                 timezone=timezone,
                 latitude=latitude,

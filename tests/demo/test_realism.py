@@ -16,7 +16,8 @@ References (averages; single days vary with the weather and the household):
 The seeded check runs the demo itself (demo_seed, so the same services and SQL) for the fortnight
 around the March equinox, mid-season in both hemispheres, so one window is fair to all three
 homes. Weather is shared by location (so fixed for the window); appliance days are drawn per
-household schema (random per run), so the consumption bands leave room for either.
+household schema, which the demo fixes (`demo_berlin_flat`, ...), so every run measures the same
+fortnight; the bands still leave room for a sunnier or cloudier draw after a physics change.
 Consumption is the appliances' draw: EV and battery charging are storage, not household load.
 A second check runs the same device mixes through the physics over a whole year, because the
 US figure is an annual average and an Austin fortnight in March or July is not.

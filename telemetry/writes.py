@@ -22,7 +22,7 @@ NET_DUST_W = 1e-6
 
 DEVICE_COLUMNS = sql.SQL(
     "id, kind, rated_capacity_w, capacity_wh, charge_wh, max_charge_rate_w, "
-    "max_discharge_rate_w, mode, average_power_w, category"
+    "max_discharge_rate_w, mode, average_power_w, category, tilt_degrees, azimuth_degrees"
 )
 ORDER_BY_ID = sql.SQL(" ORDER BY id")
 FROM_STDIN = sql.SQL("FROM STDIN")
@@ -33,7 +33,7 @@ TICK_ROW = "(%s::timestamptz, %s, now())"
 READING_TYPES = ("bigint", "timestamptz", "float8", "float8", "float8", "boolean", "text")
 DEVICE_HOUR_TYPES = ("bigint", "timestamptz", "float8", "float8", "integer", "integer")
 HOME_HOUR_TYPES = ("timestamptz", "float8", "float8", "float8", "float8", "integer", "integer")
-DEVICE_STATE_TYPES = ("bigint", "float8", "float8", "boolean")
+DEVICE_STATE_TYPES = ("bigint", "float8", "float8", "boolean", "boolean")
 DEVICE_HOUR_COLUMNS = sql.SQL(
     " AS h (device_id, hour_start, produced_wh, consumed_wh, ticks, covered_seconds) "
 )
@@ -173,6 +173,8 @@ def device_state(row: Sequence) -> physics.DeviceState:
         mode=row[7],
         average_power_w=row[8],
         category=row[9] or None,
+        tilt_degrees=row[10],
+        azimuth_degrees=row[11],
     )
 
 
@@ -268,20 +270,21 @@ def device_state_sql(cursor: Any, schema: str, last: SimulatedTick) -> sql.SQL:
     """Current state from the newest tick; an older (backfilled) tick never overwrites a newer one."""
     if not last.outcomes:
         return sql.SQL("")
-    rows = [(o.device_id, o.power_w, o.charge_wh, o.is_on) for o in last.outcomes]
+    rows = [(o.device_id, o.power_w, o.charge_wh, o.is_on, o.plugged_in) for o in last.outcomes]
     at = literal(cursor, "%s::timestamptz", (last.at,))
     return statement(
         sql.SQL("UPDATE "),
         table(cursor, schema, "devices_device"),
         sql.SQL(
             " AS d SET power_w = v.power_w, charge_wh = COALESCE(v.charge_wh, d.charge_wh), "
-            "is_on = COALESCE(v.is_on, d.is_on), last_reading_at = "
+            "is_on = COALESCE(v.is_on, d.is_on), plugged_in = COALESCE(v.plugged_in, d.plugged_in), "
+            "last_reading_at = "
         ),
         at,
         sql.SQL(" FROM ("),
         json_rows(cursor, DEVICE_STATE_TYPES, rows),
         sql.SQL(
-            ") AS v(id, power_w, charge_wh, is_on) "
+            ") AS v(id, power_w, charge_wh, is_on, plugged_in) "
             "WHERE d.id = v.id AND (d.last_reading_at IS NULL OR d.last_reading_at <= "
         ),
         at,

@@ -46,7 +46,7 @@ INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_
 TENANT_MODEL = "households.Household"
 TENANT_DOMAIN_MODEL = "households.Domain"
 PUBLIC_SCHEMA_NAME = "public"
-# New households are cloned from this schema (see households.provisioning): far faster than migrating.
+# Holds the tenant migration history that each new household schema copies (households.provisioning).
 TENANT_TEMPLATE_SCHEMA = "household_template"
 
 MIDDLEWARE = [

@@ -21,6 +21,13 @@ class HouseholdSnapshot(models.Model):
     batteries = models.PositiveIntegerField(default=0)
     electric_vehicles = models.PositiveIntegerField(default=0)
     appliances = models.PositiveIntegerField(default=0)
+    # What went where (telemetry.flows): each >= 0; produced = solar + discharge, consumed = load + charge.
+    solar_w = models.FloatField(default=0.0)
+    load_w = models.FloatField(default=0.0)
+    storage_charge_w = models.FloatField(default=0.0)
+    storage_discharge_w = models.FloatField(default=0.0)
+    grid_import_w = models.FloatField(default=0.0)
+    grid_export_w = models.FloatField(default=0.0)
 
     class Meta:
         indexes = [models.Index(fields=["at"], name="snapshot_at_idx")]
@@ -58,6 +65,12 @@ class FleetTotals(models.Model):
     batteries = models.PositiveIntegerField(default=0)
     electric_vehicles = models.PositiveIntegerField(default=0)
     appliances = models.PositiveIntegerField(default=0)
+    solar_w = models.FloatField(default=0.0)
+    load_w = models.FloatField(default=0.0)
+    storage_charge_w = models.FloatField(default=0.0)
+    storage_discharge_w = models.FloatField(default=0.0)
+    grid_import_w = models.FloatField(default=0.0, help_text="Sum of the households' imports.")
+    grid_export_w = models.FloatField(default=0.0, help_text="Sum of the households' exports.")
     at = models.DateTimeField(null=True, blank=True, help_text="Newest household tick counted.")
 
     class Meta:

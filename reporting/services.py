@@ -5,7 +5,7 @@ from datetime import datetime
 from django.utils import timezone
 
 from reporting.models import FleetTotals
-from reporting.selectors import _KIND_COLUMNS, FleetSummary, fleet_summary_compute
+from reporting.selectors import _KIND_COLUMNS, FLEET_POWER_COLUMNS, FleetSummary, fleet_summary_compute
 
 
 def fleet_totals_refresh(*, now: datetime | None = None) -> FleetSummary:
@@ -18,11 +18,8 @@ def fleet_totals_refresh(*, now: datetime | None = None) -> FleetSummary:
             "computed_at": now,
             "households": fleet.households,
             "stale_households": fleet.stale_households,
-            "produced_w": fleet.produced_w,
-            "consumed_w": fleet.consumed_w,
-            "storage_capacity_wh": fleet.storage_capacity_wh,
-            "storage_charge_wh": fleet.storage_charge_wh,
             "at": fleet.at,
+            **{column: getattr(fleet, column) for column in FLEET_POWER_COLUMNS},
             **{column: fleet.devices_by_kind[kind] for kind, column in _KIND_COLUMNS.items()},
         },
     )

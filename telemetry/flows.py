@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 DUST_W = 1e-6
 """Flows and balances smaller than this are float dust, shown as 0."""
@@ -206,6 +207,14 @@ REASON_DESCRIPTIONS = {
     StorageReason.RATE_LIMIT: "at its rate limit: the grid took or gave the rest",
     StorageReason.AWAY: "EV away (not plugged in): no charging, no vehicle-to-home",
 }
+REASON_COLUMNS = {
+    StorageReason.FULL: "full_seconds",
+    StorageReason.EMPTY: "empty_seconds",
+    StorageReason.RESERVE_REACHED: "reserve_seconds",
+    StorageReason.RATE_LIMIT: "rate_limit_seconds",
+    StorageReason.AWAY: "away_seconds",
+}
+"""The rollup column counting the seconds a store spent with each code."""
 REASON_ORDER = tuple(StorageReason)
 """Ties between codes (equal seconds in a bucket) go to the earlier one."""
 
@@ -230,31 +239,41 @@ class StoreTick:
 
 
 def store_tick(
-    *,
-    kind: str,
-    mode: str | None,
-    power_w: float,
-    charge_wh: float | None,
-    capacity_wh: float | None,
-    max_charge_rate_w: float | None,
-    max_discharge_rate_w: float | None,
-    ev_reserve_fraction: float,
-    plugged_in: bool = True,
+    device: Any, *, power_w: float, charge_wh: float | None, ev_reserve_fraction: float
 ) -> StoreTick:
-    """A store's tick from its device fields; an EV keeps its reserve, a battery may run empty."""
-    mode = str(mode or "auto")
-    capacity = capacity_wh or 0.0
+    """A store's tick from a device-like object (a physics.DeviceState or a devices.Device).
+
+    It needs kind, mode, capacity_wh and the two rates; an EV keeps its reserve, a battery may
+    run empty. `plugged_in` comes from the energy model v2; without it every EV is at home.
+    """
+    mode = str(device.mode or "auto")
+    capacity = device.capacity_wh or 0.0
     return StoreTick(
         power_w=power_w,
         charge_wh=charge_wh or 0.0,
         capacity_wh=capacity,
-        max_charge_rate_w=max_charge_rate_w or 0.0,
-        max_discharge_rate_w=max_discharge_rate_w or 0.0,
+        max_charge_rate_w=device.max_charge_rate_w or 0.0,
+        max_discharge_rate_w=device.max_discharge_rate_w or 0.0,
         can_charge=mode in CHARGING_MODES,
         can_discharge=mode in DISCHARGING_MODES,
-        floor_wh=ev_reserve_fraction * capacity if str(kind) == "electric_vehicle" else 0.0,
-        plugged_in=plugged_in,
+        floor_wh=ev_reserve_fraction * capacity if str(device.kind) == "electric_vehicle" else 0.0,
+        plugged_in=getattr(device, "plugged_in", True),
     )
+
+
+def store_reasons(
+    stores: Iterable[tuple[Any, float, float | None]], *, net_w: float, ev_reserve_fraction: float
+) -> dict[int, StorageReason]:
+    """{device id: reason} for the (device, power_w, charge_wh) of each store that has one."""
+    reasons = {}
+    for device, power_w, charge_wh in stores:
+        store = store_tick(
+            device, power_w=power_w, charge_wh=charge_wh, ev_reserve_fraction=ev_reserve_fraction
+        )
+        reason = storage_reason(store, net_w=net_w)
+        if reason is not None:
+            reasons[device.id] = reason
+    return reasons
 
 
 def storage_reason(store: StoreTick, *, net_w: float, full_wh: float = 1e-6) -> StorageReason | None:

@@ -16,7 +16,7 @@ from django.db import DatabaseError, connection, transaction
 from households.models import Household
 from households.timezones import is_southern_hemisphere, zone
 from reporting.services import fleet_totals_refresh
-from telemetry import physics, writes
+from telemetry import flows, physics, writes
 
 logger = logging.getLogger(__name__)
 
@@ -83,16 +83,21 @@ def simulate_instants(
         )
         produced = sum(o.power_w for o in outcomes if o.power_w > 0)
         consumed = -sum(o.power_w for o in outcomes if o.power_w < 0)
-        ticks.append(
-            writes.SimulatedTick(
-                at=at,
-                seconds=seconds,
-                hour_start=local_hour_start(at, household.timezone),
-                outcomes=outcomes,
-                produced_w=produced,
-                consumed_w=consumed,
-            )
+        powers = flows.node_powers((d.kind, o.power_w) for d, o in zip(devices, outcomes, strict=True))
+        tick = writes.SimulatedTick(
+            at=at,
+            seconds=seconds,
+            hour_start=local_hour_start(at, household.timezone),
+            outcomes=outcomes,
+            produced_w=produced,
+            consumed_w=consumed,
+            powers=powers,
+            allocation=flows.allocate(powers),
         )
+        pairs = zip(devices, outcomes, strict=True)
+        stores = ((d, o.power_w, o.charge_wh) for d, o in pairs if o.charge_wh is not None)
+        reasons = flows.store_reasons(stores, net_w=tick.net_w, ev_reserve_fraction=reserve)
+        ticks.append(dataclasses.replace(tick, reasons=reasons))
         devices = _carry_charge(devices, ticks[-1])
     return ticks
 

@@ -6,11 +6,11 @@ one transaction (see telemetry.services); nothing here depends on the connection
 
 import io
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 
-from telemetry import physics
+from telemetry import flows, physics
 from telemetry.sql import boolean, number, schema_table, timestamp, word
 
 COPY_THRESHOLD_ROWS = 2_000
@@ -32,6 +32,11 @@ class SimulatedTick:
     outcomes: Sequence[physics.DeviceOutcome]
     produced_w: float
     consumed_w: float
+    powers: flows.NodePowers
+    allocation: Mapping[flows.Flow, float]
+    """Power of each flow, W (telemetry.flows.allocate)."""
+    reasons: Mapping[int, flows.StorageReason] = field(default_factory=dict)
+    """Device id -> why that store did not help (stores without a reason are absent)."""
 
     @property
     def net_w(self) -> float:
@@ -128,10 +133,33 @@ def readings_copy(cursor, schema: str, ticks: Sequence[SimulatedTick], modes: di
     )
 
 
+_HOME_COLUMNS = ("produced_wh", "consumed_wh", "imported_wh", "exported_wh", *flows.FLOW_COLUMNS.values())
+_DEVICE_COLUMNS = ("produced_wh", "consumed_wh", *flows.REASON_COLUMNS.values())
+
+
+def _upsert_sql(table: str, key: str, columns: Sequence[str], rows: Iterable[str]) -> str:
+    """An additive upsert: every column and the tick counters add to an existing row."""
+    names = ", ".join(columns)
+    updates = ", ".join(f"{c} = h.{c} + EXCLUDED.{c}" for c in (*columns, "ticks", "covered_seconds"))
+    return (
+        f"INSERT INTO {table} AS h ({key}, {names}, ticks, covered_seconds) VALUES {', '.join(rows)} "
+        f"ON CONFLICT ({key}) DO UPDATE SET {updates};"
+    )
+
+
 def rollups_sql(schema: str, ticks: Sequence[SimulatedTick]) -> str:
-    """Additive upserts of the hourly rollups; import/export come from each tick's net flow."""
-    device_hours: dict[tuple[int, datetime], list[float]] = defaultdict(lambda: [0.0, 0.0, 0, 0])
-    home_hours: dict[datetime, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0, 0.0, 0, 0])
+    """Additive upserts of the hourly rollups; import/export come from each tick's net flow.
+
+    The home's row also sums each tick's flows (telemetry.flows.FLOW_COLUMNS); a store's row
+    counts the seconds it spent with each reason code.
+    """
+    flow_index = {flow: 4 + index for index, flow in enumerate(flows.FLOW_COLUMNS)}
+    reason_index = {reason: 2 + index for index, reason in enumerate(flows.REASON_COLUMNS)}
+    # Each row: the columns' sums, then ticks and covered seconds.
+    device_hours: dict[tuple[int, datetime], list[float]] = defaultdict(
+        lambda: [0.0] * (len(_DEVICE_COLUMNS) + 2)
+    )
+    home_hours: dict[datetime, list[float]] = defaultdict(lambda: [0.0] * (len(_HOME_COLUMNS) + 2))
     for tick in ticks:
         hours = tick.seconds / 3600.0
         home = home_hours[tick.hour_start]
@@ -139,47 +167,40 @@ def rollups_sql(schema: str, ticks: Sequence[SimulatedTick]) -> str:
         home[1] += tick.consumed_w * hours
         home[2] += max(-tick.net_w, 0.0) * hours
         home[3] += max(tick.net_w, 0.0) * hours
-        home[4] += 1
-        home[5] += tick.seconds
+        for flow, power_w in tick.allocation.items():
+            home[flow_index[flow]] += power_w * hours
+        home[-2] += 1
+        home[-1] += tick.seconds
         for outcome in tick.outcomes:
             row = device_hours[(outcome.device_id, tick.hour_start)]
             if outcome.energy_wh >= 0:
                 row[0] += outcome.energy_wh
             else:
                 row[1] -= outcome.energy_wh
-            row[2] += 1
-            row[3] += tick.seconds
+            reason = tick.reasons.get(outcome.device_id)
+            if reason is not None:
+                row[reason_index[reason]] += tick.seconds
+            row[-2] += 1
+            row[-1] += tick.seconds
     statements = []
     if device_hours:
-        values = ", ".join(
-            f"({device_id}, {timestamp(hour)}, {number(p)}, {number(c)}, {n}, {s})"
-            for (device_id, hour), (p, c, n, s) in device_hours.items()
+        rows = (
+            f"({device_id}, {timestamp(hour)}, {number(row[0])}, {number(row[1])}, "
+            + ", ".join(str(int(value)) for value in row[2:])
+            + ")"
+            for (device_id, hour), row in device_hours.items()
         )
         table = schema_table(schema, "telemetry_devicehour")
-        statements.append(
-            f"INSERT INTO {table} AS h (device_id, hour_start, produced_wh, consumed_wh, ticks, "
-            f"covered_seconds) VALUES {values} ON CONFLICT (device_id, hour_start) DO UPDATE SET "
-            "produced_wh = h.produced_wh + EXCLUDED.produced_wh, "
-            "consumed_wh = h.consumed_wh + EXCLUDED.consumed_wh, "
-            "ticks = h.ticks + EXCLUDED.ticks, "
-            "covered_seconds = h.covered_seconds + EXCLUDED.covered_seconds;"
-        )
+        statements.append(_upsert_sql(table, "device_id, hour_start", _DEVICE_COLUMNS, rows))
     if home_hours:
-        values = ", ".join(
-            f"({timestamp(hour)}, {number(p)}, {number(c)}, {number(i)}, {number(e)}, {n}, {s})"
-            for hour, (p, c, i, e, n, s) in home_hours.items()
+        rows = (
+            f"({timestamp(hour)}, "
+            + ", ".join(number(value) for value in row[:-2])
+            + f", {int(row[-2])}, {int(row[-1])})"
+            for hour, row in home_hours.items()
         )
         table = schema_table(schema, "telemetry_householdhour")
-        statements.append(
-            f"INSERT INTO {table} AS h (hour_start, produced_wh, consumed_wh, imported_wh, "
-            f"exported_wh, ticks, covered_seconds) VALUES {values} ON CONFLICT (hour_start) "
-            "DO UPDATE SET produced_wh = h.produced_wh + EXCLUDED.produced_wh, "
-            "consumed_wh = h.consumed_wh + EXCLUDED.consumed_wh, "
-            "imported_wh = h.imported_wh + EXCLUDED.imported_wh, "
-            "exported_wh = h.exported_wh + EXCLUDED.exported_wh, "
-            "ticks = h.ticks + EXCLUDED.ticks, "
-            "covered_seconds = h.covered_seconds + EXCLUDED.covered_seconds;"
-        )
+        statements.append(_upsert_sql(table, "hour_start", _HOME_COLUMNS, rows))
     return "".join(statements)
 
 
@@ -208,17 +229,28 @@ def snapshot_sql(household_id: int, last: SimulatedTick, devices: Sequence[physi
     charge_by_device = {o.device_id: o.charge_wh for o in last.outcomes if o.charge_wh is not None}
     capacity = sum(d.capacity_wh or 0.0 for d in devices if d.id in charge_by_device)
     charge = sum(charge_by_device.values())
+    powers = last.powers
+    values = {
+        "produced_w": number(last.produced_w),
+        "consumed_w": number(last.consumed_w),
+        "net_w": number(last.net_w),
+        "storage_capacity_wh": number(capacity),
+        "storage_charge_wh": number(charge),
+        "solar_panels": counts[physics.Kind.SOLAR_PANEL],
+        "batteries": counts[physics.Kind.BATTERY],
+        "electric_vehicles": counts[physics.Kind.ELECTRIC_VEHICLE],
+        "appliances": counts[physics.Kind.APPLIANCE],
+        "solar_w": number(powers.solar_w),
+        "load_w": number(powers.load_w),
+        "storage_charge_w": number(powers.storage_charge_w),
+        "storage_discharge_w": number(powers.storage_discharge_w),
+        "grid_import_w": number(-last.net_w if last.net_w < 0 else 0.0),
+        "grid_export_w": number(last.net_w if last.net_w > 0 else 0.0),
+    }
     return (
-        "INSERT INTO public.reporting_householdsnapshot AS s (household_id, at, produced_w, "
-        "consumed_w, net_w, storage_capacity_wh, storage_charge_wh, solar_panels, batteries, "
-        f"electric_vehicles, appliances) VALUES ({int(household_id)}, {timestamp(last.at)}, "
-        f"{number(last.produced_w)}, {number(last.consumed_w)}, {number(last.net_w)}, "
-        f"{number(capacity)}, {number(charge)}, {counts[physics.Kind.SOLAR_PANEL]}, "
-        f"{counts[physics.Kind.BATTERY]}, {counts[physics.Kind.ELECTRIC_VEHICLE]}, "
-        f"{counts[physics.Kind.APPLIANCE]}) ON CONFLICT (household_id) DO UPDATE SET "
-        "at = EXCLUDED.at, produced_w = EXCLUDED.produced_w, consumed_w = EXCLUDED.consumed_w, "
-        "net_w = EXCLUDED.net_w, storage_capacity_wh = EXCLUDED.storage_capacity_wh, "
-        "storage_charge_wh = EXCLUDED.storage_charge_wh, solar_panels = EXCLUDED.solar_panels, "
-        "batteries = EXCLUDED.batteries, electric_vehicles = EXCLUDED.electric_vehicles, "
-        "appliances = EXCLUDED.appliances WHERE s.at IS NULL OR s.at <= EXCLUDED.at;"
+        f"INSERT INTO public.reporting_householdsnapshot AS s (household_id, at, {', '.join(values)}) "
+        f"VALUES ({int(household_id)}, {timestamp(last.at)}, {', '.join(map(str, values.values()))}) "
+        "ON CONFLICT (household_id) DO UPDATE SET at = EXCLUDED.at, "
+        + ", ".join(f"{column} = EXCLUDED.{column}" for column in values)
+        + " WHERE s.at IS NULL OR s.at <= EXCLUDED.at;"
     )

@@ -1,5 +1,7 @@
 """Properties of the energy-flow allocation (telemetry.flows): plain Python, so hypothesis can roam."""
 
+from dataclasses import dataclass
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -118,18 +120,21 @@ def test_an_unknown_kind_is_refused():
 # --- reasons ----------------------------------------------------------------------------------
 
 
-def battery(**fields) -> flows.StoreTick:
-    shape = {
-        "kind": "battery",
-        "mode": "auto",
-        "power_w": 0.0,
-        "charge_wh": 6750.0,
-        "capacity_wh": 13500.0,
-        "max_charge_rate_w": 5000.0,
-        "max_discharge_rate_w": 7000.0,
-        "ev_reserve_fraction": 0.2,
-    }
-    return flows.store_tick(**{**shape, **fields})
+@dataclass
+class Store:
+    """Anything with a device's fields; plugged_in is the energy model v2's (an EV away)."""
+
+    id: int = 1
+    kind: str = "battery"
+    mode: str = "auto"
+    capacity_wh: float = 13500.0
+    max_charge_rate_w: float = 5000.0
+    max_discharge_rate_w: float = 7000.0
+    plugged_in: bool = True
+
+
+def battery(power_w: float = 0.0, charge_wh: float = 6750.0, **fields) -> flows.StoreTick:
+    return flows.store_tick(Store(**fields), power_w=power_w, charge_wh=charge_wh, ev_reserve_fraction=0.2)
 
 
 def car(**fields) -> flows.StoreTick:

@@ -6,6 +6,7 @@ a 23-hour day; autumn: a 25-hour day). The query range runs from local midnight 
 simulation to local midnight a day after it, so the edge buckets are partly or not simulated.
 """
 
+import collections
 import itertools
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -17,6 +18,7 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from devices.models import Device, DeviceKind
+from telemetry import flows
 from telemetry.models import Reading
 from telemetry.services import HouseholdRef, household_backfill
 from tests.devices.conftest import global_id
@@ -26,6 +28,7 @@ HISTORY = """
 query History($start: DateTime!, $end: DateTime!, $interval: Interval!, $deviceId: ID) {
   energyHistory(start: $start, end: $end, interval: $interval, deviceId: $deviceId) {
     start end producedWh consumedWh importedWh exportedWh netWh selfSufficiencyPercent complete
+    solarWh loadWh storageChargeWh storageDischargeWh flows { source sink energyWh }
   }
 }
 """
@@ -294,3 +297,78 @@ def test_hours_reaching_past_now_are_incomplete_even_when_simulated(gql, alice):
         b for b, (start, end) in zip(buckets, spans, strict=True) if now <= start and end <= now + 2 * HOUR
     ]
     assert simulated_future and all(b["producedWh"] or b["consumedWh"] for b in simulated_future)
+
+
+# --- energy flows -----------------------------------------------------------------------------
+
+
+def flow_totals(buckets: list[dict]) -> dict[tuple[str, str], float]:
+    summed: dict[tuple[str, str], float] = collections.defaultdict(float)
+    for bucket in buckets:
+        for flow in bucket["flows"]:
+            summed[flow["source"], flow["sink"]] += flow["energyWh"]
+    return dict(summed)
+
+
+def raw_flow_totals(home: SimulatedHome) -> dict[tuple[str, str], float]:
+    """Each stored tick's readings through the production allocation, summed: no rollup involved."""
+    start, end = home.window.query_from, home.window.query_to
+    with schema_context(home.member.household.schema_name):
+        rows = Reading.objects.filter(at__gte=start, at__lt=end).values_list("at", "device__kind", "power_w")
+        ticks: dict[datetime, list] = collections.defaultdict(list)
+        for at, kind, power_w in rows:
+            ticks[at].append((kind, power_w))
+    summed: dict[tuple[str, str], float] = collections.defaultdict(float)
+    for devices in ticks.values():
+        for (source, sink), power_w in flows.allocate(flows.node_powers(devices)).items():
+            summed[source.value, sink.value] += power_w * TICK_SECONDS / 3600
+    return {flow: energy for flow, energy in summed.items() if energy > 0}
+
+
+def test_flows_over_every_interval_sum_to_the_raw_readings(gql, home):
+    # given
+    raw = raw_flow_totals(home)
+
+    # when
+    sums = {interval: flow_totals(history(gql, home, interval)) for interval in INTERVALS}
+
+    # then: solar fed the home, the battery and the grid; the grid fed the home and the car
+    assert {("SOLAR", "HOME"), ("SOLAR", "BATTERY"), ("GRID", "HOME"), ("GRID", "ELECTRIC_VEHICLE")} <= set(
+        raw
+    )
+    for interval in INTERVALS:
+        assert sums[interval].keys() == raw.keys(), interval
+        for flow, energy in raw.items():
+            assert sums[interval][flow] == pytest.approx(energy, rel=REL, abs=DUST_WH), (interval, flow)
+
+
+def test_every_bucket_balances_its_flows_with_its_totals(gql, home):
+    for interval in INTERVALS:
+        for bucket in history(gql, home, interval):
+            out = collections.Counter()
+            into = collections.Counter()
+            for flow in bucket["flows"]:
+                out[flow["source"]] += flow["energyWh"]
+                into[flow["sink"]] += flow["energyWh"]
+
+            def same(a: float, b: float) -> bool:
+                return a == pytest.approx(b, rel=REL, abs=DUST_WH)
+
+            assert same(out["SOLAR"], bucket["solarWh"]) and same(into["HOME"], bucket["loadWh"])
+            assert same(out["GRID"], bucket["importedWh"]) and same(into["GRID"], bucket["exportedWh"])
+            assert same(bucket["producedWh"], bucket["solarWh"] + bucket["storageDischargeWh"])
+            assert same(bucket["consumedWh"], bucket["loadWh"] + bucket["storageChargeWh"])
+
+
+def test_hourly_solar_of_the_home_never_exceeds_the_rating(gql, home):
+    # given
+    rating = sum(device.rated_capacity_w for device in home.devices if device.kind == DeviceKind.SOLAR_PANEL)
+
+    # when
+    hours = history(gql, home, "HOUR")
+
+    # then
+    assert max(hour["solarWh"] for hour in hours) > 0
+    for hour in hours:
+        start, end = edges(hour)
+        assert hour["solarWh"] <= rating * (end - start) / HOUR

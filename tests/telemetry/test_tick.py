@@ -6,10 +6,12 @@ import pytest
 from django.db import connection
 from django_tenants.utils import schema_context
 
-from devices.models import Device
+from devices.models import Device, DeviceKind
 from reporting.models import HouseholdSnapshot
-from telemetry import services, writes
+from telemetry import flows, services, writes
+from telemetry.flows import Node
 from telemetry.models import DeviceHour, HouseholdHour, Reading, Tick
+from tests.reporting.conftest import make_device
 from tests.telemetry.homes import typical_home_devices
 
 NOON_BERLIN = datetime(2026, 6, 21, 10, 0, tzinfo=UTC)
@@ -59,6 +61,40 @@ def test_tick_writes_one_reading_per_device_and_the_rollups(alice_home):
         4,
     )
     assert snapshot.storage_capacity_wh == 13500 + 60000
+
+
+def test_tick_writes_what_went_where_into_the_rollup_and_the_snapshot(alice_home):
+    alice, _ = alice_home
+
+    _tick(alice)
+
+    with schema_context(alice.household.schema_name):
+        hour = HouseholdHour.objects.get()
+        readings = [(r.device.kind, r.power_w) for r in Reading.objects.select_related("device")]
+    expected = flows.allocate(flows.node_powers(readings))
+    assert {flow: getattr(hour, column) for flow, column in flows.FLOW_COLUMNS.items()} == pytest.approx(
+        {flow: power_w / 60 for flow, power_w in expected.items()}
+    )
+    out, into = flows.node_totals(expected)
+    snapshot = HouseholdSnapshot.objects.get(household=alice.household)
+    assert (snapshot.solar_w, snapshot.load_w) == pytest.approx((out[Node.SOLAR], into[Node.HOME]))
+    grid = (snapshot.grid_import_w, snapshot.grid_export_w)
+    assert grid == pytest.approx((out[Node.GRID], into[Node.GRID]))
+    assert snapshot.produced_w == pytest.approx(snapshot.solar_w + snapshot.storage_discharge_w)
+    assert snapshot.consumed_w == pytest.approx(snapshot.load_w + snapshot.storage_charge_w)
+
+
+def test_a_full_battery_counts_its_seconds_as_full_while_solar_is_exported(alice):
+    roof = make_device(alice.household, DeviceKind.SOLAR_PANEL)
+    full = make_device(alice.household, DeviceKind.BATTERY, name="Full", charge_wh=13500)
+
+    for minute in range(3):
+        _tick(alice, at=NOON_BERLIN + timedelta(minutes=minute))
+
+    with schema_context(alice.household.schema_name):
+        assert DeviceHour.objects.get(device=full).full_seconds == 180
+        assert DeviceHour.objects.get(device=roof).full_seconds == 0
+        assert HouseholdHour.objects.get().solar_to_grid_wh > 0
 
 
 def test_rollup_hour_is_the_local_hour_in_a_half_hour_zone():

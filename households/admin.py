@@ -71,15 +71,17 @@ class HouseholdAdmin(admin.ModelAdmin):
     def _snapshot(household: Household):
         return getattr(household, "snapshot", None)
 
+    def _watts(self, household: Household, column: str) -> str:
+        snapshot = self._snapshot(household)
+        return f"{getattr(snapshot, column):,.0f}" if snapshot else "-"
+
     @admin.display(description="Produced W", ordering="snapshot__produced_w")
     def produced_w(self, household: Household):
-        snapshot = self._snapshot(household)
-        return f"{snapshot.produced_w:,.0f}" if snapshot else "-"
+        return self._watts(household, "produced_w")
 
     @admin.display(description="Consumed W", ordering="snapshot__consumed_w")
     def consumed_w(self, household: Household):
-        snapshot = self._snapshot(household)
-        return f"{snapshot.consumed_w:,.0f}" if snapshot else "-"
+        return self._watts(household, "consumed_w")
 
     @admin.display(description="Net W", ordering="snapshot__net_w")
     def net_w(self, household: Household):
@@ -90,13 +92,11 @@ class HouseholdAdmin(admin.ModelAdmin):
 
     @admin.display(description="Solar W", ordering="snapshot__solar_w")
     def solar_w(self, household: Household):
-        snapshot = self._snapshot(household)
-        return f"{snapshot.solar_w:,.0f}" if snapshot else "-"
+        return self._watts(household, "solar_w")
 
     @admin.display(description="Load W", ordering="snapshot__load_w")
     def load_w(self, household: Household):
-        snapshot = self._snapshot(household)
-        return f"{snapshot.load_w:,.0f}" if snapshot else "-"
+        return self._watts(household, "load_w")
 
     @admin.display(description="Grid W")
     def grid_w(self, household: Household):

@@ -59,7 +59,7 @@ seed:           ## migrate, then load demo data (manage.py seed_demo)
 reset:          ## fresh database + demo data | Docker: down -v, up, seed | local: drop + recreate db, migrate, seed
 test:           ## pytest ARGS | Docker: in the tests container | local: in .venv, PostgreSQL and Redis checked first
 run:            ## Docker: up, then follow the logs | local: check, migrate, web + worker + beat in the foreground
-lint:           ## ruff check . (Docker: in the tests container)
+lint:           ## ruff check ., import-linter contracts (pyproject.toml) (Docker: in the tests container)
 bench:          ## python -m bench ARGS (benchmarks against the database; Docker: in the tests container)
 services:       ## Docker: compose ps postgres redis | local: check they answer, create the db if missing
 
@@ -133,6 +133,7 @@ run: up
 
 lint: compose-check
 	$(DC_DEV) --no-deps --entrypoint ruff tests check .
+	$(DC_DEV) --no-deps --entrypoint lint-imports tests
 
 bench: compose-check
 	$(DC_DEV) --entrypoint python tests -m bench $(ARGS)
@@ -200,6 +201,7 @@ test: venv
 
 lint: venv
 	$(PY) -m ruff check .
+	$(VENV)/bin/lint-imports
 
 bench: venv
 	@$(CHECK)

@@ -1,73 +1,17 @@
-"""Accounts in GraphQL: signUp, tokenAuth, refreshToken, verifyToken, revokeToken, me."""
+"""Accounts in GraphQL: tokenAuth, refreshToken, verifyToken, revokeToken."""
 
 import graphene
 import graphql_jwt
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from graphene.types.generic import GenericScalar
 from graphql import GraphQLError
 from graphql_jwt.exceptions import JSONWebTokenError
 
 from accounts import services
 from accounts.models import User
-from config.graphql.errors import FieldError, field_errors
-from config.graphql.permissions import login_required
 from config.text import is_storable
-from households.schema import HouseholdType
-from households.services import household_sign_up
 
 EMAIL_MAX_LENGTH = User._meta.get_field("email").max_length
-
-
-class UserType(graphene.ObjectType):
-    email = graphene.String(required=True)
-    is_staff = graphene.Boolean(required=True)
-    household = graphene.Field(HouseholdType)
-
-    @staticmethod
-    def resolve_household(user, info):
-        membership = getattr(user, "membership", None)
-        return membership.household if membership else None
-
-
-class SignUpInput(graphene.InputObjectType):
-    email = graphene.String(required=True)
-    password = graphene.String(required=True)
-    household_name = graphene.String(required=True)
-    timezone = graphene.String(description='IANA time zone name; default "UTC".')
-
-
-class SignUp(graphene.Mutation):
-    """Create an account and its household; returns tokens so the new owner is signed in."""
-
-    class Arguments:
-        input = SignUpInput(required=True)
-
-    user = graphene.Field(UserType)
-    household = graphene.Field(HouseholdType)
-    token = graphene.String()
-    refresh_token = graphene.String()
-    errors = graphene.List(graphene.NonNull(FieldError), required=True)
-
-    @classmethod
-    def mutate(cls, root, info, input):
-        try:
-            result = household_sign_up(
-                email=input.email,
-                password=input.password,
-                household_name=input.household_name,
-                timezone=input.timezone or "UTC",
-            )
-        except ValidationError as error:
-            return cls(errors=field_errors(error))
-        tokens = services.tokens_issue(user=result.user)
-        return cls(
-            user=result.user,
-            household=result.household,
-            token=tokens.token,
-            refresh_token=tokens.refresh_token,
-            errors=[],
-        )
 
 
 class TokenAuth(graphql_jwt.ObtainJSONWebToken):
@@ -133,17 +77,7 @@ class RevokeToken(graphene.Mutation):
         return cls(revoked=services.refresh_token_revoke(refresh_token=refresh_token))
 
 
-class Query(graphene.ObjectType):
-    me = graphene.Field(UserType, required=True)
-
-    @staticmethod
-    @login_required
-    def resolve_me(root, info):
-        return info.context.token_user
-
-
 class Mutation(graphene.ObjectType):
-    sign_up = SignUp.Field()
     token_auth = TokenAuth.Field()
     refresh_token = RefreshToken.Field()
     verify_token = VerifyToken.Field()

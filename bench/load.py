@@ -5,7 +5,7 @@
 - a bounded load (default 20 client threads for 30 s) mixing energySummary, devices and
   energyHistory: requests/s, p50/p95/p99 latency, errors;
 - energySummary through the full GraphQL stack against `plain_energy_summary`, a plain Django
-  JSON view calling the same selector behind the same middleware (served only with BENCH_VIEWS),
+  JSON view calling the same selector behind the same middleware (served only with bench.settings),
   one request at a time, interleaved: the price of the GraphQL layer (goal: within 2x).
 Nothing is sent anywhere but 127.0.0.1, and every loop stops at its deadline or request cap.
 """
@@ -276,12 +276,11 @@ def run(
     """
     tokens, devices = _households(households, appliances=5)
     environment = {
-        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
         # The server must verify the tokens this process issued.
         "DJANGO_SECRET_KEY": settings.SECRET_KEY,
         "JWT_SECRET_KEY": settings.GRAPHQL_JWT["JWT_SECRET_KEY"],
         "DJANGO_HTTPS": "false",
-        "BENCH_VIEWS": "true",
     }
     with serve(environment, workers=workers) as port:
         warm = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
@@ -292,7 +291,7 @@ def run(
         load = _load(port, tokens, clients=clients, seconds=seconds)
         comparison = _summary_vs_plain(port, tokens[0], requests=comparisons)
     return {
-        "server": f"gunicorn, {workers} sync workers, config.settings.production, 127.0.0.1",
+        "server": f"gunicorn, {workers} sync workers, bench.settings (production + bench.urls), 127.0.0.1",
         "households": households,
         "devices_per_household": devices,
         "load": load,

@@ -4,14 +4,19 @@ import graphene
 
 import accounts.schema
 import devices.graphql.schema
+import households.schema
 import reporting.schema
 
 
-class Query(accounts.schema.Query, devices.graphql.schema.Query, reporting.schema.Query, graphene.ObjectType):
+class Query(
+    households.schema.Query, devices.graphql.schema.Query, reporting.schema.Query, graphene.ObjectType
+):
     pass
 
 
-class Mutation(accounts.schema.Mutation, devices.graphql.schema.Mutation, graphene.ObjectType):
+class Mutation(
+    households.schema.Mutation, accounts.schema.Mutation, devices.graphql.schema.Mutation, graphene.ObjectType
+):
     pass
 
 

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import path
 
@@ -11,10 +10,5 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
 ]
-
-if settings.BENCH_VIEWS:
-    from bench.load import plain_energy_summary
-
-    urlpatterns.append(path("bench/energy-summary", plain_energy_summary))
 
 handler500 = "config.health.server_error"

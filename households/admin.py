@@ -1,31 +1,11 @@
-"""The operators' fleet view: every household with its latest snapshot, and one home in detail.
+"""Households in admin: created by sign-up (which provisions the schema), never added or deleted here.
 
-The list reads only public tables (households joined to their snapshots, one query for the page
-however many homes there are); a household's page reads its own schema for devices and the chart.
+reporting.admin extends this list with each household's latest tick (the operators' fleet view).
 """
 
 from django.contrib import admin
-from django.utils.html import format_html
-from django_tenants.utils import schema_context
 
-from devices.models import Device
 from households.models import Household, Membership
-from reporting import charts, selectors
-
-
-class StaleFilter(admin.SimpleListFilter):
-    title = "telemetry"
-    parameter_name = "stale"
-
-    def lookups(self, request, model_admin):
-        return [("yes", "Stale or never ticked"), ("no", "Live")]
-
-    def queryset(self, request, queryset):
-        if self.value() == "yes":
-            return queryset.filter(selectors.stale_households_q())
-        if self.value() == "no":
-            return queryset.filter(snapshot__at__gte=selectors.stale_before())
-        return queryset
 
 
 class MembershipInline(admin.TabularInline):
@@ -37,24 +17,8 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(Household)
 class HouseholdAdmin(admin.ModelAdmin):
-    """Households are created by sign-up (which provisions the schema), so admin cannot add or delete."""
-
-    list_display = [
-        "name",
-        "timezone",
-        "produced_w",
-        "consumed_w",
-        "net_w",
-        "solar_w",
-        "load_w",
-        "grid_w",
-        "storage_percent",
-        "devices",
-        "last_tick",
-        "status",
-    ]
-    list_select_related = ["snapshot"]
-    list_filter = [StaleFilter, "timezone"]
+    list_display = ["name", "timezone"]
+    list_filter = ["timezone"]
     search_fields = ["name"]
     show_full_result_count = False
     fields = ["name", "timezone", "schema_name", "created_at"]
@@ -66,84 +30,3 @@ class HouseholdAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-    @staticmethod
-    def _snapshot(household: Household):
-        return getattr(household, "snapshot", None)
-
-    def _watts(self, household: Household, column: str) -> str:
-        snapshot = self._snapshot(household)
-        return f"{getattr(snapshot, column):,.0f}" if snapshot else "-"
-
-    @admin.display(description="Produced W", ordering="snapshot__produced_w")
-    def produced_w(self, household: Household):
-        return self._watts(household, "produced_w")
-
-    @admin.display(description="Consumed W", ordering="snapshot__consumed_w")
-    def consumed_w(self, household: Household):
-        return self._watts(household, "consumed_w")
-
-    @admin.display(description="Net W", ordering="snapshot__net_w")
-    def net_w(self, household: Household):
-        snapshot = self._snapshot(household)
-        if snapshot is None:
-            return "-"
-        return f"{snapshot.net_w:+,.0f}" if round(snapshot.net_w) else "0"
-
-    @admin.display(description="Solar W", ordering="snapshot__solar_w")
-    def solar_w(self, household: Household):
-        return self._watts(household, "solar_w")
-
-    @admin.display(description="Load W", ordering="snapshot__load_w")
-    def load_w(self, household: Household):
-        return self._watts(household, "load_w")
-
-    @admin.display(description="Grid W")
-    def grid_w(self, household: Household):
-        snapshot = self._snapshot(household)
-        if snapshot is None:
-            return "-"
-        if round(snapshot.grid_import_w):
-            return f"import {snapshot.grid_import_w:,.0f}"
-        if round(snapshot.grid_export_w):
-            return f"export {snapshot.grid_export_w:,.0f}"
-        return "0"
-
-    @admin.display(description="Storage %")
-    def storage_percent(self, household: Household):
-        snapshot = self._snapshot(household)
-        percent = snapshot.storage_charge_percent if snapshot else None
-        return "-" if percent is None else f"{percent:.0f}"
-
-    @admin.display(description="Devices")
-    def devices(self, household: Household):
-        snapshot = self._snapshot(household)
-        return snapshot.devices if snapshot else "-"
-
-    @admin.display(description="Last tick (UTC)", ordering="snapshot__at")
-    def last_tick(self, household: Household):
-        snapshot = self._snapshot(household)
-        return f"{snapshot.at:%Y-%m-%d %H:%M:%S}" if snapshot and snapshot.at else "never"
-
-    @admin.display(description="Telemetry")
-    def status(self, household: Household):
-        if selectors.snapshot_is_stale(snapshot=self._snapshot(household)):
-            return format_html('<strong style="color: var(--error-fg)">{}</strong>', "stale")
-        return "live"
-
-    def changelist_view(self, request, extra_context=None):
-        extra_context = {**(extra_context or {}), "fleet": selectors.fleet_summary_compute()}
-        return super().changelist_view(request, extra_context=extra_context)
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        household = self.get_object(request, object_id)
-        if household is not None:
-            with schema_context(household.schema_name):
-                devices = list(Device.objects.all())
-            extra_context = {
-                **(extra_context or {}),
-                "household_devices": devices,
-                "chart": charts.energy_chart(household=household),
-                "today": charts.flows_today(household=household),
-            }
-        return super().change_view(request, object_id, form_url=form_url, extra_context=extra_context)

@@ -1,6 +1,15 @@
-"""Household types for GraphQL (the household itself always comes from the caller's token)."""
+"""Households in GraphQL: signUp (an account and its household) and me (the caller and their home).
+
+The household itself always comes from the caller's token, never from an argument.
+"""
 
 import graphene
+from django.core.exceptions import ValidationError
+
+from accounts import services
+from config.graphql.errors import FieldError, field_errors
+from config.graphql.permissions import login_required
+from households.services import household_sign_up
 
 
 class HouseholdType(graphene.ObjectType):
@@ -9,3 +18,67 @@ class HouseholdType(graphene.ObjectType):
 
     name = graphene.String(required=True)
     timezone = graphene.String(required=True, description="IANA time zone; buckets follow it.")
+
+
+class UserType(graphene.ObjectType):
+    email = graphene.String(required=True)
+    is_staff = graphene.Boolean(required=True)
+    household = graphene.Field(HouseholdType)
+
+    @staticmethod
+    def resolve_household(user, info):
+        membership = getattr(user, "membership", None)
+        return membership.household if membership else None
+
+
+class SignUpInput(graphene.InputObjectType):
+    email = graphene.String(required=True)
+    password = graphene.String(required=True)
+    household_name = graphene.String(required=True)
+    timezone = graphene.String(description='IANA time zone name; default "UTC".')
+
+
+class SignUp(graphene.Mutation):
+    """Create an account and its household; returns tokens so the new owner is signed in."""
+
+    class Arguments:
+        input = SignUpInput(required=True)
+
+    user = graphene.Field(UserType)
+    household = graphene.Field(HouseholdType)
+    token = graphene.String()
+    refresh_token = graphene.String()
+    errors = graphene.List(graphene.NonNull(FieldError), required=True)
+
+    @classmethod
+    def mutate(cls, root, info, input):
+        try:
+            result = household_sign_up(
+                email=input.email,
+                password=input.password,
+                household_name=input.household_name,
+                timezone=input.timezone or "UTC",
+            )
+        except ValidationError as error:
+            return cls(errors=field_errors(error))
+        tokens = services.tokens_issue(user=result.user)
+        return cls(
+            user=result.user,
+            household=result.household,
+            token=tokens.token,
+            refresh_token=tokens.refresh_token,
+            errors=[],
+        )
+
+
+class Query(graphene.ObjectType):
+    me = graphene.Field(UserType, required=True)
+
+    @staticmethod
+    @login_required
+    def resolve_me(root, info):
+        return info.context.token_user
+
+
+class Mutation(graphene.ObjectType):
+    sign_up = SignUp.Field()

@@ -1,5 +1,6 @@
 """IANA time zone names, checked once: a household's buckets follow its zone."""
 
+from datetime import UTC, datetime, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo, available_timezones
 
@@ -23,6 +24,18 @@ def validate_timezone(name: str) -> None:
 @cache
 def zone(name: str) -> ZoneInfo:
     return ZoneInfo(name)
+
+
+def local_hour_start(*, at: datetime, zone: ZoneInfo) -> datetime:
+    """The instant (UTC) the local hour containing `at` began: the hour start of the hourly rollups.
+
+    The tick writes its rollups under this hour and reporting cuts its buckets on it, so both use
+    this one function. Half-hour zones (Asia/Kolkata) start their hours at :30 UTC.
+    """
+    local = at.astimezone(zone)
+    return at.astimezone(UTC) - timedelta(
+        minutes=local.minute, seconds=local.second, microseconds=local.microsecond
+    )
 
 
 # Zones whose people live mostly south of the equator; seasons (solar, air conditioning) follow.

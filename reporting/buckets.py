@@ -11,6 +11,8 @@ from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from households.timezones import local_hour_start
+
 UTC = ZoneInfo("UTC")
 MAX_BUCKETS = 10_000
 # Far wider than any telemetry; keeps the calendar arithmetic clear of datetime's year limits.
@@ -42,21 +44,13 @@ class Bucket:
         return round((self.end - self.start).total_seconds())
 
 
-def local_hour_floor(*, at: datetime, zone: ZoneInfo) -> datetime:
-    """The instant (UTC) the local hour containing `at` began: the rollups' hour start."""
-    local = at.astimezone(zone)
-    return at.astimezone(UTC) - timedelta(
-        minutes=local.minute, seconds=local.second, microseconds=local.microsecond
-    )
-
-
 def local_hour_ceil(*, at: datetime, zone: ZoneInfo) -> datetime:
-    floor = local_hour_floor(at=at, zone=zone)
+    floor = local_hour_start(at=at, zone=zone)
     return floor if floor == at else _next_hour(floor, zone)
 
 
 def _next_hour(edge: datetime, zone: ZoneInfo) -> datetime:
-    candidate = local_hour_floor(at=edge + HOUR, zone=zone)
+    candidate = local_hour_start(at=edge + HOUR, zone=zone)
     return candidate if candidate > edge else edge + HOUR
 
 
@@ -84,7 +78,7 @@ def _next_day(interval: Interval, day: date) -> date:
 def _edges(*, start: datetime, interval: Interval, zone: ZoneInfo):
     """Bucket edges (UTC) from the one containing `start` onwards, without end."""
     if interval is Interval.HOUR:
-        edge = local_hour_floor(at=start, zone=zone)
+        edge = local_hour_start(at=start, zone=zone)
         while True:
             yield edge
             edge = _next_hour(edge, zone)
@@ -113,7 +107,7 @@ def buckets_between(
         raise BucketError("start must be before end.")
     if start < EARLIEST or end > LATEST:
         raise BucketError("start and end must lie between the years 1900 and 9000.")
-    start = local_hour_floor(at=start, zone=zone)
+    start = local_hour_start(at=start, zone=zone)
     end = local_hour_ceil(at=end, zone=zone)
     buckets: list[Bucket] = []
     edges = _edges(start=start, interval=interval, zone=zone)

@@ -12,8 +12,9 @@ from datetime import datetime, timedelta
 from django.utils import timezone
 
 from households.models import Household
+from households.timezones import local_hour_start
 from reporting import selectors
-from reporting.buckets import Interval, local_hour_floor
+from reporting.buckets import Interval
 from telemetry.flows import Node, node_totals
 
 CHART_HOURS = 24
@@ -71,7 +72,7 @@ class HourBars:
     title: str
 
 
-def _hour_parts(bucket: selectors.EnergyBucket) -> tuple[dict[str, float], dict[str, float]]:
+def _hour_parts(bucket: selectors.EnergyBucketResult) -> tuple[dict[str, float], dict[str, float]]:
     """(supply, use) of one hour in Wh, by series key."""
     out, into = node_totals(bucket.flow_wh)
     supply = {
@@ -117,7 +118,7 @@ def energy_chart(*, household: Household, now: datetime | None = None) -> dict:
     """The last 24 local hours: per hour a supply stack beside a use stack, with axes and legend."""
     now = now or timezone.now()
     zone = household.zoneinfo
-    end = local_hour_floor(at=now, zone=zone) + timedelta(hours=1)
+    end = local_hour_start(at=now, zone=zone) + timedelta(hours=1)
     hours = selectors.energy_history(
         household=household,
         start=end - timedelta(hours=CHART_HOURS),
@@ -182,7 +183,7 @@ def flows_today(*, household: Household, now: datetime | None = None) -> dict:
     now = now or timezone.now()
     zone = household.zoneinfo
     midnight = now.astimezone(zone).replace(hour=0, minute=0, second=0, microsecond=0)
-    end = local_hour_floor(at=now, zone=zone) + timedelta(hours=1)
+    end = local_hour_start(at=now, zone=zone) + timedelta(hours=1)
     [day] = selectors.energy_history(
         household=household, start=midnight, end=end, interval=Interval.DAY, now=now
     )

@@ -9,7 +9,7 @@ from graphql import GraphQLError
 from config.graphql.permissions import household_required, staff_required
 from devices.graphql.enums import DeviceKindEnum
 from devices.graphql.types import DeviceInterface, device_uid
-from reporting import buckets, selectors, services
+from reporting import buckets, selectors
 from telemetry import flows
 
 
@@ -220,7 +220,7 @@ class FleetSummary(graphene.ObjectType):
     at = graphene.DateTime(description="Time of the newest snapshot; null before any tick.")
 
     @staticmethod
-    def resolve_devices_by_kind(fleet: selectors.FleetSummary, info):
+    def resolve_devices_by_kind(fleet: selectors.FleetTotalsResult, info):
         return [DeviceKindCount(kind=kind, count=count) for kind, count in fleet.devices_by_kind.items()]
 
 
@@ -245,7 +245,7 @@ class Query(graphene.ObjectType):
     fleet_summary = graphene.Field(
         FleetSummary,
         required=True,
-        description="Staff only. Totals as of the last fleet tick (refreshed every tick interval).",
+        description="Staff only. Totals as of the last fleet tick (refreshed after every tick).",
     )
 
     @staticmethod
@@ -275,4 +275,4 @@ class Query(graphene.ObjectType):
     @staticmethod
     @staff_required
     def resolve_fleet_summary(root, info):
-        return selectors.fleet_summary() or services.fleet_totals_refresh()
+        return selectors.fleet_totals()

@@ -35,7 +35,7 @@ def _percent(part: float, whole: float) -> float:
 
 
 @dataclass(frozen=True, slots=True)
-class StorageState:
+class StorageStateResult:
     device: Device
     capacity_wh: float
     charge_wh: float
@@ -46,7 +46,7 @@ class StorageState:
 
 
 @dataclass(frozen=True, slots=True)
-class FlowValue:
+class FlowResult:
     """One flow: W in the summary, Wh in a history bucket."""
 
     source: Node
@@ -55,31 +55,31 @@ class FlowValue:
 
 
 @dataclass(frozen=True, slots=True)
-class StoreReason:
+class StoreReasonResult:
     device: Device
     reason: StorageReason
 
 
-def _flow_list(values: dict[Flow, float], dust: float) -> list[FlowValue]:
+def _flow_list(values: dict[Flow, float], dust: float) -> list[FlowResult]:
     """The non-zero flows, in telemetry.flows.FLOWS order."""
-    return [FlowValue(*flow, values[flow]) for flow in flows.FLOWS if values[flow] > dust]
+    return [FlowResult(*flow, values[flow]) for flow in flows.FLOWS if values[flow] > dust]
 
 
 @dataclass(frozen=True, slots=True)
-class EnergySummary:
+class EnergySummaryResult:
     at: datetime
     produced_w: float
     consumed_w: float
-    storage: list[StorageState]
+    storage: list[StorageStateResult]
     solar_w: float
     load_w: float
     storage_charge_w: float
     storage_discharge_w: float
     flow_w: dict[Flow, float]
-    reasons: list[StoreReason]
+    reasons: list[StoreReasonResult]
 
     @property
-    def flows(self) -> list[FlowValue]:
+    def flows(self) -> list[FlowResult]:
         return _flow_list(self.flow_w, flows.DUST_W)
 
     @property
@@ -108,7 +108,7 @@ class EnergySummary:
         return _percent(self.storage_charge_wh, self.storage_capacity_wh)
 
 
-def energy_summary(*, household: Household, now: datetime | None = None) -> EnergySummary:
+def energy_summary(*, household: Household, now: datetime | None = None) -> EnergySummaryResult:
     """The balance from each device's current state, as of its newest reading (else now)."""
     with schema_context(household.schema_name):
         devices = list(Device.objects.all())
@@ -123,12 +123,12 @@ def energy_summary(*, household: Household, now: datetime | None = None) -> Ener
         net_w=net_w if abs(net_w) > flows.DUST_W else 0.0,
         ev_reserve_fraction=settings.TELEMETRY_EV_RESERVE_PERCENT / 100.0,
     )
-    return EnergySummary(
+    return EnergySummaryResult(
         at=max(readings, default=now or timezone.now()),
         produced_w=produced_w,
         consumed_w=consumed_w,
         storage=[
-            StorageState(device=device, capacity_wh=device.capacity_wh, charge_wh=device.charge_wh)
+            StorageStateResult(device=device, capacity_wh=device.capacity_wh, charge_wh=device.charge_wh)
             for device in stores
         ],
         solar_w=powers.solar_w,
@@ -136,12 +136,12 @@ def energy_summary(*, household: Household, now: datetime | None = None) -> Ener
         storage_charge_w=powers.storage_charge_w,
         storage_discharge_w=powers.storage_discharge_w,
         flow_w=flows.allocate(powers),
-        reasons=[StoreReason(device, reasons[device.id]) for device in stores if device.id in reasons],
+        reasons=[StoreReasonResult(device, reasons[device.id]) for device in stores if device.id in reasons],
     )
 
 
 @dataclass(frozen=True, slots=True)
-class EnergyBucket:
+class EnergyBucketResult:
     """Energy in one local bucket; `start`/`end` carry the household's offset.
 
     `flow_wh` holds every flow's energy (telemetry.flows.FLOWS) for the home, and is empty for a
@@ -160,14 +160,14 @@ class EnergyBucket:
     storage_charge_wh: float = 0.0
     storage_discharge_wh: float = 0.0
     flow_wh: dict[Flow, float] = dataclasses.field(default_factory=dict)
-    reasons: list[StoreReason] = dataclasses.field(default_factory=list)
+    reasons: list[StoreReasonResult] = dataclasses.field(default_factory=list)
 
     @property
     def net_wh(self) -> float:
         return self.produced_wh - self.consumed_wh
 
     @property
-    def flows(self) -> list[FlowValue]:
+    def flows(self) -> list[FlowResult]:
         return _flow_list(self.flow_wh, 0.0) if self.flow_wh else []
 
     @property
@@ -213,7 +213,7 @@ def _bucket_sums(rows, edges: list[datetime], fields: list[str], by: tuple[str, 
 _STORE_KINDS = [DeviceKind.BATTERY, DeviceKind.ELECTRIC_VEHICLE]
 
 
-def _bucket_reasons(device_hours, edges: list[datetime]) -> dict[int, list[StoreReason]]:
+def _bucket_reasons(device_hours, edges: list[datetime]) -> dict[int, list[StoreReasonResult]]:
     """{bucket index: the code each store held longest}, from the stores' hourly reason seconds."""
     columns = list(REASON_COLUMNS.values())
     has_reason = Q()
@@ -225,11 +225,11 @@ def _bucket_reasons(device_hours, edges: list[datetime]) -> dict[int, list[Store
     if not sums:
         return {}
     devices = Device.objects.in_bulk({device_id for _, device_id in sums})
-    reasons: dict[int, list[StoreReason]] = {}
+    reasons: dict[int, list[StoreReasonResult]] = {}
     for (index, device_id), row in sorted(sums.items()):
         reason = flows.dominant_reason({code: row[column] for code, column in REASON_COLUMNS.items()})
         if reason is not None and device_id in devices:
-            reasons.setdefault(index, []).append(StoreReason(devices[device_id], reason))
+            reasons.setdefault(index, []).append(StoreReasonResult(devices[device_id], reason))
     return reasons
 
 
@@ -241,7 +241,7 @@ def energy_history(
     interval: Interval,
     device_uid: UUID | None = None,
     now: datetime | None = None,
-) -> list[EnergyBucket]:
+) -> list[EnergyBucketResult]:
     """Buckets of [start, end) in the household's zone, summed from hourly rollups.
 
     Raises reporting.buckets.BucketError for a range that cannot be bucketed. A device that is
@@ -275,8 +275,14 @@ def energy_history(
 
 
 def _energy_bucket(
-    bucket: Bucket, sums: dict, reasons: list[StoreReason], *, zone: ZoneInfo, now: datetime, kind: str | None
-) -> EnergyBucket:
+    bucket: Bucket,
+    sums: dict,
+    reasons: list[StoreReasonResult],
+    *,
+    zone: ZoneInfo,
+    now: datetime,
+    kind: str | None,
+) -> EnergyBucketResult:
     """The bucket of the home (kind None, with flows) or of one device of this kind."""
     produced, consumed = sums.get("produced_wh") or 0.0, sums.get("consumed_wh") or 0.0
     if kind is None:
@@ -297,7 +303,7 @@ def _energy_bucket(
             "storage_charge_wh": consumed if store else 0.0,
             "storage_discharge_wh": produced if store else 0.0,
         }
-    return EnergyBucket(
+    return EnergyBucketResult(
         start=bucket.start.astimezone(zone),
         end=bucket.end.astimezone(zone),
         produced_wh=produced,
@@ -312,21 +318,21 @@ def _energy_bucket(
 
 
 def stale_before(*, now: datetime | None = None) -> datetime:
-    """Snapshots older than this are stale: the household missed several ticks in a row."""
+    """A household whose last tick is not after this instant is stale: no tick for 3 intervals."""
     return (now or timezone.now()) - timedelta(seconds=STALE_AFTER_TICKS * settings.TELEMETRY_TICK_SECONDS)
 
 
 def stale_households_q(*, now: datetime | None = None) -> Q:
-    """Households whose snapshot is missing (never ticked) or older than a few tick intervals."""
-    return Q(snapshot__at__isnull=True) | Q(snapshot__at__lt=stale_before(now=now))
+    """Households that never ticked or whose last tick is at least three tick intervals old."""
+    return Q(snapshot__at__isnull=True) | Q(snapshot__at__lte=stale_before(now=now))
 
 
 def snapshot_is_stale(*, snapshot: HouseholdSnapshot | None, now: datetime | None = None) -> bool:
-    return snapshot is None or snapshot.at is None or snapshot.at < stale_before(now=now)
+    return snapshot is None or snapshot.at is None or snapshot.at <= stale_before(now=now)
 
 
 @dataclass(frozen=True, slots=True)
-class FleetSummary:
+class FleetTotalsResult:
     households: int
     stale_households: int
     devices_by_kind: dict[str, int]
@@ -369,7 +375,7 @@ FLEET_POWER_COLUMNS = (
 )
 """Snapshot columns the fleet sums (grid import and export per household, so they do not cancel)."""
 
-_KIND_COLUMNS = {
+KIND_COLUMNS = {
     DeviceKind.SOLAR_PANEL: "solar_panels",
     DeviceKind.BATTERY: "batteries",
     DeviceKind.ELECTRIC_VEHICLE: "electric_vehicles",
@@ -377,7 +383,7 @@ _KIND_COLUMNS = {
 }
 
 
-def fleet_summary_compute(*, now: datetime | None = None) -> FleetSummary:
+def fleet_totals_compute(*, now: datetime | None = None) -> FleetTotalsResult:
     """Aggregate every snapshot (one public query; grows with the fleet, so run once per tick)."""
 
     def total(column: str, output_field: type = FloatField):
@@ -388,23 +394,39 @@ def fleet_summary_compute(*, now: datetime | None = None) -> FleetSummary:
         stale_households=Count("pk", filter=stale_households_q(now=now)),
         **{column: total(column) for column in FLEET_POWER_COLUMNS},
         at=Max("snapshot__at"),
-        **{column: total(column, IntegerField) for column in _KIND_COLUMNS.values()},
+        **{column: total(column, IntegerField) for column in KIND_COLUMNS.values()},
     )
     return _fleet(row)
 
 
-def _fleet(row) -> FleetSummary:
+def _fleet(row) -> FleetTotalsResult:
     get = row.get if isinstance(row, dict) else lambda name: getattr(row, name)
-    return FleetSummary(
+    return FleetTotalsResult(
         households=get("households"),
         stale_households=get("stale_households"),
-        devices_by_kind={kind: get(column) for kind, column in _KIND_COLUMNS.items()},
+        devices_by_kind={kind: get(column) for kind, column in KIND_COLUMNS.items()},
         at=get("at"),
         **{column: get(column) for column in FLEET_POWER_COLUMNS},
     )
 
 
-def fleet_summary() -> FleetSummary | None:
-    """The totals stored by the last fleet tick: one primary-key read whatever the fleet's size."""
+def fleet_totals(*, now: datetime | None = None) -> FleetTotalsResult:
+    """The totals stored after the last fleet tick: one primary-key read whatever the fleet's size.
+
+    Nothing is written here. Before the first tick every household counts, stale, with zeros; when
+    the fleet's newest tick is itself three intervals old, every household counts as stale.
+    """
     totals = FleetTotals.objects.filter(pk=1).first()
-    return _fleet(totals) if totals else None
+    if totals is None:
+        households = Household.objects.count()
+        return FleetTotalsResult(
+            households=households,
+            stale_households=households,
+            devices_by_kind=dict.fromkeys(KIND_COLUMNS, 0),
+            at=None,
+            **dict.fromkeys(FLEET_POWER_COLUMNS, 0.0),
+        )
+    fleet = _fleet(totals)
+    if fleet.at is None or fleet.at <= stale_before(now=now):
+        return dataclasses.replace(fleet, stale_households=fleet.households)
+    return fleet

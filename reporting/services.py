@@ -5,13 +5,17 @@ from datetime import datetime
 from django.utils import timezone
 
 from reporting.models import FleetTotals
-from reporting.selectors import _KIND_COLUMNS, FLEET_POWER_COLUMNS, FleetSummary, fleet_summary_compute
+from reporting.selectors import FLEET_POWER_COLUMNS, KIND_COLUMNS, FleetTotalsResult, fleet_totals_compute
 
 
-def fleet_totals_refresh(*, now: datetime | None = None) -> FleetSummary:
-    """Aggregate the household snapshots into the single FleetTotals row that fleetSummary reads."""
-    now = now or timezone.now()
-    fleet = fleet_summary_compute(now=now)
+def fleet_totals_refresh(*, at: datetime | None = None) -> FleetTotalsResult:
+    """Aggregate the household snapshots into the single FleetTotals row that fleetSummary reads.
+
+    Runs after each fleet tick (reporting.receivers); `at` is that tick's instant, against which
+    a household is stale when its last tick is three intervals older (default: now).
+    """
+    now = timezone.now()
+    fleet = fleet_totals_compute(now=at or now)
     FleetTotals.objects.update_or_create(
         pk=1,
         defaults={
@@ -20,7 +24,7 @@ def fleet_totals_refresh(*, now: datetime | None = None) -> FleetSummary:
             "stale_households": fleet.stale_households,
             "at": fleet.at,
             **{column: getattr(fleet, column) for column in FLEET_POWER_COLUMNS},
-            **{column: fleet.devices_by_kind[kind] for kind, column in _KIND_COLUMNS.items()},
+            **{column: fleet.devices_by_kind[kind] for kind, column in KIND_COLUMNS.items()},
         },
     )
     return fleet

@@ -14,9 +14,9 @@ from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 
 from households.models import Household
-from households.timezones import is_southern_hemisphere, zone
-from reporting.services import fleet_totals_refresh
+from households.timezones import is_southern_hemisphere, local_hour_start, zone
 from telemetry import flows, physics, writes
+from telemetry.signals import fleet_ticked
 
 logger = logging.getLogger(__name__)
 
@@ -54,12 +54,6 @@ def tick_instant(*, now: datetime | None = None, seconds: int | None = None) -> 
     return datetime.fromtimestamp(epoch - epoch % seconds, UTC)
 
 
-def local_hour_start(at: datetime, tz_name: str) -> datetime:
-    """The UTC instant at which the household's local hour containing `at` began."""
-    local = at.astimezone(zone(tz_name))
-    return at - timedelta(minutes=local.minute, seconds=local.second, microseconds=local.microsecond)
-
-
 def simulate_instants(
     *,
     household: HouseholdRef,
@@ -87,7 +81,7 @@ def simulate_instants(
         tick = writes.SimulatedTick(
             at=at,
             seconds=seconds,
-            hour_start=local_hour_start(at, household.timezone),
+            hour_start=local_hour_start(at=at, zone=tz),
             outcomes=outcomes,
             produced_w=produced,
             consumed_w=consumed,
@@ -182,7 +176,7 @@ def fleet_tick_in_process(*, at: datetime, seconds: int, batch_size: int = 50) -
         report.written += part.written
         report.skipped += part.skipped
         report.failed += part.failed
-    fleet_totals_refresh()
+    fleet_ticked.send(sender=fleet_tick_in_process, at=at)
     return report
 
 

@@ -32,6 +32,7 @@ LOCAL_SHARED_APPS = [
     "accounts",
     "households",
     "reporting",
+    "demo",
 ]
 SHARED_APPS = DJANGO_SHARED_APPS + THIRD_PARTY_APPS + LOCAL_SHARED_APPS
 TENANT_APPS = [
@@ -125,8 +126,6 @@ GRAPHQL_MAX_DEPTH = env.int("GRAPHQL_MAX_DEPTH", default=10)
 GRAPHQL_MAX_ALIASES = env.int("GRAPHQL_MAX_ALIASES", default=30)
 GRAPHQL_MAX_FIELDS = env.int("GRAPHQL_MAX_FIELDS", default=200)
 GRAPHQL_INTROSPECTION = env.bool("GRAPHQL_INTROSPECTION", default=DEBUG)
-# The load benchmark's plain JSON baseline view (bench.load); never on in a real deployment.
-BENCH_VIEWS = env.bool("BENCH_VIEWS", default=False)
 
 # Tokens: short-lived HS256 access tokens, long-running revocable refresh tokens rotated on use.
 GRAPHQL_JWT = {
@@ -159,7 +158,10 @@ SILENCED_SYSTEM_CHECKS = [
 # Celery ---------------------------------------------------------------------
 REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/0")
 CELERY_BROKER_URL = REDIS_URL
-CELERY_RESULT_BACKEND = None
+# Results are kept only so that the fleet tick's chord (telemetry.tasks) knows when every
+# household has ticked; they expire long before the next day's ticks pile up.
+CELERY_RESULT_BACKEND = REDIS_URL
+CELERY_RESULT_EXPIRES = timedelta(minutes=30)
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

@@ -30,8 +30,8 @@ from django.db import connection, transaction
 from django.db.models import Sum
 from django_tenants.utils import schema_context
 
+from demo.seed import HOMES, DemoHome, demo_seed
 from devices.models import Device, DeviceKind
-from households.demo import HOMES, DemoHome, demo_seed
 from households.timezones import is_southern_hemisphere, zone
 from telemetry import physics
 from telemetry.models import DeviceHour, HouseholdHour

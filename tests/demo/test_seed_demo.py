@@ -7,8 +7,8 @@ from django.test import Client
 from django_tenants.utils import schema_context
 
 from accounts.models import User
+from demo.seed import HOMES, OWNER_PASSWORD, STAFF_EMAIL, STAFF_PASSWORD
 from devices.models import Device
-from households.demo import HOMES, OWNER_PASSWORD, STAFF_EMAIL, STAFF_PASSWORD
 from households.models import Household, Membership
 from telemetry.models import DeviceHour, HouseholdHour, Reading, Tick
 

@@ -11,9 +11,10 @@ from django.utils import timezone
 
 from devices.models import DeviceKind
 from households.models import Household, new_schema_name
+from households.timezones import local_hour_start
 from reporting import charts
-from reporting.buckets import local_hour_floor
 from reporting.models import HouseholdSnapshot
+from reporting.services import fleet_totals_refresh
 from tests.reporting.conftest import household_hours, make_device
 
 LIST_URL = "/admin/households/household/"
@@ -61,6 +62,7 @@ def list_page(client: Client, query: str = "") -> str:
 
 def test_the_list_shows_each_homes_latest_snapshot_and_fleet_totals(operator, alice, bob):
     snapshot(alice.household, storage_capacity_wh=13_500.0, storage_charge_wh=10_125.0, batteries=1)
+    fleet_totals_refresh()
 
     page = list_page(operator)
 
@@ -112,7 +114,7 @@ def test_list_page_queries_do_not_grow_with_the_households(operator, alice, bob)
 def test_the_household_page_shows_devices_and_a_24_hour_chart(operator, alice):
     make_device(alice.household, DeviceKind.SOLAR_PANEL, name="Roof array", power_w=2750.0)
     make_device(alice.household, DeviceKind.BATTERY, name="Powerwall", power_w=-500.0)
-    end = local_hour_floor(at=timezone.now(), zone=alice.household.zoneinfo) + timedelta(hours=1)
+    end = local_hour_start(at=timezone.now(), zone=alice.household.zoneinfo) + timedelta(hours=1)
     household_hours(alice.household, [end - timedelta(hours=3), end - timedelta(hours=2)])
 
     response = operator.get(f"{LIST_URL}{alice.household.pk}/change/")
@@ -141,7 +143,7 @@ def test_the_household_page_shows_devices_and_a_24_hour_chart(operator, alice):
 
 def test_the_chart_stacks_supply_and_use_to_the_same_height(alice):
     now = timezone.now()
-    end = local_hour_floor(at=now, zone=alice.household.zoneinfo) + timedelta(hours=1)
+    end = local_hour_start(at=now, zone=alice.household.zoneinfo) + timedelta(hours=1)
     household_hours(alice.household, [end - timedelta(hours=1)], lambda hour: (2000.0, 500.0))
 
     chart = charts.energy_chart(household=alice.household, now=now)

@@ -7,8 +7,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from households.models import Household
-from reporting.models import HouseholdSnapshot
-from reporting.selectors import fleet_summary
+from reporting.models import FleetTotals, HouseholdSnapshot
+from reporting.selectors import fleet_totals
 from reporting.services import fleet_totals_refresh
 from tests.reporting.conftest import statements
 
@@ -94,15 +94,49 @@ def test_staff_see_the_fleet_totals_of_the_last_fleet_tick(gql, alice, bob, staf
     }
 
 
-def test_an_empty_fleet_is_all_zero(gql, staff, alice):
+def test_before_any_fleet_tick_every_home_counts_stale_with_zeros_and_nothing_is_written(gql, staff, alice):
     fleet = gql.execute(FLEET, token=staff.token)["data"]["fleetSummary"]
 
+    households = Household.objects.count()
+    assert (fleet["households"], fleet["staleHouseholds"]) == (households, households)
     assert (fleet["devices"], fleet["producedW"], fleet["storageChargePercent"], fleet["at"]) == (
         0,
         0.0,
         0.0,
         None,
     )
+    assert not FleetTotals.objects.exists()
+
+
+def _snapshot_at(household, at):
+    HouseholdSnapshot.objects.update_or_create(household=household, defaults={"at": at})
+
+
+def test_stale_means_no_tick_for_three_intervals(alice, bob, settings):
+    settings.TELEMETRY_TICK_SECONDS = 60
+    tick = timezone.now().replace(microsecond=0)
+    _snapshot_at(alice.household, tick - timedelta(seconds=120))  # missed two ticks: live
+    _snapshot_at(bob.household, tick - timedelta(seconds=180))  # missed three: stale
+    households = Household.objects.count()  # the others never ticked: stale
+
+    fleet = fleet_totals_refresh(at=tick)
+
+    assert (fleet.households, fleet.stale_households) == (households, households - 1)
+    assert fleet_totals(now=tick).stale_households == households - 1
+
+
+def test_when_the_fleet_stops_ticking_every_home_turns_stale_without_a_write(alice, settings):
+    settings.TELEMETRY_TICK_SECONDS = 60
+    tick = timezone.now().replace(microsecond=0)
+    _snapshot_at(alice.household, tick)
+    fleet_totals_refresh(at=tick)
+    households = Household.objects.count()
+
+    assert fleet_totals(now=tick + timedelta(seconds=179)).stale_households == households - 1
+    with CaptureQueriesContext(connection) as queries:
+        later = fleet_totals(now=tick + timedelta(seconds=180))
+    assert later.stale_households == households
+    assert all(sql.lstrip().upper().startswith("SELECT") for sql in statements(queries))
 
 
 def test_homeowners_get_a_permission_error(gql, alice):
@@ -127,7 +161,7 @@ def test_the_fleet_totals_are_one_public_aggregate_per_tick(alice, bob, kolkata)
 
     aggregate = statements(queries)[0]
     assert "telemetry_" not in aggregate and "devices_" not in aggregate
-    assert fleet_summary().households == Household.objects.count()
+    assert fleet_totals().households == Household.objects.count()
 
 
 def test_reading_the_fleet_is_one_primary_key_lookup(alice, bob, kolkata):
@@ -135,7 +169,7 @@ def test_reading_the_fleet_is_one_primary_key_lookup(alice, bob, kolkata):
     fleet_totals_refresh()
 
     with CaptureQueriesContext(connection) as queries:
-        fleet = fleet_summary()
+        fleet = fleet_totals()
 
     [sql] = statements(queries)
     assert "reporting_fleettotals" in sql and "households_household" not in sql
@@ -147,7 +181,7 @@ def test_totals_move_only_when_the_fleet_tick_refreshes_them(alice, bob, kolkata
     fleet_totals_refresh()
     HouseholdSnapshot.objects.filter(household=alice.household).update(produced_w=9000.0)
 
-    before = fleet_summary().produced_w
+    before = fleet_totals().produced_w
     fleet_totals_refresh()
 
-    assert (before, fleet_summary().produced_w) == (4000.0, 9000.0)
+    assert (before, fleet_totals().produced_w) == (4000.0, 9000.0)

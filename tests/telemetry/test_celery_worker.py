@@ -13,6 +13,7 @@ from django_tenants.utils import schema_context
 
 from config.celery_app import app
 from devices.models import Device
+from reporting.models import FleetTotals
 from telemetry.models import Reading, Tick
 from telemetry.tasks import fleet_tick
 
@@ -48,9 +49,13 @@ def _wait_for(condition, timeout=60.0):
     return False
 
 
-def _ticked(household) -> bool:
+def _ticked_at(household, at: datetime) -> bool:
     with schema_context(household.schema_name):
-        return Tick.objects.filter(at=AT).exists()
+        return Tick.objects.filter(at=at).exists()
+
+
+def _ticked(household) -> bool:
+    return _ticked_at(household, AT)
 
 
 def test_fleet_tick_on_a_worker_writes_each_home_in_its_own_schema(db, worker, committed_homes):
@@ -64,3 +69,16 @@ def test_fleet_tick_on_a_worker_writes_each_home_in_its_own_schema(db, worker, c
             assert readings.count() == 7
             assert {r.device.uid for r in readings} == own_devices
     connection.set_schema_to_public()
+
+
+def test_the_fleet_totals_refresh_after_every_home_has_ticked(db, worker, committed_homes):
+    later = AT.replace(minute=1)
+    fleet_tick.delay(later.isoformat())
+
+    def refreshed() -> bool:
+        totals = FleetTotals.objects.filter(pk=1).first()
+        return totals is not None and totals.at == later
+
+    assert _wait_for(refreshed), "the fleet totals never showed the tick"
+    assert all(_ticked_at(h, later) for h in committed_homes)
+    assert FleetTotals.objects.get().stale_households == 0

@@ -6,7 +6,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django_tenants.utils import schema_context
 
-from reporting.selectors import fleet_summary
+from reporting.selectors import fleet_totals
 from telemetry.models import HouseholdHour, Reading, Tick
 from tests.telemetry.homes import typical_home_devices
 
@@ -28,7 +28,7 @@ def test_simulate_tick_ticks_every_household_once_and_refreshes_the_fleet(alice,
     assert "0 households written, 2 already had it" in again
     with schema_context(alice.household.schema_name):
         assert Reading.objects.count() == len(devices)
-    assert fleet_summary().households >= 2
+    assert fleet_totals().households >= 2
 
 
 def test_simulate_tick_refuses_a_time_without_offset(alice):

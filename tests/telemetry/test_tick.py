@@ -7,6 +7,7 @@ from django.db import connection
 from django_tenants.utils import schema_context
 
 from devices.models import Device, DeviceKind
+from households.timezones import local_hour_start, zone
 from reporting.models import HouseholdSnapshot
 from telemetry import flows, services, writes
 from telemetry.flows import Node
@@ -100,8 +101,8 @@ def test_a_full_battery_counts_its_seconds_as_full_while_solar_is_exported(alice
 def test_rollup_hour_is_the_local_hour_in_a_half_hour_zone():
     at = datetime(2026, 1, 10, 6, 45, tzinfo=UTC)  # 12:15 in Kolkata
 
-    assert services.local_hour_start(at, "Asia/Kolkata") == datetime(2026, 1, 10, 6, 30, tzinfo=UTC)
-    assert services.local_hour_start(at, "Europe/Berlin") == datetime(2026, 1, 10, 6, 0, tzinfo=UTC)
+    assert local_hour_start(at=at, zone=zone("Asia/Kolkata")) == datetime(2026, 1, 10, 6, 30, tzinfo=UTC)
+    assert local_hour_start(at=at, zone=zone("Europe/Berlin")) == datetime(2026, 1, 10, 6, 0, tzinfo=UTC)
 
 
 def test_the_same_tick_twice_writes_nothing_twice(alice_home):

@@ -23,8 +23,8 @@ from accounts.models import User
 from devices.services import device_register
 from households.models import Household
 from households.services import household_sign_up
-from reporting.services import fleet_totals_refresh
 from telemetry.services import HouseholdRef, household_backfill, tick_instant
+from telemetry.signals import fleet_ticked
 
 # Published with the code on purpose: demo logins only, never for a server others can reach.
 OWNER_PASSWORD = "demo-Sunny-roof-2026"
@@ -218,5 +218,5 @@ def demo_seed(
             on_home(seeded)
     _, staff_created = demo_staff_ensure()
     logins.append(DemoLogin(STAFF_EMAIL, STAFF_PASSWORD, "staff (admin, fleet)", staff_created))
-    fleet_totals_refresh()
+    fleet_ticked.send(sender=demo_seed, at=end - timedelta(seconds=step_seconds))
     return DemoSeedResult(homes=homes, logins=logins, start=start, end=end)

@@ -4,7 +4,7 @@ from datetime import datetime
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from households import demo
+from demo import seed as demo
 
 
 class Command(BaseCommand):

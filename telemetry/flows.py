@@ -239,12 +239,17 @@ class StoreTick:
 
 
 def store_tick(
-    device: Any, *, power_w: float, charge_wh: float | None, ev_reserve_fraction: float
+    device: Any,
+    *,
+    power_w: float,
+    charge_wh: float | None,
+    ev_reserve_fraction: float,
+    plugged_in: bool | None = None,
 ) -> StoreTick:
     """A store's tick from a device-like object (a physics.DeviceState or a devices.Device).
 
     It needs kind, mode, capacity_wh and the two rates; an EV keeps its reserve, a battery may
-    run empty. `plugged_in` comes from the energy model v2; without it every EV is at home.
+    run empty. `plugged_in` is False only for an EV away (None: not known, taken as at home).
     """
     mode = str(device.mode or "auto")
     capacity = device.capacity_wh or 0.0
@@ -257,18 +262,25 @@ def store_tick(
         can_charge=mode in CHARGING_MODES,
         can_discharge=mode in DISCHARGING_MODES,
         floor_wh=ev_reserve_fraction * capacity if str(device.kind) == "electric_vehicle" else 0.0,
-        plugged_in=getattr(device, "plugged_in", True),
+        plugged_in=plugged_in is not False,
     )
 
 
 def store_reasons(
-    stores: Iterable[tuple[Any, float, float | None]], *, net_w: float, ev_reserve_fraction: float
+    stores: Iterable[tuple[Any, float, float | None, bool | None]],
+    *,
+    net_w: float,
+    ev_reserve_fraction: float,
 ) -> dict[int, StorageReason]:
-    """{device id: reason} for the (device, power_w, charge_wh) of each store that has one."""
+    """{device id: reason} for each store's (device, power_w, charge_wh, plugged_in) that has one."""
     reasons = {}
-    for device, power_w, charge_wh in stores:
+    for device, power_w, charge_wh, plugged_in in stores:
         store = store_tick(
-            device, power_w=power_w, charge_wh=charge_wh, ev_reserve_fraction=ev_reserve_fraction
+            device,
+            power_w=power_w,
+            charge_wh=charge_wh,
+            ev_reserve_fraction=ev_reserve_fraction,
+            plugged_in=plugged_in,
         )
         reason = storage_reason(store, net_w=net_w)
         if reason is not None:

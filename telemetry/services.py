@@ -89,7 +89,12 @@ def simulate_instants(
             allocation=flows.allocate(powers),
         )
         pairs = zip(devices, outcomes, strict=True)
-        stores = ((d, o.power_w, o.charge_wh) for d, o in pairs if o.charge_wh is not None)
+        # plugged_in: the energy model v2's outcome field for EVs (absent before it, then at home).
+        stores = (
+            (d, o.power_w, o.charge_wh, getattr(o, "plugged_in", None))
+            for d, o in pairs
+            if o.charge_wh is not None
+        )
         reasons = flows.store_reasons(stores, net_w=tick.net_w, ev_reserve_fraction=reserve)
         ticks.append(dataclasses.replace(tick, reasons=reasons))
         devices = _carry_charge(devices, ticks[-1])

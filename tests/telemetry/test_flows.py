@@ -122,7 +122,7 @@ def test_an_unknown_kind_is_refused():
 
 @dataclass
 class Store:
-    """Anything with a device's fields; plugged_in is the energy model v2's (an EV away)."""
+    """Anything with a device's fields."""
 
     id: int = 1
     kind: str = "battery"
@@ -130,11 +130,14 @@ class Store:
     capacity_wh: float = 13500.0
     max_charge_rate_w: float = 5000.0
     max_discharge_rate_w: float = 7000.0
-    plugged_in: bool = True
 
 
-def battery(power_w: float = 0.0, charge_wh: float = 6750.0, **fields) -> flows.StoreTick:
-    return flows.store_tick(Store(**fields), power_w=power_w, charge_wh=charge_wh, ev_reserve_fraction=0.2)
+def battery(
+    power_w: float = 0.0, charge_wh: float = 6750.0, plugged_in: bool | None = None, **fields
+) -> flows.StoreTick:
+    return flows.store_tick(
+        Store(**fields), power_w=power_w, charge_wh=charge_wh, ev_reserve_fraction=0.2, plugged_in=plugged_in
+    )
 
 
 def car(**fields) -> flows.StoreTick:

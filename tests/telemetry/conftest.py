@@ -10,7 +10,7 @@ from django_tenants.utils import schema_context
 
 from accounts.models import User
 from households.services import household_sign_up
-from reporting.models import HouseholdSnapshot
+from reporting.models import FleetTotals, HouseholdSnapshot
 from telemetry.models import DeviceHour, HouseholdHour, Reading, Tick
 from tests.conftest import PASSWORD
 from tests.telemetry.homes import typical_home_devices
@@ -39,4 +39,5 @@ def committed_homes(django_db_setup, django_db_blocker):
                 for model in (Reading, DeviceHour, HouseholdHour, Tick):
                     model.objects.all().delete()
         HouseholdSnapshot.objects.all().delete()
+        FleetTotals.objects.all().delete()
     connection.set_schema_to_public()

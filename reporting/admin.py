@@ -43,7 +43,6 @@ class FleetHouseholdAdmin(HouseholdAdmin):
         "consumed_w",
         "net_w",
         "solar_w",
-        "load_w",
         "grid_w",
         "storage_percent",
         "devices",
@@ -79,10 +78,6 @@ class FleetHouseholdAdmin(HouseholdAdmin):
     @admin.display(description="Solar W", ordering="snapshot__solar_w")
     def solar_w(self, household: Household):
         return self._watts(household, "solar_w")
-
-    @admin.display(description="Load W", ordering="snapshot__load_w")
-    def load_w(self, household: Household):
-        return self._watts(household, "load_w")
 
     @admin.display(description="Grid W")
     def grid_w(self, household: Household):

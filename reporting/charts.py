@@ -19,10 +19,10 @@ from telemetry.flows import Node, node_totals
 
 CHART_HOURS = 24
 WIDTH = 760
-HEIGHT = 260
+HEIGHT = 280
 LEFT = 64
 RIGHT = 16
-TOP = 40
+TOP = 60
 BOTTOM = 36
 
 
@@ -37,13 +37,13 @@ SUPPLY = (
     Series("solar", "Solar", "#e8b100"),
     Series("battery", "Battery", "#2e9e44"),
     Series("ev", "EV", "#3a7bd5"),
-    Series("grid", "Grid", "#7a7a7a"),
+    Series("grid", "Grid", "#5f5f5f"),
 )
 USE = (
     Series("home", "Home load", "#e07b24"),
     Series("battery_charge", "Battery charging", "#8fd19e"),
     Series("ev_charge", "EV charging", "#9dbdf0"),
-    Series("export", "Export", "#c4c4c4"),
+    Series("export", "Export", "#c9a0dc"),
 )
 NODE_LABELS = {
     Node.SOLAR: "Solar",
@@ -168,7 +168,7 @@ def energy_chart(*, household: Household, now: datetime | None = None) -> dict:
             for share in (0.0, 0.5, 1.0)
         ],
         "legend": [
-            {"series": item, "x": LEFT + 150 * index, "y": 8 + 15 * row}
+            {"series": item, "x": LEFT + 150 * index, "y": 6 + 15 * row}
             for row, group in enumerate((SUPPLY, USE))
             for index, item in enumerate(group)
         ],

@@ -172,7 +172,7 @@ class EnergyBucketResult:
 
     @property
     def flows(self) -> list[FlowResult]:
-        return _flow_list(self.flow_wh, 0.0) if self.flow_wh else []
+        return _flow_list(self.flow_wh, flows.DUST_WH) if self.flow_wh else []
 
     @property
     def self_sufficiency_percent(self) -> float | None:

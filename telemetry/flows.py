@@ -23,6 +23,8 @@ from typing import Any
 
 DUST_W = 1e-6
 """Flows and balances smaller than this are float dust, shown as 0."""
+DUST_WH = 1e-6
+"""A bucket's flow energy smaller than this is float dust, left out of the list."""
 
 
 class Node(StrEnum):
@@ -138,7 +140,7 @@ def allocate(powers: NodePowers) -> dict[Flow, float]:
 
     Every key of FLOWS is present. Out of SOLAR sums to solar_w, into HOME to load_w, out of and
     into each store to its discharge and charge, out of GRID to the import and into GRID to the
-    export (max(-net, 0) and max(net, 0)), each to float dust.
+    export (max(-net, 0) and max(net, 0)), each to float dust: flows under DUST_W count as 0.
     """
     flows = dict.fromkeys(FLOWS, 0.0)
     charging = {store: powers.charge_w(store) for store in STORES}
@@ -174,7 +176,8 @@ def allocate(powers: NodePowers) -> dict[Flow, float]:
     flows[Node.GRID, Node.HOME] = home_left
     for sink, into in charging.items():
         flows[Node.GRID, sink] = into * (1.0 - exchanged / charge_left) if into > 0.0 else 0.0
-    return flows
+    # A store that exactly covers the home leaves ~1e-13 W of rounding: not a flow.
+    return {flow: value if value > DUST_W else 0.0 for flow, value in flows.items()}
 
 
 def node_totals(flows: Mapping[Flow, float]) -> tuple[dict[Node, float], dict[Node, float]]:

@@ -23,8 +23,8 @@ ENTRYPOINT ["python", "-m", "pytest"]
 
 FROM base AS runtime
 COPY . .
-# Static files for whitenoise; the key exists only for this build step (production insists on one).
-RUN DJANGO_SECRET_KEY=collectstatic-build-step-only-0123456789abcdef \
+# Static files for whitenoise; a random key exists only for this build step (production insists on one).
+RUN DJANGO_SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
     DJANGO_SETTINGS_MODULE=config.settings.production \
     python manage.py collectstatic --noinput
 ENV DJANGO_SETTINGS_MODULE=config.settings.production

@@ -42,7 +42,7 @@ DC_DEV := $(COMPOSE) --profile test run --rm --build --user "$$(id -u):$$(id -g)
 MIGRATE_SH := python manage.py migrate_schemas --noinput && python manage.py sync_tenant_template
 
 .PHONY: help venv build up down logs shell django-shell migrate makemigrations seed reset \
-	test run lint bench services compose-check
+	test run lint bench services compose-check secret-key
 
 # --- Targets (one line of help each; the recipes for both modes follow) -----------------------
 help:           ## list the targets (the default)
@@ -82,7 +82,15 @@ $(STAMP): requirements.txt requirements-dev.txt | $(PY)
 
 venv: $(STAMP)
 
-compose-check:
+# docker-compose.yml has no default key (compose refuses to run without one): every Docker target
+# first generates a random one into the git-ignored .env, once.
+secret-key:
+	@if [ -z "$${DJANGO_SECRET_KEY:-}" ] && ! grep -qs '^DJANGO_SECRET_KEY=.' .env; then \
+		printf 'DJANGO_SECRET_KEY=%s\n' "$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')" >> .env; \
+		echo "Generated a random DJANGO_SECRET_KEY into .env (git-ignored). Keep it: a new key signs everyone out."; \
+	fi
+
+compose-check: secret-key
 	@$(COMPOSE) version >/dev/null 2>&1 \
 		|| { echo "DOCKER=1 but '$(COMPOSE)' does not work (the Compose v2 plugin is missing?); install it, or run with DOCKER=0" >&2; exit 1; }
 

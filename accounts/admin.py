@@ -19,8 +19,15 @@ class UserAdmin(BaseUserAdmin):
 
 @admin.register(RefreshToken)
 class RefreshTokenAdmin(admin.ModelAdmin):
-    list_display = ["user", "created", "session_started_at", "revoked"]
+    """Who holds which login and when it was revoked; never a token (only digests are stored, and
+    those are not shown either). Tokens are issued by logging in, never added here."""
+
+    list_display = ["user", "family", "created", "session_started_at", "revoked"]
     list_filter = ["revoked"]
     search_fields = ["user__email"]
     raw_id_fields = ["user"]
-    readonly_fields = ["token"]
+    exclude = ["token_hash"]
+    readonly_fields = ["family", "created", "session_started_at"]
+
+    def has_add_permission(self, request):
+        return False

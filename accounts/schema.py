@@ -8,7 +8,10 @@ from graphql import GraphQLError
 from graphql_jwt.exceptions import JSONWebTokenError
 
 from accounts import services
+from accounts.emails import canonical_email
 from accounts.models import User
+from accounts.tokens import InvalidToken, user_from_token
+from config.graphql.permissions import login_required
 from config.text import is_storable
 
 EMAIL_MAX_LENGTH = User._meta.get_field("email").max_length
@@ -21,12 +24,14 @@ class TokenAuth(graphql_jwt.ObtainJSONWebToken):
     def mutate(cls, root, info, **kwargs):
         email, password = kwargs.get("email") or "", kwargs.get("password") or ""
         # django-axes stores the email of each failed attempt in a 255-character column.
-        if len(email) > EMAIL_MAX_LENGTH or not (is_storable(email) and is_storable(password)):
+        storable = is_storable(email) and is_storable(password)
+        if not storable or len(canonical_email(email)) > EMAIL_MAX_LENGTH:
             raise GraphQLError("Please enter valid credentials", extensions={"code": "INVALID_CREDENTIALS"})
         try:
             return super().mutate(root, info, **kwargs)
         except JSONWebTokenError as error:
-            if getattr(info.context, "axes_locked_out", False):
+            request = info.context
+            if getattr(request, "axes_locked_out", False) or getattr(request, "login_throttled", False):
                 minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
                 raise GraphQLError(
                     f"Too many failed login attempts: try again in {minutes} minutes.",
@@ -55,12 +60,16 @@ class RefreshToken(graphene.Mutation):
 
 
 class VerifyToken(graphql_jwt.Verify):
-    """Check an access token's signature and expiry; returns its payload."""
+    """Check an access token's signature, expiry, user and generation; returns its payload."""
 
     @classmethod
     def mutate(cls, root, info, token=None, **kwargs):
         if token is not None and not is_storable(token):
             raise JSONWebTokenError("Error decoding signature")
+        try:
+            user_from_token(token)
+        except InvalidToken as error:
+            raise JSONWebTokenError(str(error)) from error
         return super().mutate(root, info, token=token, **kwargs)
 
 
@@ -77,8 +86,22 @@ class RevokeToken(graphene.Mutation):
         return cls(revoked=services.refresh_token_revoke(refresh_token=refresh_token))
 
 
+class SignOutEverywhere(graphene.Mutation):
+    """End every session of the caller: all refresh tokens revoked, all access tokens refused
+    (this one included). A password change or deactivation does the same."""
+
+    revoked_refresh_tokens = graphene.Int(required=True)
+
+    @staticmethod
+    @login_required
+    def mutate(root, info):
+        revoked = services.user_sessions_end(user=info.context.token_user)
+        return SignOutEverywhere(revoked_refresh_tokens=revoked)
+
+
 class Mutation(graphene.ObjectType):
     token_auth = TokenAuth.Field()
     refresh_token = RefreshToken.Field()
     verify_token = VerifyToken.Field()
     revoke_token = RevokeToken.Field()
+    sign_out_everywhere = SignOutEverywhere.Field()

@@ -1,6 +1,7 @@
 """A throwaway benchmark database, migrated from scratch, so figures never touch real data."""
 
 import os
+import secrets
 import subprocess
 import sys
 import time
@@ -15,6 +16,8 @@ def django_for_bench() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
     os.environ.setdefault("DJANGO_DEBUG", "false")
     os.environ.setdefault("DJANGO_LOG_LEVEL", "WARNING")
+    # The load benchmark's production server refuses the development key written in the repository.
+    os.environ.setdefault("DJANGO_SECRET_KEY", secrets.token_urlsafe(50))
     subprocess.run(
         [sys.executable, "scripts/check_services.py", "--drop-database"],
         check=True,

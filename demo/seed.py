@@ -188,7 +188,7 @@ def demo_home_ensure(*, home: DemoHome) -> tuple[Household, bool]:
 
 def demo_staff_ensure() -> tuple[User, bool]:
     """The operator login; an existing account is left as it is."""
-    user = User.objects.filter(email__iexact=STAFF_EMAIL).first()
+    user = User.objects.filter(email=STAFF_EMAIL).first()
     if user is not None:
         return user, False
     validate_password(STAFF_PASSWORD, user=User(email=STAFF_EMAIL))

@@ -16,8 +16,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django_tenants.utils import schema_exists
-
-from households.schemas import schema_table
+from psycopg2 import sql
 
 
 class ProvisioningError(RuntimeError):
@@ -32,7 +31,7 @@ def template_sync(*, verbosity: int = 1) -> None:
     """Create the template schema if needed and bring it to the latest tenant migrations."""
     name = template_schema_name()
     with connection.cursor() as cursor:
-        cursor.execute(f'CREATE SCHEMA IF NOT EXISTS "{name}"')
+        cursor.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(name)))
     call_command("migrate_schemas", schema_name=name, tenant=True, interactive=False, verbosity=verbosity)
     connection.set_schema_to_public()
     tenant_ddl.cache_clear()
@@ -63,18 +62,20 @@ def schema_create(*, schema_name: str) -> None:
     template = template_schema_name()
     if not schema_exists(template):
         raise ProvisioningError("The household template schema is missing: run `make migrate`.")
-    history = schema_table(schema_name, "django_migrations")
-    template_history = schema_table(template, "django_migrations")
+    history = sql.Identifier(schema_name, "django_migrations")
+    template_history = sql.Identifier(template, "django_migrations")
     ddl = tenant_ddl()
     with connection.cursor() as cursor:
-        cursor.execute(f'CREATE SCHEMA "{schema_name}"')
+        cursor.execute(sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(schema_name)))
     connection.set_schema(schema_name)
     try:
         with connection.cursor() as cursor:
             cursor.execute(
-                ddl + f"; CREATE TABLE {history} (LIKE {template_history} INCLUDING ALL);"
-                f"INSERT INTO {history} (app, name, applied) "
-                f"SELECT app, name, applied FROM {template_history} ORDER BY id;"
+                sql.SQL(
+                    "{ddl}; CREATE TABLE {history} (LIKE {template} INCLUDING ALL);"
+                    "INSERT INTO {history} (app, name, applied) "
+                    "SELECT app, name, applied FROM {template} ORDER BY id;"
+                ).format(ddl=sql.SQL(ddl), history=history, template=template_history)
             )
     finally:
         connection.set_schema_to_public()

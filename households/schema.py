@@ -5,8 +5,9 @@ The household itself always comes from the caller's token, never from an argumen
 
 import graphene
 from django.core.exceptions import ValidationError
+from graphql import GraphQLError
 
-from accounts import services
+from accounts import services, throttle
 from config.graphql.errors import FieldError, field_errors
 from config.graphql.permissions import login_required
 from households.services import household_sign_up
@@ -39,7 +40,10 @@ class SignUpInput(graphene.InputObjectType):
 
 
 class SignUp(graphene.Mutation):
-    """Create an account and its household; returns tokens so the new owner is signed in."""
+    """Create an account and its household; returns tokens so the new owner is signed in.
+
+    Throttled per client IP (SIGN_UP_RATE_PER_IP): over it, a RATE_LIMITED error.
+    """
 
     class Arguments:
         input = SignUpInput(required=True)
@@ -52,6 +56,17 @@ class SignUp(graphene.Mutation):
 
     @classmethod
     def mutate(cls, root, info, input):
+        try:
+            allowed = throttle.sign_up_allowed(info.context)
+        except throttle.ThrottleUnavailable as error:
+            raise GraphQLError(
+                "Sign-up is unavailable for a moment: try again later.",
+                extensions={"code": "SERVICE_UNAVAILABLE"},
+            ) from error
+        if not allowed:
+            raise GraphQLError(
+                "Too many sign-ups from this address: try again later.", extensions={"code": "RATE_LIMITED"}
+            )
         try:
             result = household_sign_up(
                 email=input.email,

@@ -8,6 +8,7 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django_tenants.utils import get_public_schema_name, schema_context
 
+from accounts.emails import canonical_email
 from accounts.models import User
 from config.text import is_storable
 from households.models import Domain, Household, Membership, new_schema_name
@@ -36,7 +37,7 @@ def _sign_up_errors(*, email: str, password: str, household_name: str, timezone:
     _collect(errors, "email", lambda: validate_email(email))
     if "email" not in errors and len(email) > EMAIL_MAX_LENGTH:
         errors["email"] = [ValidationError(f"At most {EMAIL_MAX_LENGTH} characters.", code="max_length")]
-    if "email" not in errors and User.objects.filter(email__iexact=email).exists():
+    if "email" not in errors and User.objects.filter(email=email).exists():
         errors["email"] = [ValidationError("An account with this email already exists.", code="taken")]
     if not household_name:
         errors["household_name"] = [ValidationError("A household name is required.", code="required")]
@@ -58,7 +59,7 @@ def household_sign_up(
     *, email: str, password: str, household_name: str, timezone: str = "UTC"
 ) -> SignUpResult:
     """Create an owner and their household; any failure leaves nothing behind (one transaction)."""
-    email = User.objects.normalize_email(email.strip()).lower()
+    email = canonical_email(email)
     household_name = household_name.strip()
     errors = _sign_up_errors(email=email, password=password, household_name=household_name, timezone=timezone)
     if errors:

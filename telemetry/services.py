@@ -12,11 +12,13 @@ from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
+from psycopg2 import sql
 
 from households.models import Household
 from households.timezones import is_southern_hemisphere, local_hour_start, zone
 from telemetry import flows, physics, writes
 from telemetry.signals import fleet_ticked
+from telemetry.sql import render
 
 logger = logging.getLogger(__name__)
 
@@ -102,22 +104,23 @@ def simulate_instants(
 
 
 def _store_sql(
-    household: HouseholdRef, devices: list[physics.DeviceState], ticks: list[writes.SimulatedTick]
-) -> str:
+    cursor, household: HouseholdRef, devices: list[physics.DeviceState], ticks: list[writes.SimulatedTick]
+) -> list[sql.Composable]:
     modes = {d.id: d.mode for d in devices}
     schema = household.schema_name
-    return (
-        writes.readings_values_sql(schema, ticks, modes)
-        + writes.rollups_sql(schema, ticks)
-        + writes.device_state_sql(schema, ticks[-1])
-        + writes.snapshot_sql(household.id, ticks[-1], devices)
-    )
+    return [
+        writes.readings_values_sql(cursor, schema, ticks, modes),
+        writes.rollups_sql(cursor, schema, ticks),
+        writes.device_state_sql(cursor, schema, ticks[-1]),
+        writes.snapshot_sql(cursor, household.id, ticks[-1], devices),
+    ]
 
 
 def _tick_batch(households: Sequence[HouseholdRef], at: datetime, seconds: int) -> int:
     """One transaction, two round trips: claim + load every household, then write them all."""
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(writes.claim_and_load_sql([(h.schema_name, at, seconds) for h in households]))
+        claims = [(h.schema_name, at, seconds) for h in households]
+        cursor.execute(render(cursor, [writes.claim_and_load_sql(cursor, claims)]))
         claimed: dict[int, list[physics.DeviceState]] = {}
         for row in cursor.fetchall():
             devices = claimed.setdefault(row[0], [])
@@ -127,9 +130,9 @@ def _tick_batch(households: Sequence[HouseholdRef], at: datetime, seconds: int) 
         for index, devices in claimed.items():
             household = households[index]
             ticks = simulate_instants(household=household, devices=devices, instants=[at], seconds=seconds)
-            statements.append(_store_sql(household, devices, ticks))
+            statements += _store_sql(cursor, household, devices, ticks)
         if statements:
-            cursor.execute("".join(statements))
+            cursor.execute(render(cursor, statements))
     return len(claimed)
 
 
@@ -202,13 +205,13 @@ def household_backfill(
     instants = [at for at in instants if at < end]
     schema = household.schema_name
     with connection.cursor() as cursor:
-        cursor.execute(writes.load_devices_sql(schema))
+        cursor.execute(render(cursor, [writes.load_devices_sql(schema)]))
         devices = [writes.device_state(row) for row in cursor.fetchall()]
     written = 0
     for offset in range(0, len(instants), BACKFILL_CHUNK_TICKS):
         chunk = instants[offset : offset + BACKFILL_CHUNK_TICKS]
         with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(writes.claim_instants_sql(schema, chunk, seconds))
+            cursor.execute(render(cursor, [writes.claim_instants_sql(cursor, schema, chunk, seconds)]))
             claimed = {row[0] for row in cursor.fetchall()}
             todo = [at for at in chunk if at in claimed]
             if todo:
@@ -219,13 +222,10 @@ def household_backfill(
                 modes = {d.id: d.mode for d in devices}
                 if len(ticks) * len(devices) >= writes.COPY_THRESHOLD_ROWS:
                     writes.readings_copy(cursor, schema, ticks, modes)
-                    cursor.execute(
-                        writes.rollups_sql(schema, ticks)
-                        + writes.device_state_sql(schema, ticks[-1])
-                        + writes.snapshot_sql(household.id, ticks[-1], devices)
-                    )
+                    statements = _store_sql(cursor, household, devices, ticks)[1:]
                 else:
-                    cursor.execute(_store_sql(household, devices, ticks))
+                    statements = _store_sql(cursor, household, devices, ticks)
+                cursor.execute(render(cursor, statements))
                 written += len(todo)
         if progress:
             progress(len(chunk))

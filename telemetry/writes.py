@@ -9,16 +9,60 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
+
+from psycopg2 import sql
 
 from telemetry import flows, physics
-from telemetry.sql import boolean, number, schema_table, timestamp, word
+from telemetry.sql import literal, table, values
 
 COPY_THRESHOLD_ROWS = 2_000
 NET_DUST_W = 1e-6
 
-DEVICE_COLUMNS = (
-    "id, kind, rated_capacity_w, capacity_wh, charge_wh, max_charge_rate_w, "
-    "max_discharge_rate_w, mode, average_power_w, category"
+DEVICE_COLUMNS = sql.SQL(", ").join(
+    sql.Identifier(column)
+    for column in (
+        "id",
+        "kind",
+        "rated_capacity_w",
+        "capacity_wh",
+        "charge_wh",
+        "max_charge_rate_w",
+        "max_discharge_rate_w",
+        "mode",
+        "average_power_w",
+        "category",
+    )
+)
+READING_COLUMNS = sql.SQL("(device_id, at, power_w, energy_wh, charge_wh, is_on, mode)")
+# Row templates: the casts type a VALUES list whose first row holds NULLs.
+TICK_ROW = "(%s::timestamptz, %s, now())"
+READING_ROW = "(%s, %s::timestamptz, %s::float8, %s::float8, %s::float8, %s::boolean, %s)"
+# Rollup columns summed per hour (then ticks and covered_seconds): the home's energy and flows,
+# each device's energy and seconds per storage reason code.
+HOME_HOUR_COLUMNS = ("produced_wh", "consumed_wh", "imported_wh", "exported_wh", *flows.FLOW_COLUMNS.values())
+DEVICE_HOUR_COLUMNS = ("produced_wh", "consumed_wh", *flows.REASON_COLUMNS.values())
+DEVICE_HOUR_ROW = (
+    "(%s, %s::timestamptz, %s::float8, %s::float8" + ", %s" * len(flows.REASON_COLUMNS) + ", %s, %s)"
+)
+HOME_HOUR_ROW = "(%s::timestamptz" + ", %s::float8" * len(HOME_HOUR_COLUMNS) + ", %s, %s)"
+DEVICE_STATE_ROW = "(%s, %s::float8, %s::float8, %s::boolean)"
+SNAPSHOT_COUNTS = ("solar_panels", "batteries", "electric_vehicles", "appliances")
+SNAPSHOT_POWERS = (
+    "produced_w",
+    "consumed_w",
+    "net_w",
+    "storage_capacity_wh",
+    "storage_charge_wh",
+    "solar_w",
+    "load_w",
+    "storage_charge_w",
+    "storage_discharge_w",
+    "grid_import_w",
+    "grid_export_w",
+)
+SNAPSHOT_ROW = (
+    "(%s, %s::timestamptz" + ", %s::float8" * len(SNAPSHOT_POWERS) + ", %s" * len(SNAPSHOT_COUNTS) + ")"
 )
 
 
@@ -45,7 +89,7 @@ class SimulatedTick:
         return net if abs(net) > NET_DUST_W else 0.0
 
 
-def claim_and_load_sql(claims: Sequence[tuple[str, datetime, int]]) -> str:
+def claim_and_load_sql(cursor: Any, claims: Sequence[tuple[str, datetime, int]]) -> sql.Composed:
     """One statement that records each (schema, instant) tick and returns the devices to simulate.
 
     A tick already recorded returns no row, so a duplicate or concurrent delivery simulates
@@ -54,28 +98,31 @@ def claim_and_load_sql(claims: Sequence[tuple[str, datetime, int]]) -> str:
     """
     ctes, selects = [], []
     for index, (schema, at, seconds) in enumerate(claims):
+        claim = sql.Identifier(f"c{index}")
         ctes.append(
-            f"c{index} AS (INSERT INTO {schema_table(schema, 'telemetry_tick')} "
-            f"(at, seconds, recorded_at) VALUES ({timestamp(at)}, {int(seconds)}, now()) "
-            "ON CONFLICT DO NOTHING RETURNING at)"
+            sql.SQL(
+                "{} AS (INSERT INTO {} (at, seconds, recorded_at) VALUES {} "
+                "ON CONFLICT DO NOTHING RETURNING at)"
+            ).format(claim, table(schema, "telemetry_tick"), literal(cursor, TICK_ROW, (at, seconds)))
         )
         selects.append(
-            f"SELECT {index} AS claim, d.* FROM c{index} LEFT JOIN "
-            f"(SELECT {DEVICE_COLUMNS} FROM {schema_table(schema, 'devices_device')}) d ON true"
+            sql.SQL("SELECT {} AS claim, d.* FROM {} LEFT JOIN (SELECT {} FROM {}) d ON true").format(
+                sql.Literal(index), claim, DEVICE_COLUMNS, table(schema, "devices_device")
+            )
         )
-    return "WITH " + ", ".join(ctes) + " " + " UNION ALL ".join(selects) + " ORDER BY 1, 2"
-
-
-def claim_instants_sql(schema: str, instants: Sequence[datetime], seconds: int) -> str:
-    values = ", ".join(f"({timestamp(at)}, {int(seconds)}, now())" for at in instants)
-    return (
-        f"INSERT INTO {schema_table(schema, 'telemetry_tick')} (at, seconds, recorded_at) "
-        f"VALUES {values} ON CONFLICT DO NOTHING RETURNING at"
+    return sql.SQL("WITH {} {} ORDER BY 1, 2").format(
+        sql.SQL(", ").join(ctes), sql.SQL(" UNION ALL ").join(selects)
     )
 
 
-def load_devices_sql(schema: str) -> str:
-    return f"SELECT {DEVICE_COLUMNS} FROM {schema_table(schema, 'devices_device')} ORDER BY id"
+def claim_instants_sql(cursor: Any, schema: str, instants: Sequence[datetime], seconds: int) -> sql.Composed:
+    return sql.SQL(
+        "INSERT INTO {} (at, seconds, recorded_at) VALUES {} ON CONFLICT DO NOTHING RETURNING at"
+    ).format(table(schema, "telemetry_tick"), values(cursor, TICK_ROW, [(at, seconds) for at in instants]))
+
+
+def load_devices_sql(schema: str) -> sql.Composed:
+    return sql.SQL("SELECT {} FROM {} ORDER BY id").format(DEVICE_COLUMNS, table(schema, "devices_device"))
 
 
 def device_state(row: Sequence) -> physics.DeviceState:
@@ -99,19 +146,17 @@ def _reading_rows(ticks: Iterable[SimulatedTick], modes: dict[int, str | None]):
             yield tick.at, outcome, modes.get(outcome.device_id)
 
 
-def readings_values_sql(schema: str, ticks: Sequence[SimulatedTick], modes: dict[int, str | None]) -> str:
-    values = ", ".join(
-        f"({outcome.device_id}, {timestamp(at)}, {number(outcome.power_w)}, "
-        f"{number(outcome.energy_wh)}, {number(outcome.charge_wh)}, {boolean(outcome.is_on)}, "
-        f"{word(mode)})"
-        for at, outcome, mode in _reading_rows(ticks, modes)
-    )
-    if not values:
-        return ""
-    return (
-        f"INSERT INTO {schema_table(schema, 'telemetry_reading')} "
-        "(device_id, at, power_w, energy_wh, charge_wh, is_on, mode) "
-        f"VALUES {values} ON CONFLICT DO NOTHING;"
+def readings_values_sql(
+    cursor: Any, schema: str, ticks: Sequence[SimulatedTick], modes: dict[int, str | None]
+) -> sql.Composable:
+    rows = [
+        (o.device_id, at, o.power_w, o.energy_wh, o.charge_wh, o.is_on, mode or "")
+        for at, o, mode in _reading_rows(ticks, modes)
+    ]
+    if not rows:
+        return sql.SQL("")
+    return sql.SQL("INSERT INTO {} {} VALUES {} ON CONFLICT DO NOTHING;").format(
+        table(schema, "telemetry_reading"), READING_COLUMNS, values(cursor, READING_ROW, rows)
     )
 
 
@@ -127,39 +172,38 @@ def readings_copy(cursor, schema: str, ticks: Sequence[SimulatedTick], modes: di
         )
     buffer.seek(0)
     cursor.copy_expert(
-        f"COPY {schema_table(schema, 'telemetry_reading')} "
-        "(device_id, at, power_w, energy_wh, charge_wh, is_on, mode) FROM STDIN",
-        buffer,
+        sql.SQL("COPY {} {} FROM STDIN").format(table(schema, "telemetry_reading"), READING_COLUMNS), buffer
     )
 
 
-_HOME_COLUMNS = ("produced_wh", "consumed_wh", "imported_wh", "exported_wh", *flows.FLOW_COLUMNS.values())
-_DEVICE_COLUMNS = ("produced_wh", "consumed_wh", *flows.REASON_COLUMNS.values())
-
-
-def _upsert_sql(table: str, key: str, columns: Sequence[str], rows: Iterable[str]) -> str:
-    """An additive upsert: every column and the tick counters add to an existing row."""
-    names = ", ".join(columns)
-    updates = ", ".join(f"{c} = h.{c} + EXCLUDED.{c}" for c in (*columns, "ticks", "covered_seconds"))
-    return (
-        f"INSERT INTO {table} AS h ({key}, {names}, ticks, covered_seconds) VALUES {', '.join(rows)} "
-        f"ON CONFLICT ({key}) DO UPDATE SET {updates};"
+def _additive_upsert(
+    cursor: Any, target: sql.Identifier, key: Sequence[str], columns: Sequence[str], template: str, rows: list
+) -> sql.Composed:
+    """INSERT ... ON CONFLICT (key) DO UPDATE: every column and the tick counters add up."""
+    summed = (*columns, "ticks", "covered_seconds")
+    return sql.SQL("INSERT INTO {} AS h ({}) VALUES {} ON CONFLICT ({}) DO UPDATE SET {};").format(
+        target,
+        sql.SQL(", ").join(map(sql.Identifier, (*key, *summed))),
+        values(cursor, template, rows),
+        sql.SQL(", ").join(map(sql.Identifier, key)),
+        sql.SQL(", ").join(
+            sql.SQL("{0} = h.{0} + EXCLUDED.{0}").format(sql.Identifier(column)) for column in summed
+        ),
     )
 
 
-def rollups_sql(schema: str, ticks: Sequence[SimulatedTick]) -> str:
+def rollups_sql(cursor: Any, schema: str, ticks: Sequence[SimulatedTick]) -> sql.Composed:
     """Additive upserts of the hourly rollups; import/export come from each tick's net flow.
 
     The home's row also sums each tick's flows (telemetry.flows.FLOW_COLUMNS); a store's row
-    counts the seconds it spent with each reason code.
+    counts the seconds it spent with each reason code. Each row: the columns, ticks, seconds.
     """
     flow_index = {flow: 4 + index for index, flow in enumerate(flows.FLOW_COLUMNS)}
     reason_index = {reason: 2 + index for index, reason in enumerate(flows.REASON_COLUMNS)}
-    # Each row: the columns' sums, then ticks and covered seconds.
-    device_hours: dict[tuple[int, datetime], list[float]] = defaultdict(
-        lambda: [0.0] * (len(_DEVICE_COLUMNS) + 2)
+    device_hours: dict[tuple[int, datetime], list] = defaultdict(
+        lambda: [0.0, 0.0] + [0] * (len(flows.REASON_COLUMNS) + 2)
     )
-    home_hours: dict[datetime, list[float]] = defaultdict(lambda: [0.0] * (len(_HOME_COLUMNS) + 2))
+    home_hours: dict[datetime, list] = defaultdict(lambda: [0.0] * len(HOME_HOUR_COLUMNS) + [0, 0])
     for tick in ticks:
         hours = tick.seconds / 3600.0
         home = home_hours[tick.hour_start]
@@ -182,46 +226,55 @@ def rollups_sql(schema: str, ticks: Sequence[SimulatedTick]) -> str:
                 row[reason_index[reason]] += tick.seconds
             row[-2] += 1
             row[-1] += tick.seconds
-    statements = []
+    statements: list[sql.Composable] = []
     if device_hours:
-        rows = (
-            f"({device_id}, {timestamp(hour)}, {number(row[0])}, {number(row[1])}, "
-            + ", ".join(str(int(value)) for value in row[2:])
-            + ")"
-            for (device_id, hour), row in device_hours.items()
+        rows = [(device_id, hour, *row) for (device_id, hour), row in device_hours.items()]
+        statements.append(
+            _additive_upsert(
+                cursor,
+                table(schema, "telemetry_devicehour"),
+                ("device_id", "hour_start"),
+                DEVICE_HOUR_COLUMNS,
+                DEVICE_HOUR_ROW,
+                rows,
+            )
         )
-        table = schema_table(schema, "telemetry_devicehour")
-        statements.append(_upsert_sql(table, "device_id, hour_start", _DEVICE_COLUMNS, rows))
     if home_hours:
-        rows = (
-            f"({timestamp(hour)}, "
-            + ", ".join(number(value) for value in row[:-2])
-            + f", {int(row[-2])}, {int(row[-1])})"
-            for hour, row in home_hours.items()
+        rows = [(hour, *row) for hour, row in home_hours.items()]
+        statements.append(
+            _additive_upsert(
+                cursor,
+                table(schema, "telemetry_householdhour"),
+                ("hour_start",),
+                HOME_HOUR_COLUMNS,
+                HOME_HOUR_ROW,
+                rows,
+            )
         )
-        table = schema_table(schema, "telemetry_householdhour")
-        statements.append(_upsert_sql(table, "hour_start", _HOME_COLUMNS, rows))
-    return "".join(statements)
+    return sql.Composed(statements)
 
 
-def device_state_sql(schema: str, last: SimulatedTick) -> str:
+def device_state_sql(cursor: Any, schema: str, last: SimulatedTick) -> sql.Composable:
     """Current state from the newest tick; an older (backfilled) tick never overwrites a newer one."""
     if not last.outcomes:
-        return ""
-    values = ", ".join(
-        f"({o.device_id}, {number(o.power_w)}, {number(o.charge_wh)}, {boolean(o.is_on)})"
-        for o in last.outcomes
-    )
-    return (
-        f"UPDATE {schema_table(schema, 'devices_device')} AS d SET power_w = v.power_w, "
+        return sql.SQL("")
+    rows = [(o.device_id, o.power_w, o.charge_wh, o.is_on) for o in last.outcomes]
+    return sql.SQL(
+        "UPDATE {} AS d SET power_w = v.power_w, "
         "charge_wh = COALESCE(v.charge_wh, d.charge_wh), is_on = COALESCE(v.is_on, d.is_on), "
-        f"last_reading_at = {timestamp(last.at)} "
-        f"FROM (VALUES {values}) AS v(id, power_w, charge_wh, is_on) "
-        f"WHERE d.id = v.id AND (d.last_reading_at IS NULL OR d.last_reading_at <= {timestamp(last.at)});"
+        "last_reading_at = {at} "
+        "FROM (VALUES {}) AS v(id, power_w, charge_wh, is_on) "
+        "WHERE d.id = v.id AND (d.last_reading_at IS NULL OR d.last_reading_at <= {at});"
+    ).format(
+        table(schema, "devices_device"),
+        values(cursor, DEVICE_STATE_ROW, rows),
+        at=literal(cursor, "%s::timestamptz", (last.at,)),
     )
 
 
-def snapshot_sql(household_id: int, last: SimulatedTick, devices: Sequence[physics.DeviceState]) -> str:
+def snapshot_sql(
+    cursor: Any, household_id: int, last: SimulatedTick, devices: Sequence[physics.DeviceState]
+) -> sql.Composable:
     """The household's row in the public fleet table, moved forward only."""
     counts = {kind: 0 for kind in physics.Kind}
     for device in devices:
@@ -230,27 +283,34 @@ def snapshot_sql(household_id: int, last: SimulatedTick, devices: Sequence[physi
     capacity = sum(d.capacity_wh or 0.0 for d in devices if d.id in charge_by_device)
     charge = sum(charge_by_device.values())
     powers = last.powers
-    values = {
-        "produced_w": number(last.produced_w),
-        "consumed_w": number(last.consumed_w),
-        "net_w": number(last.net_w),
-        "storage_capacity_wh": number(capacity),
-        "storage_charge_wh": number(charge),
-        "solar_panels": counts[physics.Kind.SOLAR_PANEL],
-        "batteries": counts[physics.Kind.BATTERY],
-        "electric_vehicles": counts[physics.Kind.ELECTRIC_VEHICLE],
-        "appliances": counts[physics.Kind.APPLIANCE],
-        "solar_w": number(powers.solar_w),
-        "load_w": number(powers.load_w),
-        "storage_charge_w": number(powers.storage_charge_w),
-        "storage_discharge_w": number(powers.storage_discharge_w),
-        "grid_import_w": number(-last.net_w if last.net_w < 0 else 0.0),
-        "grid_export_w": number(last.net_w if last.net_w > 0 else 0.0),
+    measured = {
+        "produced_w": last.produced_w,
+        "consumed_w": last.consumed_w,
+        "net_w": last.net_w,
+        "storage_capacity_wh": capacity,
+        "storage_charge_wh": charge,
+        "solar_w": powers.solar_w,
+        "load_w": powers.load_w,
+        "storage_charge_w": powers.storage_charge_w,
+        "storage_discharge_w": powers.storage_discharge_w,
+        "grid_import_w": -last.net_w if last.net_w < 0 else 0.0,
+        "grid_export_w": last.net_w if last.net_w > 0 else 0.0,
     }
-    return (
-        f"INSERT INTO public.reporting_householdsnapshot AS s (household_id, at, {', '.join(values)}) "
-        f"VALUES ({int(household_id)}, {timestamp(last.at)}, {', '.join(map(str, values.values()))}) "
-        "ON CONFLICT (household_id) DO UPDATE SET at = EXCLUDED.at, "
-        + ", ".join(f"{column} = EXCLUDED.{column}" for column in values)
-        + " WHERE s.at IS NULL OR s.at <= EXCLUDED.at;"
+    kinds = (
+        physics.Kind.SOLAR_PANEL,
+        physics.Kind.BATTERY,
+        physics.Kind.ELECTRIC_VEHICLE,
+        physics.Kind.APPLIANCE,
+    )
+    row = (household_id, last.at, *(measured[c] for c in SNAPSHOT_POWERS), *(counts[kind] for kind in kinds))
+    columns = ("household_id", "at", *SNAPSHOT_POWERS, *SNAPSHOT_COUNTS)
+    return sql.SQL(
+        "INSERT INTO public.reporting_householdsnapshot AS s ({}) VALUES {} ON CONFLICT (household_id) "
+        "DO UPDATE SET {} WHERE s.at IS NULL OR s.at <= EXCLUDED.at;"
+    ).format(
+        sql.SQL(", ").join(map(sql.Identifier, columns)),
+        literal(cursor, SNAPSHOT_ROW, row),
+        sql.SQL(", ").join(
+            sql.SQL("{0} = EXCLUDED.{0}").format(sql.Identifier(column)) for column in columns[1:]
+        ),
     )

@@ -7,16 +7,45 @@ each test still runs in a transaction that is rolled back, so what a test writes
 import json
 from dataclasses import dataclass
 
+import jwt
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test import Client
+from django.utils import timezone
 
+from accounts.emails import canonical_email
+from accounts.models import User
 from accounts.services import tokens_issue
 from households.models import Household
 from households.provisioning import template_sync
 from households.services import household_sign_up
 
 PASSWORD = "correct-Horse-battery-9"
+
+
+def access_claims(of: str = "alice@example.com", **overrides) -> dict:
+    """The claims the server writes into access tokens of the user `of` (accounts.tokens.access_payload)."""
+    user = User.objects.get(email=of)
+    now = int(timezone.now().timestamp())
+    claims = {"email": user.email, "exp": now + 300, "origIat": now}
+    return {**claims, "uid": user.pk, "gen": user.token_generation, **overrides}
+
+
+def token_owner(token: str) -> str | None:
+    """The email of the user a token authenticates, by the contract, decided apart from the server:
+    HS256 under the server's key, unexpired, exp/uid/gen/email present and typed, and the user
+    active with that id, email and token generation."""
+    key, required = settings.GRAPHQL_JWT["JWT_SECRET_KEY"], ["exp", "uid", "gen", "email"]
+    try:
+        claims = jwt.decode(token, key, algorithms=["HS256"], options={"require": required})
+    except (jwt.InvalidTokenError, TypeError, ValueError):
+        return None
+    uid, gen, email = claims["uid"], claims["gen"], claims["email"]
+    if type(uid) is not int or type(gen) is not int or not isinstance(email, str) or not 0 <= uid < 2**63:
+        return None
+    user = User.objects.filter(pk=uid, is_active=True, token_generation=gen).first()
+    return user.email if user is not None and user.email == canonical_email(email) else None
 
 
 @dataclass(frozen=True)

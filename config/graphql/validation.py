@@ -1,4 +1,4 @@
-"""Abuse limits for GraphQL documents: depth, aliases, field count, and introspection when switched off.
+"""Abuse limits for GraphQL documents: size, depth, aliases, field count, introspection when switched off.
 
 They run as a second validation pass, only on documents the specification's rules accepted:
 every fragment they follow then exists and no spread is cyclic. graphene's
@@ -6,8 +6,8 @@ every fragment they follow then exists and no spread is cyclic. graphene's
 fragment instead (graphene #1538).
 
 Validation costs more than parsing (1-2 ms for the app's queries), and apps send the same few
-query strings again and again: the digests of documents that passed, under the limits in force,
-are remembered (bounded LRU; refused documents are checked again every time).
+query strings again and again: the documents that passed, under the limits in force, are
+remembered by digest (bounded LRU; refused documents are checked again every time).
 """
 
 import hashlib
@@ -29,11 +29,23 @@ from graphql import (
     parse,
     validate,
 )
-from graphql.language import SKIP
+from graphql.language import SKIP, Visitor, visit
 from graphql.validation import NoSchemaIntrospectionCustomRule, ValidationRule
 
 INTROSPECTION_ROOTS = frozenset({"__schema", "__type"})
 VALID_QUERIES_REMEMBERED = 1024
+# graphql-core's messages when max_lexical_tokens / max_comments stop the parser.
+PARSER_LIMIT_PREFIXES = ("Syntax Error: Document contains more than",)
+# A remembered document passed under the limits in force when it was checked.
+LIMIT_SETTINGS = (
+    "GRAPHQL_MAX_DEPTH",
+    "GRAPHQL_MAX_ALIASES",
+    "GRAPHQL_MAX_FIELDS",
+    "GRAPHQL_MAX_TOKENS",
+    "GRAPHQL_MAX_DEFINITIONS",
+    "GRAPHQL_MAX_VARIABLES",
+    "GRAPHQL_INTROSPECTION",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,50 +118,107 @@ class IntrospectionDisabledRule(NoSchemaIntrospectionCustomRule):
 
 
 class _ValidQueries:
-    """Keys of queries that passed validation, least recently used dropped first."""
+    """Documents that passed validation, by key, least recently used dropped first."""
 
     def __init__(self, size: int):
         self.size = size
-        self.keys: OrderedDict[tuple, None] = OrderedDict()
+        self.documents: OrderedDict[tuple, DocumentNode] = OrderedDict()
         self.lock = threading.Lock()
 
-    def __contains__(self, key: tuple) -> bool:
+    def get(self, key: tuple) -> DocumentNode | None:
         with self.lock:
-            if key in self.keys:
-                self.keys.move_to_end(key)
-                return True
-            return False
+            document = self.documents.get(key)
+            if document is not None:
+                self.documents.move_to_end(key)
+            return document
 
-    def add(self, key: tuple) -> None:
+    def add(self, key: tuple, document: DocumentNode) -> None:
         with self.lock:
-            self.keys[key] = None
-            if len(self.keys) > self.size:
-                self.keys.popitem(last=False)
+            self.documents[key] = document
+            if len(self.documents) > self.size:
+                self.documents.popitem(last=False)
 
 
 _valid_queries = _ValidQueries(VALID_QUERIES_REMEMBERED)
 
 
-def query_errors(schema: GraphQLSchema, query: str) -> list[GraphQLError]:
-    """Syntax, specification and abuse-limit errors of a query; [] when it may run."""
+def limit_error(message: str, code: str) -> GraphQLError:
+    return GraphQLError(message, extensions={"code": code})
+
+
+@dataclass(frozen=True, slots=True)
+class Checked:
+    """A query's document when it may run, else the errors that refuse it."""
+
+    document: DocumentNode | None
+    errors: list[GraphQLError]
+
+
+def query_checked(schema: GraphQLSchema, query: str) -> Checked:
+    """Size limits, syntax, the specification's rules, then the abuse limits.
+
+    The cheap limits come first, each linear in the text: length, then tokens and comments while
+    parsing (graphql-core stops at the limit), then definitions, variables and fields counted in
+    the syntax tree. Only then the specification's rules, some of which are quadratic (overlapping
+    fields): a 25 KB document of duplicate fields never reaches them.
+    """
+    if len(query) > settings.GRAPHQL_MAX_QUERY_CHARS:
+        limit = settings.GRAPHQL_MAX_QUERY_CHARS
+        message = f"The query is {len(query)} characters long; the limit is {limit}."
+        return Checked(None, [limit_error(message, "QUERY_TOO_LONG")])
     key = (
         hashlib.blake2b(query.encode("utf-8", "surrogatepass"), digest_size=16).digest(),
         id(schema),
-        settings.GRAPHQL_MAX_DEPTH,
-        settings.GRAPHQL_MAX_ALIASES,
-        settings.GRAPHQL_MAX_FIELDS,
-        settings.GRAPHQL_INTROSPECTION,
+        *(getattr(settings, name) for name in LIMIT_SETTINGS),
     )
-    if key in _valid_queries:
-        return []
+    document = _valid_queries.get(key)
+    if document is not None:
+        return Checked(document, [])
     try:
-        document = parse(query)
+        document = parse(
+            query, max_lexical_tokens=settings.GRAPHQL_MAX_TOKENS, max_comments=settings.GRAPHQL_MAX_TOKENS
+        )
     except GraphQLError as error:
-        return [error]
-    errors = validate_document(schema, document)
-    if not errors:
-        _valid_queries.add(key)
-    return errors
+        if error.message.startswith(PARSER_LIMIT_PREFIXES):
+            message = f"The query has more than {settings.GRAPHQL_MAX_TOKENS} tokens; that is the limit."
+            error = limit_error(message, "TOO_MANY_TOKENS")
+        return Checked(None, [error])
+    errors = syntax_size_errors(document) or validate_document(schema, document)
+    if errors:
+        return Checked(None, errors)
+    _valid_queries.add(key, document)
+    return Checked(document, [])
+
+
+def syntax_size_errors(document: DocumentNode) -> list[GraphQLError]:
+    """Definitions, variable definitions and fields as written (fragments not expanded yet)."""
+    variables = sum(
+        len(definition.variable_definitions or ())
+        for definition in document.definitions
+        if isinstance(definition, OperationDefinitionNode)
+    )
+    fields = _FieldCounter()
+    visit(document, fields)
+    definitions = len(document.definitions)
+    limits = [
+        (definitions, settings.GRAPHQL_MAX_DEFINITIONS, "TOO_MANY_DEFINITIONS", "has {} definitions"),
+        (variables, settings.GRAPHQL_MAX_VARIABLES, "TOO_MANY_VARIABLES", "declares {} variables"),
+        (fields.count, settings.GRAPHQL_MAX_FIELDS, "TOO_MANY_FIELDS", "writes {} fields"),
+    ]
+    return [
+        limit_error(f"The document {what.format(value)}; the limit is {limit}.", code)
+        for value, limit, code, what in limits
+        if value > limit
+    ]
+
+
+class _FieldCounter(Visitor):
+    def __init__(self):
+        super().__init__()
+        self.count = 0
+
+    def enter_field(self, *_args):
+        self.count += 1
 
 
 def validate_document(schema: GraphQLSchema, document: DocumentNode) -> list[GraphQLError]:

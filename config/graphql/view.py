@@ -1,13 +1,15 @@
 """The /graphql endpoint: token-only authentication (no session, so no CSRF exposure), abuse limits."""
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.http import HttpResponseBadRequest
+from django.http import HttpResponseBadRequest, JsonResponse
 from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import csrf_exempt
 from graphene_django.views import GraphQLView, HttpError
 from graphql import ExecutionResult
 
-from config.graphql.validation import query_errors
+from config.graphql.budget import budget_errors
+from config.graphql.validation import limit_error, query_checked
 from config.health import DATABASE_UNAVAILABLE
 
 
@@ -16,6 +18,17 @@ class TokenGraphQLView(GraphQLView):
     # query_errors validates every document before graphene runs it: graphene's own validation
     # pass has no rule left to run.
     validation_rules = ()
+
+    def dispatch(self, request, *args, **kwargs):
+        # Refused from the headers alone: an oversized body is never read, let alone parsed.
+        if (error := _request_size_error(request)) is not None:
+            return _refusal(error)
+        response = super().dispatch(request, *args, **kwargs)
+        # A backstop behind the cost budget: no answer grows past GRAPHQL_MAX_RESPONSE_BYTES.
+        if len(response.content) > settings.GRAPHQL_MAX_RESPONSE_BYTES:
+            message = f"The answer would exceed {settings.GRAPHQL_MAX_RESPONSE_BYTES} bytes: ask for less."
+            return _refusal(limit_error(message, "RESPONSE_TOO_LARGE"))
+        return response
 
     def parse_body(self, request):
         # graphene-django lets RecursionError (deeply nested JSON) and UnicodeDecodeError
@@ -32,9 +45,14 @@ class TokenGraphQLView(GraphQLView):
 
     def execute_graphql_request(self, request, data, query, variables, operation_name, show_graphiql=False):
         # Anything but a string (JSON allows numbers, lists...) is left to graphene, which refuses it.
-        errors = query_errors(self.schema.graphql_schema, query) if isinstance(query, str) and query else []
-        if errors:
-            return ExecutionResult(data=None, errors=errors)
+        if isinstance(variables, dict) and len(variables) > settings.GRAPHQL_MAX_VARIABLES:
+            message = f"{len(variables)} variables sent; the limit is {settings.GRAPHQL_MAX_VARIABLES}."
+            return ExecutionResult(data=None, errors=[limit_error(message, "TOO_MANY_VARIABLES")])
+        if isinstance(query, str) and query:
+            checked = query_checked(self.schema.graphql_schema, query)
+            errors = checked.errors or budget_errors(checked.document, operation_name, variables)
+            if errors:
+                return ExecutionResult(data=None, errors=errors)
         result = super().execute_graphql_request(
             request, data, query, variables, operation_name, show_graphiql
         )
@@ -45,3 +63,19 @@ class TokenGraphQLView(GraphQLView):
             if isinstance(cause, DATABASE_UNAVAILABLE):
                 raise cause
         return result
+
+
+def _request_size_error(request):
+    try:
+        body_bytes = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        body_bytes = 0
+    size = max(body_bytes, len(request.META.get("QUERY_STRING", "")))
+    if size <= settings.GRAPHQL_MAX_BODY_BYTES:
+        return None
+    message = f"The request is {size} bytes; the limit is {settings.GRAPHQL_MAX_BODY_BYTES}."
+    return limit_error(message, "REQUEST_TOO_LARGE")
+
+
+def _refusal(error) -> JsonResponse:
+    return JsonResponse({"errors": [error.formatted]}, status=400)

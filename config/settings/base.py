@@ -27,6 +27,7 @@ DJANGO_SHARED_APPS = [
 THIRD_PARTY_APPS = [
     "graphene_django",
     "axes",
+    "django_ratelimit",
 ]
 LOCAL_SHARED_APPS = [
     "accounts",
@@ -93,6 +94,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    "accounts.backends.ClientIpThrottleBackend",
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -120,12 +122,26 @@ GRAPHENE = {
     "SCHEMA": "config.schema.schema",
     "MIDDLEWARE": [],
 }
-# Abuse limits, checked before a query runs (config.graphql.validation): nested field levels,
-# aliases and fields per operation, fragments expanded.
+# Abuse limits, checked before a query runs (config.graphql.validation; values explained in
+# WRITEUP.md "Security"). First what a request may weigh, checked before anything is parsed or
+# validated: body bytes, query characters, tokens (graphql-core stops parsing there), definitions,
+# variables (declared, and sent in the JSON).
+GRAPHQL_MAX_BODY_BYTES = env.int("GRAPHQL_MAX_BODY_BYTES", default=32 * 1024)
+GRAPHQL_MAX_QUERY_CHARS = env.int("GRAPHQL_MAX_QUERY_CHARS", default=16 * 1024)
+GRAPHQL_MAX_TOKENS = env.int("GRAPHQL_MAX_TOKENS", default=2000)
+GRAPHQL_MAX_DEFINITIONS = env.int("GRAPHQL_MAX_DEFINITIONS", default=20)
+GRAPHQL_MAX_VARIABLES = env.int("GRAPHQL_MAX_VARIABLES", default=50)
+# Then, after the specification's rules: nested field levels, aliases and fields per operation,
+# fragments expanded (fields are also counted as written, before the quadratic rules run).
 GRAPHQL_MAX_DEPTH = env.int("GRAPHQL_MAX_DEPTH", default=10)
 GRAPHQL_MAX_ALIASES = env.int("GRAPHQL_MAX_ALIASES", default=30)
 GRAPHQL_MAX_FIELDS = env.int("GRAPHQL_MAX_FIELDS", default=200)
 GRAPHQL_INTROSPECTION = env.bool("GRAPHQL_INTROSPECTION", default=DEBUG)
+# The cost budget of one request (config.graphql.budget), charged before any resolver runs, and
+# the size of any answer (a 10,000-bucket history is ~1.3 MB of JSON).
+GRAPHQL_ONCE_PER_REQUEST = ("signUp", "tokenAuth", "refreshToken")
+GRAPHQL_MAX_HISTORY_BUCKETS = env.int("GRAPHQL_MAX_HISTORY_BUCKETS", default=10_000)
+GRAPHQL_MAX_RESPONSE_BYTES = env.int("GRAPHQL_MAX_RESPONSE_BYTES", default=4 * 1024 * 1024)
 
 # Tokens: short-lived HS256 access tokens, long-running revocable refresh tokens rotated on use.
 GRAPHQL_JWT = {
@@ -136,23 +152,30 @@ GRAPHQL_JWT = {
     "JWT_LONG_RUNNING_REFRESH_TOKEN": True,
     "JWT_REFRESH_EXPIRATION_DELTA": timedelta(days=env.int("JWT_REFRESH_DAYS", default=7)),
     "JWT_REFRESH_TOKEN_MODEL": "accounts.RefreshToken",
+    # Access tokens carry the user's id and token generation, and every claim is required and typed.
+    "JWT_PAYLOAD_HANDLER": "accounts.tokens.access_payload",
+    "JWT_DECODE_HANDLER": "accounts.tokens.access_decode",
     "JWT_AUTH_HEADER_PREFIX": "Bearer",
     "JWT_ALLOW_ARGUMENT": False,
 }
 # A chain of rotated refresh tokens never outlives its first login by more than this.
 JWT_REFRESH_SESSION_MAX_AGE = timedelta(days=env.int("JWT_REFRESH_SESSION_DAYS", default=30))
 
-# Login throttling (django-axes): lock one account after repeated failures, whatever the IP.
+# Login throttling (django-axes): lock one account after repeated failures, whatever the IP, and
+# whatever way the email is written (failures counted per canonical address, accounts.emails).
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = ["username"]
-# django-graphql-jwt calls authenticate(username=<email>), so that is the credential axes reads.
+# django-graphql-jwt and the admin call authenticate(username=<email>).
 AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "accounts.emails.axes_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 SILENCED_SYSTEM_CHECKS = [
     "axes.W002",  # no AxesMiddleware: tokenAuth answers a lockout itself, as a GraphQL error
-    "axes.W006",  # per-account lockout by design: homes share IPs behind carrier-grade NAT
+    # Django's own RedisCache increments atomically (Redis INCR), which is what django-ratelimit needs.
+    "django_ratelimit.W001",
+    "axes.W006",  # axes locks per account; per IP is accounts.throttle, with a higher NAT-friendly limit
 ]
 
 # Celery ---------------------------------------------------------------------
@@ -170,6 +193,24 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TIMEZONE = "UTC"
+
+# Per-client-IP throttles (accounts.throttle, django-ratelimit) count in Redis; "N/period" with
+# period s, m, h or d, optionally multiplied ("30/15m"). Failed logins across every account from
+# one IP (password spraying; homes share IPs behind carrier-grade NAT, hence far above the
+# per-account 5), and sign-ups from one IP.
+LOGIN_FAILURES_PER_IP = env("LOGIN_FAILURES_PER_IP", default="30/15m")
+SIGN_UP_RATE_PER_IP = env("SIGN_UP_RATE_PER_IP", default="5/h")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "throttle": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": env("THROTTLE_REDIS_URL", default=REDIS_URL),
+        "KEY_PREFIX": env("THROTTLE_KEY_PREFIX", default="throttle"),
+        # An unreachable Redis costs a request half a second at most (see accounts.throttle).
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+    },
+}
+RATELIMIT_USE_CACHE = "throttle"
 TELEMETRY_TICK_SECONDS = env.int("TELEMETRY_TICK_SECONDS", default=60)
 TELEMETRY_EV_RESERVE_PERCENT = env.float("TELEMETRY_EV_RESERVE_PERCENT", default=20.0)
 CELERY_BEAT_SCHEDULE = {

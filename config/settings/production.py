@@ -2,14 +2,17 @@
 
 from django.core.exceptions import ImproperlyConfigured
 
+from config.secret_keys import refusal
+
 from .base import *  # noqa: F403
 from .base import GRAPHQL_JWT, env
 
 DEBUG = False
-SECRET_KEY = env("DJANGO_SECRET_KEY")
+SECRET_KEY = env("DJANGO_SECRET_KEY", default="")
 GRAPHQL_JWT["JWT_SECRET_KEY"] = env("JWT_SECRET_KEY", default=SECRET_KEY)
-if len(GRAPHQL_JWT["JWT_SECRET_KEY"]) < 32:
-    raise ImproperlyConfigured("DJANGO_SECRET_KEY / JWT_SECRET_KEY must be at least 32 characters.")
+for _setting, _key in (("DJANGO_SECRET_KEY", SECRET_KEY), ("JWT_SECRET_KEY", GRAPHQL_JWT["JWT_SECRET_KEY"])):
+    if _problem := refusal(_setting, _key):
+        raise ImproperlyConfigured(_problem)
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 HTTPS = env.bool("DJANGO_HTTPS", default=False)

@@ -8,9 +8,9 @@ import jwt
 from django.conf import settings
 from django.utils import timezone
 
-from accounts.models import RefreshToken
+from accounts.models import RefreshToken, refresh_token_digest
 from accounts.tasks import refresh_tokens_purge
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, access_claims
 
 TOKEN_AUTH = """
 mutation Login($email: String!, $password: String!) {
@@ -78,7 +78,7 @@ def test_refresh_rotates_and_old_refresh_token_is_dead(gql, alice):
 def test_rotation_keeps_the_session_start_so_chains_expire(gql, alice):
     first = _login(gql, "alice@example.com")["data"]["tokenAuth"]
     started = timezone.now() - settings.JWT_REFRESH_SESSION_MAX_AGE - timedelta(seconds=1)
-    RefreshToken.objects.filter(token=first["refreshToken"]).update(session_started_at=started)
+    RefreshToken.objects.filter(token_hash=refresh_token_digest(first["refreshToken"])).update(session_started_at=started)
 
     body = gql.execute(REFRESH, {"refreshToken": first["refreshToken"]})
 
@@ -104,13 +104,6 @@ def _forge(payload: dict, key: str | None = None, algorithm: str = "HS256") -> s
     return jwt.encode(payload, key or settings.GRAPHQL_JWT["JWT_SECRET_KEY"], algorithm=algorithm)
 
 
-def _claims(**overrides):
-    now = int(timezone.now().timestamp())
-    claims = {"email": "alice@example.com", "exp": now + 300, "origIat": now}
-    claims.update(overrides)
-    return claims
-
-
 def _b64(data: dict) -> str:
     return base64.urlsafe_b64encode(json.dumps(data).encode()).rstrip(b"=").decode()
 
@@ -118,13 +111,13 @@ def _b64(data: dict) -> str:
 def test_forged_tokens_are_refused(gql, alice):
     now = int(timezone.now().timestamp())
     tampered = alice.token.split(".")
-    tampered[1] = _b64(_claims(email="bob@example.com"))
+    tampered[1] = _b64(access_claims(email="bob@example.com"))
     refused = {
-        "expired": _forge(_claims(exp=now - 1)),
-        "wrong key": _forge(_claims(), key="another-secret-key-0123456789abcdef"),
+        "expired": _forge(access_claims(exp=now - 1)),
+        "wrong key": _forge(access_claims(), key="another-secret-key-0123456789abcdef"),
         "tampered payload": ".".join(tampered),
-        "alg none": f"{_b64({'alg': 'none', 'typ': 'JWT'})}.{_b64(_claims())}.",
-        "HS512": _forge(_claims(), algorithm="HS512"),
+        "alg none": f"{_b64({'alg': 'none', 'typ': 'JWT'})}.{_b64(access_claims())}.",
+        "HS512": _forge(access_claims(), algorithm="HS512"),
         "garbage": "not-a-token",
     }
 
@@ -152,17 +145,23 @@ def test_jwt_prefix_is_accepted_too(gql, alice):
     assert response.json()["data"]["me"]["email"] == "alice@example.com"
 
 
-def test_purge_deletes_revoked_and_expired_refresh_tokens_only(gql, alice):
+def _stored(*tokens: str) -> list[bool]:
+    return [RefreshToken.objects.filter(token_hash=refresh_token_digest(token)).exists() for token in tokens]
+
+
+def test_purge_deletes_tokens_no_family_can_use_and_keeps_what_reuse_detection_needs(gql, alice):
     live = _login(gql, "alice@example.com")["data"]["tokenAuth"]["refreshToken"]
     rotated = _login(gql, "alice@example.com")["data"]["tokenAuth"]["refreshToken"]
     gql.execute(REFRESH, {"refreshToken": rotated})
+    signed_out = _login(gql, "alice@example.com")["data"]["tokenAuth"]["refreshToken"]
+    gql.execute(REVOKE, {"t": signed_out})
     old = _login(gql, "alice@example.com")["data"]["tokenAuth"]["refreshToken"]
-    RefreshToken.objects.filter(token=old).update(created=timezone.now() - timedelta(days=30))
+    long_ago = timezone.now() - timedelta(days=30)
+    RefreshToken.objects.filter(token_hash=refresh_token_digest(old)).update(created=long_ago)
     before = RefreshToken.objects.count()
 
     purged = refresh_tokens_purge.apply().get()
 
     assert purged == 2
     assert RefreshToken.objects.count() == before - 2
-    assert RefreshToken.objects.filter(token=live).exists()
-    assert not RefreshToken.objects.filter(token__in=[rotated, old]).exists()
+    assert _stored(live, rotated, signed_out, old) == [True, True, False, False]

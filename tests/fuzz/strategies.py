@@ -13,6 +13,8 @@ import jwt
 from django.conf import settings
 from hypothesis import strategies as st
 
+from accounts.models import User
+
 printable = st.characters(exclude_categories=("Cc", "Cs"))
 any_char = st.characters(exclude_categories=())
 # NUL (PostgreSQL refuses it), other controls, lone surrogates (no UTF-8 form), bidi and BOM marks,
@@ -194,21 +196,23 @@ def forged_tokens(draw, email: str = "alice@example.com"):
     A fifth are signed with the server's real key (a test knows it) but carry only claims of the
     types the server itself writes, odd emails included: what a leaked or stale token could hold.
     """
+    uid, gen = User.objects.filter(email=email).values_list("pk", "token_generation").first() or (0, 0)
     claims = {
         "email": st.sampled_from([email, email.upper(), "nobody@example.com", ""]) | spiked(st.just(email)),
         "exp": st.integers(NOW - 10**6, NOW + 10**9),
         "origIat": st.integers(0, NOW),
+        "uid": st.sampled_from([uid, uid + 1, str(uid), True, 2**64, -1]),
+        "gen": st.sampled_from([gen, gen + 1, str(gen), None, 1.0 * gen]),
     }
     how = draw(st.sampled_from(["right_key", "wrong_key", "hs512", "none", "mangled"]))
     if how in ("right_key", "mangled"):
         payload = draw(
-            st.just({"email": email, "exp": NOW + 300, "origIat": NOW})
+            st.just({"email": email, "exp": NOW + 300, "origIat": NOW, "uid": uid, "gen": gen})
             | st.fixed_dictionaries({}, optional=claims)
         )
     else:
-        payload = draw(
-            st.dictionaries(st.sampled_from(["email", "exp", "origIat", "nbf", "iat", "aud"]), json_values)
-        )
+        claim_names = ["email", "exp", "origIat", "uid", "gen", "nbf", "iat", "aud"]
+        payload = draw(st.dictionaries(st.sampled_from(claim_names), json_values))
     if how == "none":
         header = b64('{"alg":"none","typ":"JWT"}').rstrip("=")
         body = base64.urlsafe_b64encode(json.dumps(payload, default=str).encode("utf-8", "surrogatepass"))

@@ -1,12 +1,17 @@
 """Fixtures for the hardening tests: households signed up through real servers, cleaned up after."""
 
+import os
+import subprocess
+import sys
 import uuid
 
 import pytest
+from django.conf import settings
 from django.db import connection
 
 from accounts.models import User
 from households.models import Household
+from tests.hardening.servers import gunicorn
 
 
 @pytest.fixture(scope="module")
@@ -25,3 +30,39 @@ def new_email(django_db_setup, django_db_blocker):
             household.delete(force_drop=True)
         User.objects.filter(email__in=emails).delete()
     connection.set_schema_to_public()
+
+
+@pytest.fixture(scope="session")
+def production_env(django_db_setup, tmp_path_factory):
+    """Production settings with collectstatic run into a scratch directory, as the Docker build does.
+
+    The keys are this run's (random, see config/settings/test.py): production refuses any key in
+    the repository, and the servers verify the tokens the tests issue.
+    """
+    env = {
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "DJANGO_SECRET_KEY": settings.SECRET_KEY,
+        "JWT_SECRET_KEY": settings.GRAPHQL_JWT["JWT_SECRET_KEY"],
+        "DJANGO_HTTPS": "false",
+        "REDIS_URL": settings.CELERY_BROKER_URL,
+        "DJANGO_STATIC_ROOT": str(tmp_path_factory.mktemp("static")),
+        "THROTTLE_REDIS_URL": settings.CACHES["throttle"]["LOCATION"],
+        "THROTTLE_KEY_PREFIX": settings.CACHES["throttle"]["KEY_PREFIX"],
+        "LOGIN_FAILURES_PER_IP": settings.LOGIN_FAILURES_PER_IP,
+        "SIGN_UP_RATE_PER_IP": settings.SIGN_UP_RATE_PER_IP,
+    }
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
+        env={**os.environ, **env},
+        cwd=settings.BASE_DIR,
+        check=True,
+        timeout=120,
+    )
+    return env
+
+
+@pytest.fixture(scope="session")
+def production_server(production_env):
+    """One gunicorn with production settings for the whole run (tests that need others start them)."""
+    with gunicorn(**production_env) as server:
+        yield server

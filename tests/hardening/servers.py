@@ -12,6 +12,7 @@ import time
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import connection
 
 from bench.load import serve
@@ -62,10 +63,22 @@ class Server:
 
 
 @contextmanager
-def gunicorn(**environment: str):
-    """gunicorn (one sync worker, as bench.load starts it) with the test settings unless told otherwise."""
-    defaults = {"DJANGO_SETTINGS_MODULE": "config.settings.test", "DATABASE_URL": database_url()}
-    with serve({**defaults, **environment}, workers=1) as port:
+def gunicorn(workers: int = 1, **environment: str):
+    """gunicorn (sync workers, one unless told, as bench.load starts it) with the test settings unless
+    told otherwise.
+
+    It signs and verifies tokens with this run's keys, so tokens the tests issue work there too, and
+    counts throttles under this run's prefix.
+    """
+    defaults = {
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+        "DATABASE_URL": database_url(),
+        "DJANGO_SECRET_KEY": settings.SECRET_KEY,
+        "JWT_SECRET_KEY": settings.GRAPHQL_JWT["JWT_SECRET_KEY"],
+        "THROTTLE_REDIS_URL": settings.CACHES["throttle"]["LOCATION"],
+        "THROTTLE_KEY_PREFIX": settings.CACHES["throttle"]["KEY_PREFIX"],
+    }
+    with serve({**defaults, **environment}, workers=workers) as port:
         yield Server(port)
 
 

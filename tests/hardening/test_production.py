@@ -1,11 +1,6 @@
 """Production settings under gunicorn: whitenoise static files, HTTPS hardening only when configured."""
 
-import os
-import subprocess
-import sys
-
 import pytest
-from django.conf import settings
 
 from tests.hardening.servers import gunicorn
 
@@ -13,30 +8,9 @@ pytestmark = pytest.mark.django_db
 HTTPS = {"X-Forwarded-Proto": "https"}
 
 
-@pytest.fixture(scope="module")
-def production_env(django_db_setup, tmp_path_factory):
-    """Production settings with collectstatic run into a scratch directory, as the Docker build does."""
-    env = {
-        "DJANGO_SETTINGS_MODULE": "config.settings.production",
-        "DJANGO_SECRET_KEY": "production-test-key-0123456789abcdefghijklmnopq",
-        "DJANGO_HTTPS": "false",
-        "REDIS_URL": settings.CELERY_BROKER_URL,
-        "DJANGO_STATIC_ROOT": str(tmp_path_factory.mktemp("static")),
-    }
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
-        env={**os.environ, **env},
-        cwd=settings.BASE_DIR,
-        check=True,
-        timeout=120,
-    )
-    return env
-
-
-@pytest.fixture(scope="module")
-def server(production_env):
-    with gunicorn(**production_env) as server:
-        yield server
+@pytest.fixture
+def server(production_server):
+    return production_server
 
 
 def test_https_on_redirects_and_sends_hsts_and_secure_cookies(production_env):

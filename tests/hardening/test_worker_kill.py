@@ -28,6 +28,7 @@ import redis
 from django.conf import settings
 from django.db import connection
 from django_tenants.utils import schema_context
+from psycopg2 import sql
 
 from devices.models import Device, DeviceKind, StorageMode
 from households.services import household_sign_up
@@ -118,7 +119,9 @@ def _rollups_locked(household):
     try:
         with blocker.cursor() as cursor:
             cursor.execute(
-                f'LOCK TABLE "{household.schema_name}".telemetry_householdhour IN ACCESS EXCLUSIVE MODE'
+                sql.SQL("LOCK TABLE {} IN ACCESS EXCLUSIVE MODE").format(
+                    sql.Identifier(household.schema_name, "telemetry_householdhour")
+                )
             )
         yield blocker.rollback
     finally:

@@ -1,6 +1,7 @@
 """A household schema made by replaying migration SQL is the template's twin."""
 
 from django.db import connection
+from psycopg2 import sql
 
 from households.provisioning import template_schema_name
 
@@ -27,7 +28,8 @@ def _structure(schema: str) -> set[tuple[str, str, str]]:
 
 def _migrations(schema: str) -> list[tuple[str, str]]:
     with connection.cursor() as cursor:
-        cursor.execute(f'SELECT app, name FROM "{schema}".django_migrations ORDER BY id')
+        history = sql.Identifier(schema, "django_migrations")
+        cursor.execute(sql.SQL("SELECT app, name FROM {} ORDER BY id").format(history))
         return cursor.fetchall()
 
 

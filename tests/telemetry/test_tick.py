@@ -4,7 +4,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import schema_context
+from psycopg2 import sql
 
 from devices.models import Device, DeviceKind
 from households.timezones import local_hour_start, zone
@@ -141,7 +143,7 @@ def test_a_household_without_devices_still_records_its_tick(bob):
 
 def test_a_tick_that_fails_half_way_leaves_no_rows(alice_home, monkeypatch):
     alice, _ = alice_home
-    monkeypatch.setattr(writes, "snapshot_sql", lambda *args: "SELECT 1 / 0;")
+    monkeypatch.setattr(writes, "snapshot_sql", lambda *args: sql.SQL("SELECT 1 / 0;"))
 
     with pytest.raises(Exception, match="division by zero"):
         _tick(alice)
@@ -158,8 +160,10 @@ def test_a_broken_household_does_not_stop_the_rest_of_the_batch(alice_home, bob,
     alice, devices = alice_home
     original = writes.rollups_sql
 
-    def broken_for_bob(schema, ticks):
-        return "SELECT 1 / 0;" if schema == bob.household.schema_name else original(schema, ticks)
+    def broken_for_bob(cursor, schema, ticks):
+        if schema == bob.household.schema_name:
+            return sql.SQL("SELECT 1 / 0;")
+        return original(cursor, schema, ticks)
 
     monkeypatch.setattr(writes, "rollups_sql", broken_for_bob)
 
@@ -190,3 +194,18 @@ def test_backfill_fills_every_instant_once_and_is_idempotent(alice_home):
     with schema_context(alice.household.schema_name):
         assert Reading.objects.count() == 36 * len(devices)
         assert sum(h.covered_seconds for h in HouseholdHour.objects.all()) == 3 * 3600
+
+
+def test_a_batch_of_households_ticks_in_two_round_trips(alice_home, bob):
+    alice, _ = alice_home
+    with schema_context(bob.household.schema_name):
+        typical_home_devices()
+    households = [services.HouseholdRef.of(m.household) for m in (alice, bob)]
+
+    with CaptureQueriesContext(connection) as queries:
+        report = services.households_tick(households=households, at=NOON_BERLIN, seconds=60)
+
+    statements = [q["sql"] for q in queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE", "SET "))]
+    assert report.written == 2
+    assert len(statements) == 2  # claim and load every household, then write them all
+    assert statements[1].count("INSERT INTO") == 2 * 4  # readings, 2 rollups, snapshot per household

@@ -25,6 +25,7 @@ from reporting.models import FleetTotals, HouseholdSnapshot
 from telemetry import flows
 from telemetry.flows import FLOW_COLUMNS, REASON_COLUMNS, Flow, Node, StorageReason
 from telemetry.models import DeviceHour, HouseholdHour
+from telemetry.writes import SNAPSHOT_POWERS
 
 # A snapshot older than this many tick intervals means the household's ticks stopped.
 STALE_AFTER_TICKS = 3
@@ -365,18 +366,7 @@ class FleetTotalsResult:
         return _percent(self.storage_charge_wh, self.storage_capacity_wh)
 
 
-FLEET_POWER_COLUMNS = (
-    "produced_w",
-    "consumed_w",
-    "storage_capacity_wh",
-    "storage_charge_wh",
-    "solar_w",
-    "load_w",
-    "storage_charge_w",
-    "storage_discharge_w",
-    "grid_import_w",
-    "grid_export_w",
-)
+FLEET_POWER_COLUMNS = tuple(column for column in SNAPSHOT_POWERS if column != "net_w")
 """Snapshot columns the fleet sums (grid import and export per household, so they do not cancel)."""
 
 KIND_COLUMNS = {

@@ -9,7 +9,8 @@
 #
 # Other variables: ARGS (extra arguments: `make test ARGS="-k fleet -x"`, `make logs ARGS=worker`),
 # PYTHON (interpreter that creates .venv, default python3, 3.11+), VENV (default .venv),
-# COMPOSE (default `docker compose`).
+# COMPOSE (default `docker compose`), WEB_PORT (the web port the messages show: from .env as honcho
+# and docker compose read it, else the environment, else 8000).
 
 SHELL := bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -35,6 +36,11 @@ STAMP := $(VENV)/.installed
 CHECK := $(PY) scripts/check_services.py
 COMPOSE ?= docker compose
 ARGS ?=
+DOTENV_WEB_PORT := $(shell sed -nE 's/^[[:space:]]*(export[[:space:]]+)?WEB_PORT[[:space:]]*=[[:space:]]*["'"'"']?([0-9]+).*/\2/p' .env 2>/dev/null | tail -n 1)
+override WEB_PORT := $(or $(DOTENV_WEB_PORT),$(WEB_PORT),8000)
+SITE := http://localhost:$(WEB_PORT)
+# Tests that start no server, worker or browser process (see the markers in pyproject.toml).
+FAST_TESTS := -m "not celery_worker and not server"
 
 # The test image (compose service `tests`, profile `test`) with the working tree mounted as you,
 # so test runs see your current code and files it writes (migrations, bench reports) land here.
@@ -42,7 +48,7 @@ DC_DEV := $(COMPOSE) --profile test run --rm --build --user "$$(id -u):$$(id -g)
 MIGRATE_SH := python manage.py migrate_schemas --noinput && python manage.py sync_tenant_template
 
 .PHONY: help venv build up down logs shell django-shell migrate makemigrations seed reset \
-	test run lint bench services compose-check secret-key
+	test test-fast run lint typecheck migrations-check bench attack services schema compose-check secret-key
 
 # --- Targets (one line of help each; the recipes for both modes follow) -----------------------
 help:           ## list the targets (the default)
@@ -58,17 +64,22 @@ makemigrations: ## manage.py makemigrations ARGS (files land in the working tree
 seed:           ## migrate, then load demo data (manage.py seed_demo)
 reset:          ## fresh database + demo data | Docker: down -v, up, seed | local: drop + recreate db, migrate, seed
 test:           ## pytest ARGS | Docker: in the tests container | local: in .venv, PostgreSQL and Redis checked first
+test-fast:      ## like test, without the tests that start servers, Celery workers or Chromium (quick loop)
 run:            ## Docker: up, then follow the logs | local: check, migrate, web + worker + beat in the foreground
 lint:           ## ruff check ., import-linter contracts (pyproject.toml) (Docker: in the tests container)
+typecheck:      ## mypy with django-stubs on the modules listed in pyproject.toml (Docker: in the tests container)
+migrations-check: ## makemigrations --check: fails when a model change has no migration
+schema:         ## write docs/schema.graphql from the code (tests/docs fails when it drifts)
 bench:          ## python -m bench ARGS (benchmarks against the database; Docker: in the tests container)
 services:       ## Docker: compose ps postgres redis | local: check they answer, create the db if missing
+attack:         ## replay issue 10's attacks (bench/attack.py): own gunicorn, or ARGS="--url http://127.0.0.1:8000"
 
 help:
 	@echo "Usage: make <target> [DOCKER=0|1] [ARGS=...]     (mode now: DOCKER=$(DOCKER)$(if $(filter 1,$(DOCKER)), = docker compose, = local .venv + localhost services))"
 	@echo
-	@sed -nE 's/^([a-z-]+): +## (.*)$$/\1\t\2/p' $(firstword $(MAKEFILE_LIST)) | awk -F'\t' '{ printf "  %-16s%s\n", $$1, $$2 }'
+	@sed -nE 's/^([a-z-]+): +## (.*)$$/\1\t\2/p' $(firstword $(MAKEFILE_LIST)) | awk -F'\t' '{ printf "  %-18s%s\n", $$1, $$2 }'
 	@echo
-	@echo "GraphiQL: http://localhost:8000/graphql once the stack is up (make up / make run)."
+	@echo "GraphiQL: $(SITE)/graphql once the stack is up (make up / make run); WEB_PORT=$(WEB_PORT)."
 
 # The virtualenv: created once, requirements installed again only when a requirements file changes.
 $(PY):
@@ -77,7 +88,9 @@ $(PY):
 	$(PYTHON) -m venv $(VENV)
 
 $(STAMP): requirements.txt requirements-dev.txt | $(PY)
-	$(PY) -m pip install --disable-pip-version-check --quiet -r requirements-dev.txt
+	@echo "Installing requirements-dev.txt into $(VENV) (about a minute the first time, again only when a requirements file changes)"
+	$(PY) -m pip install --disable-pip-version-check --progress-bar off -r requirements-dev.txt \
+		| { grep -v '^Requirement already satisfied' || true; }
 	@touch $@
 
 venv: $(STAMP)
@@ -101,7 +114,7 @@ build: compose-check
 
 up: compose-check
 	$(COMPOSE) up -d --build --wait
-	@echo "Stack is up: GraphiQL at http://localhost:8000/graphql, admin at http://localhost:8000/admin/"
+	@echo "Stack is up: $(SITE)/ (GraphiQL at $(SITE)/graphql, admin at $(SITE)/admin/)"
 
 down: compose-check
 	$(COMPOSE) down --remove-orphans
@@ -135,6 +148,9 @@ reset: compose-check
 test: compose-check
 	$(DC_DEV) tests $(ARGS)
 
+test-fast: compose-check
+	$(DC_DEV) tests $(FAST_TESTS) $(ARGS)
+
 run: up
 	@echo "Following the logs; Ctrl-C stops following, not the stack ('make down' stops it)."
 	$(COMPOSE) logs -f --tail=50 $(ARGS)
@@ -143,8 +159,19 @@ lint: compose-check
 	$(DC_DEV) --no-deps --entrypoint ruff tests check .
 	$(DC_DEV) --no-deps --entrypoint lint-imports tests
 
+typecheck: compose-check
+	$(DC_DEV) --no-deps --entrypoint mypy tests
+
+migrations-check: compose-check
+	$(DC_DEV) --entrypoint python tests manage.py makemigrations --check --dry-run
+schema: compose-check
+	$(DC_DEV) --no-deps --entrypoint python tests manage.py graphql_schema --out docs/schema.graphql
+
 bench: compose-check
 	$(DC_DEV) --entrypoint python tests -m bench $(ARGS)
+
+attack: compose-check
+	$(DC_DEV) --entrypoint python tests -m bench.attack $(ARGS)
 
 services: compose-check
 	$(COMPOSE) ps postgres redis
@@ -159,8 +186,9 @@ endef
 define run_local
 	@$(CHECK)
 	$(migrate_local)
-	@echo "Starting web (http://localhost:8000/graphql), worker and beat with honcho; Ctrl-C stops them all."
-	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" VIRTUAL_ENV="$(CURDIR)/$(VENV)" $(VENV)/bin/honcho start $(ARGS)
+	@echo "Starting web ($(SITE)/ : GraphiQL $(SITE)/graphql, admin $(SITE)/admin/), worker and beat with honcho; Ctrl-C stops them all."
+	@PATH="$(CURDIR)/$(VENV)/bin:$$PATH" VIRTUAL_ENV="$(CURDIR)/$(VENV)" WEB_PORT=$(WEB_PORT) \
+		$(VENV)/bin/honcho start $(ARGS) || { status=$$?; [ $$status -eq 130 ] || exit $$status; }
 endef
 
 build: venv
@@ -207,13 +235,28 @@ test: venv
 	@$(CHECK) --no-create
 	env -u DJANGO_SETTINGS_MODULE $(PY) -m pytest $(ARGS)
 
+test-fast: venv
+	@$(CHECK) --no-create
+	env -u DJANGO_SETTINGS_MODULE $(PY) -m pytest $(FAST_TESTS) $(ARGS)
+
 lint: venv
 	$(PY) -m ruff check .
 	$(VENV)/bin/lint-imports
 
+typecheck: venv
+	$(PY) -m mypy
+
+migrations-check: venv
+	$(MANAGE) makemigrations --check --dry-run
+schema: venv
+	$(MANAGE) graphql_schema --out docs/schema.graphql
+
 bench: venv
 	@$(CHECK)
 	$(PY) -m bench $(ARGS)
+
+attack: venv
+	$(PY) -m bench.attack $(ARGS)
 
 services: venv
 	@$(CHECK)

@@ -22,7 +22,7 @@ class RefreshTokenAdmin(admin.ModelAdmin):
     """Who holds which login and when it was revoked; never a token (only digests are stored, and
     those are not shown either). Tokens are issued by logging in, never added here."""
 
-    list_display = ["user", "family", "created", "session_started_at", "revoked"]
+    list_display = ["user", "family", "issued", "session_started", "revoked"]
     list_filter = ["revoked"]
     search_fields = ["user__email"]
     raw_id_fields = ["user"]
@@ -31,3 +31,11 @@ class RefreshTokenAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    @admin.display(description="Issued (UTC)", ordering="created")
+    def issued(self, token: RefreshToken) -> str:
+        return f"{token.created:%Y-%m-%d %H:%M}"
+
+    @admin.display(description="Session started (UTC)", ordering="session_started_at")
+    def session_started(self, token: RefreshToken) -> str:
+        return f"{token.session_started_at:%Y-%m-%d %H:%M}"

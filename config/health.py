@@ -1,9 +1,11 @@
 """Liveness, readiness, and the answer a request gets while the database is away.
 
 /healthz says the process serves requests and touches nothing else, so an outage elsewhere never
-gets a healthy process restarted. /readyz checks PostgreSQL and the Celery broker with short
-timeouts; the API itself never needs the broker, so "broker": "error" means only the telemetry
-simulation has paused.
+gets a healthy process restarted (use it for liveness). /readyz says the API can answer: its status
+follows PostgreSQL only (use it for readiness / load-balancer membership). It also reports the
+Celery broker, with a short timeout, but the API never needs it: "broker": "error" with a 200
+means the telemetry simulation has paused (and sign-ups are refused, accounts.throttle); alert on
+that field, do not take the web process out of service for it.
 """
 
 import logging
@@ -29,10 +31,10 @@ def healthz(request):
 
 
 def readyz(request):
-    checks = {"database": _database_ok(), "broker": _broker_ok()}
+    database, broker = _database_ok(), _broker_ok()
     return JsonResponse(
-        {name: "ok" if ok else "error" for name, ok in checks.items()},
-        status=200 if all(checks.values()) else 503,
+        {"database": "ok" if database else "error", "broker": "ok" if broker else "error"},
+        status=200 if database else 503,
     )
 
 

@@ -1,4 +1,4 @@
-"""The root GraphQL schema: only composes the apps' queries and mutations."""
+"""The root GraphQL schema: composes the apps' queries and mutations; measurements rounded at the edge."""
 
 import graphene
 
@@ -6,6 +6,7 @@ import accounts.schema
 import devices.graphql.schema
 import households.schema
 import reporting.schema
+from config.graphql.rounding import measurements_round
 
 
 class Query(
@@ -21,3 +22,4 @@ class Mutation(
 
 
 schema = graphene.Schema(query=Query, mutation=Mutation, types=devices.graphql.schema.types)
+measurements_round(schema.graphql_schema)

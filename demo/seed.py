@@ -10,6 +10,7 @@ tests/demo/test_realism.py): a small German flat, an Austin house near the US av
 summer air conditioning is counted in, and a Sydney family home with a pool.
 """
 
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -27,8 +28,20 @@ from telemetry.services import HouseholdRef, household_backfill, tick_instant
 from telemetry.signals import fleet_ticked
 
 # Published with the code on purpose: demo logins only, never for a server others can reach.
+# Published (README, docs): only settings with DEMO_PUBLISHED_PASSWORDS use them; production
+# settings generate passwords for each run instead (DemoPasswords.generated).
 OWNER_PASSWORD = "demo-Sunny-roof-2026"
 STAFF_PASSWORD = "demo-Fleet-watch-2026"
+
+
+@dataclass(frozen=True)
+class DemoPasswords:
+    owner: str = OWNER_PASSWORD
+    staff: str = STAFF_PASSWORD
+
+    @classmethod
+    def generated(cls) -> "DemoPasswords":
+        return cls(owner=secrets.token_urlsafe(12), staff=secrets.token_urlsafe(12))
 STAFF_EMAIL = "operator@example.com"
 
 
@@ -171,14 +184,14 @@ class DemoSeedResult:
     end: datetime
 
 
-def demo_home_ensure(*, home: DemoHome) -> tuple[Household, bool]:
+def demo_home_ensure(*, home: DemoHome, password: str = OWNER_PASSWORD) -> tuple[Household, bool]:
     """The home and its owner, created with their devices on first use (all or nothing)."""
     household = Household.objects.filter(name=home.name, memberships__user__email=home.email).first()
     if household is not None:
         return household, False
     with transaction.atomic():
         household = household_sign_up(
-            email=home.email, password=OWNER_PASSWORD, household_name=home.name, timezone=home.timezone
+            email=home.email, password=password, household_name=home.name, timezone=home.timezone
         ).household
         with schema_context(household.schema_name):
             for device in home.devices:
@@ -186,13 +199,13 @@ def demo_home_ensure(*, home: DemoHome) -> tuple[Household, bool]:
     return household, True
 
 
-def demo_staff_ensure() -> tuple[User, bool]:
+def demo_staff_ensure(*, password: str = STAFF_PASSWORD) -> tuple[User, bool]:
     """The operator login; an existing account is left as it is."""
     user = User.objects.filter(email=STAFF_EMAIL).first()
     if user is not None:
         return user, False
-    validate_password(STAFF_PASSWORD, user=User(email=STAFF_EMAIL))
-    return User.objects.create_superuser(email=STAFF_EMAIL, password=STAFF_PASSWORD), True
+    validate_password(password, user=User(email=STAFF_EMAIL))
+    return User.objects.create_superuser(email=STAFF_EMAIL, password=password), True
 
 
 def demo_seed(
@@ -201,22 +214,23 @@ def demo_seed(
     step_seconds: int,
     until: datetime | None = None,
     on_home: Callable[[SeededHome], None] | None = None,
+    passwords: DemoPasswords = DemoPasswords(),
 ) -> DemoSeedResult:
     """Create what is missing, then backfill `days` of ticks ending at `until` (default: now)."""
     end = tick_instant(now=until or datetime.now(UTC), seconds=step_seconds)
     start = end - timedelta(days=days)
     homes, logins = [], []
     for home in HOMES:
-        household, created = demo_home_ensure(home=home)
+        household, created = demo_home_ensure(home=home, password=passwords.owner)
         written = household_backfill(
             household=HouseholdRef.of(household), start=start, end=end, seconds=step_seconds
         )
         seeded = SeededHome(household, created, written)
         homes.append(seeded)
-        logins.append(DemoLogin(home.email, OWNER_PASSWORD, f"owner of {home.name}", created))
+        logins.append(DemoLogin(home.email, passwords.owner, f"owner of {home.name}", created))
         if on_home:
             on_home(seeded)
-    _, staff_created = demo_staff_ensure()
-    logins.append(DemoLogin(STAFF_EMAIL, STAFF_PASSWORD, "staff (admin, fleet)", staff_created))
+    _, staff_created = demo_staff_ensure(password=passwords.staff)
+    logins.append(DemoLogin(STAFF_EMAIL, passwords.staff, "staff (admin, fleet)", staff_created))
     fleet_ticked.send(sender=demo_seed, at=end - timedelta(seconds=step_seconds))
     return DemoSeedResult(homes=homes, logins=logins, start=start, end=end)

@@ -10,12 +10,10 @@ import uuid
 from django.db import models
 from django.db.models import Q
 
+from devices.kinds import KINDS, STORAGE_VALUES
 
-class DeviceKind(models.TextChoices):
-    SOLAR_PANEL = "solar_panel", "Solar panel"
-    BATTERY = "battery", "Battery"
-    ELECTRIC_VEHICLE = "electric_vehicle", "Electric vehicle"
-    APPLIANCE = "appliance", "Appliance"
+# The choices follow the registry (devices.kinds); the members are DeviceKind.SOLAR_PANEL etc.
+DeviceKind = models.TextChoices("DeviceKind", [(kind.name, (kind.value, kind.label)) for kind in KINDS])
 
 
 class StorageMode(models.TextChoices):
@@ -27,7 +25,7 @@ class StorageMode(models.TextChoices):
 
 BATTERY_MODES = frozenset(StorageMode.values)
 EV_MODES = frozenset({StorageMode.CHARGING, StorageMode.DISCHARGING, StorageMode.IDLE})
-STORAGE_KINDS = frozenset({DeviceKind.BATTERY, DeviceKind.ELECTRIC_VEHICLE})
+STORAGE_KINDS = frozenset(DeviceKind(value) for value in STORAGE_VALUES)
 
 
 class ApplianceCategory(models.TextChoices):

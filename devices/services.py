@@ -16,6 +16,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from devices import limits
+from devices.error_codes import DeviceErrorCode
+from devices.kinds import KINDS
 from devices.models import (
     BATTERY_MODES,
     EV_MODES,
@@ -54,7 +56,7 @@ class ApplianceSpec(TypedDict, total=False):
 
 def device_not_found() -> ValidationError:
     """One answer for unknown, malformed and other households' ids, so none can be told apart."""
-    return ValidationError({"id": ValidationError("No such device.", code="not_found")})
+    return ValidationError({"id": ValidationError("No such device.", code=DeviceErrorCode.NOT_FOUND)})
 
 
 class _Errors:
@@ -63,7 +65,7 @@ class _Errors:
     def __init__(self) -> None:
         self.by_field: dict[str, list[ValidationError]] = {}
 
-    def add(self, field: str, message: str, code: str) -> None:
+    def add(self, field: str, message: str, code: DeviceErrorCode) -> None:
         self.by_field.setdefault(field, []).append(ValidationError(message, code=code))
 
     def raise_if_any(self) -> None:
@@ -74,19 +76,19 @@ class _Errors:
 def _name(errors: _Errors, value: Any, *, required: bool) -> str | None:
     if value is None:
         if required:
-            errors.add("name", "A name is required.", "required")
+            errors.add("name", "A name is required.", DeviceErrorCode.REQUIRED)
         return None
     if not isinstance(value, str):
-        errors.add("name", "The name must be text.", "invalid")
+        errors.add("name", "The name must be text.", DeviceErrorCode.INVALID)
         return None
     name = value.strip()
     if not name:
-        errors.add("name", "The name cannot be blank.", "blank")
+        errors.add("name", "The name cannot be blank.", DeviceErrorCode.BLANK)
     elif len(name) > limits.NAME_MAX_LENGTH:
-        errors.add("name", f"At most {limits.NAME_MAX_LENGTH} characters.", "max_length")
+        errors.add("name", f"At most {limits.NAME_MAX_LENGTH} characters.", DeviceErrorCode.MAX_LENGTH)
     # PostgreSQL refuses NUL and lone surrogates outright; no control character belongs in a name.
     elif any(unicodedata.category(char) in ("Cc", "Cs") for char in name):
-        errors.add("name", "The name cannot contain control characters.", "invalid")
+        errors.add("name", "The name cannot contain control characters.", DeviceErrorCode.INVALID)
     else:
         return name
     return None
@@ -94,14 +96,14 @@ def _name(errors: _Errors, value: Any, *, required: bool) -> str | None:
 
 def _finite(errors: _Errors, path: str, value: Any) -> float | None:
     if isinstance(value, bool) or not isinstance(value, int | float):
-        errors.add(path, "Must be a number.", "invalid")
+        errors.add(path, "Must be a number.", DeviceErrorCode.INVALID)
         return None
     try:
         number = float(value)
     except OverflowError:
         number = math.inf
     if not math.isfinite(number):
-        errors.add(path, "Must be a finite number.", "not_finite")
+        errors.add(path, "Must be a finite number.", DeviceErrorCode.NOT_FINITE)
         return None
     return number
 
@@ -112,11 +114,15 @@ def _rating(
     """A capacity, rate or power: more than 0 and at most `maximum`."""
     if value is None:
         if required:
-            errors.add(path, "This field is required.", "required")
+            errors.add(path, "This field is required.", DeviceErrorCode.REQUIRED)
         return None
     number = _finite(errors, path, value)
     if number is not None and not 0 < number <= maximum:
-        errors.add(path, f"Must be more than 0 {unit} and at most {maximum:,.0f} {unit}.", "out_of_range")
+        errors.add(
+            path,
+            f"Must be more than 0 {unit} and at most {maximum:,.0f} {unit}.",
+            DeviceErrorCode.OUT_OF_RANGE,
+        )
         return None
     return number
 
@@ -126,7 +132,7 @@ def _percent(errors: _Errors, path: str, value: Any) -> float | None:
         return None
     number = _finite(errors, path, value)
     if number is not None and not limits.CHARGE_PERCENT_MIN <= number <= limits.CHARGE_PERCENT_MAX:
-        errors.add(path, "Must be between 0 and 100 (percent of capacity).", "out_of_range")
+        errors.add(path, "Must be between 0 and 100 (percent of capacity).", DeviceErrorCode.OUT_OF_RANGE)
         return None
     return number
 
@@ -140,9 +146,11 @@ def _mode(errors: _Errors, path: str, value: Any, *, allowed: frozenset[str], ki
         mode = None
     names = ", ".join(choice.name for choice in StorageMode if choice in allowed)
     if mode is None:
-        errors.add(path, f"Unknown mode; use one of {names}.", "invalid_choice")
+        errors.add(path, f"Unknown mode; use one of {names}.", DeviceErrorCode.INVALID_CHOICE)
     elif mode not in allowed:
-        errors.add(path, f"{kind_label} have no {mode.name} mode; use one of {names}.", "invalid_mode")
+        errors.add(
+            path, f"{kind_label} have no {mode.name} mode; use one of {names}.", DeviceErrorCode.INVALID_MODE
+        )
     else:
         return mode
     return None
@@ -154,7 +162,7 @@ def _category(errors: _Errors, path: str, value: Any) -> str | None:
     category = value.strip().lower() if isinstance(value, str) else None
     if category not in ApplianceCategory.values:
         names = ", ".join(ApplianceCategory.values)
-        errors.add(path, f"Unknown category; use one of {names}.", "invalid_choice")
+        errors.add(path, f"Unknown category; use one of {names}.", DeviceErrorCode.INVALID_CHOICE)
         return None
     return category
 
@@ -270,12 +278,15 @@ def _appliance_columns(errors: _Errors, spec: Mapping[str, Any], device: Device 
     return columns
 
 
-_KINDS = {
-    "solar_panel": (DeviceKind.SOLAR_PANEL, _solar_panel_columns),
-    "battery": (DeviceKind.BATTERY, _battery_columns),
-    "electric_vehicle": (DeviceKind.ELECTRIC_VEHICLE, _electric_vehicle_columns),
-    "appliance": (DeviceKind.APPLIANCE, _appliance_columns),
+# Each registry kind's columns from its nested input (devices.kinds; tests/devices/test_kinds.py).
+_COLUMNS = {
+    "solar_panel": _solar_panel_columns,
+    "battery": _battery_columns,
+    "electric_vehicle": _electric_vehicle_columns,
+    "appliance": _appliance_columns,
 }
+_KINDS = {kind.value: (DeviceKind(kind.value), _COLUMNS[kind.value]) for kind in KINDS}
+_KIND_NAMES = ", ".join(kind.label.lower() for kind in KINDS[:-1]) + f" or {KINDS[-1].label.lower()}"
 
 
 def _given(**specs: Mapping[str, Any] | None) -> dict[str, Mapping[str, Any]]:
@@ -304,8 +315,8 @@ def device_register(
     if len(given) != 1:
         errors.add(
             "input",
-            "Give exactly one device kind: solar panel, battery, electric vehicle or appliance.",
-            "exactly_one",
+            f"Give exactly one device kind: {_KIND_NAMES}.",
+            DeviceErrorCode.EXACTLY_ONE,
         )
         errors.raise_if_any()
     [(field, spec)] = given.items()
@@ -348,7 +359,7 @@ def device_update(
                 errors.add(
                     field,
                     f"This device's kind is {device.get_kind_display().lower()}, not {kind.label.lower()}.",
-                    "kind_mismatch",
+                    DeviceErrorCode.KIND_MISMATCH,
                 )
                 continue
             changes.update(columns_for(errors, spec, device))
@@ -368,7 +379,8 @@ def device_set_mode(*, uid: UUID, mode: str) -> Device:
             raise ValidationError(
                 {
                     "id": ValidationError(
-                        "Only batteries and electric vehicles have a mode.", code="kind_mismatch"
+                        "Only batteries and electric vehicles have a mode.",
+                        code=DeviceErrorCode.KIND_MISMATCH,
                     )
                 }
             )
@@ -376,7 +388,7 @@ def device_set_mode(*, uid: UUID, mode: str) -> Device:
         errors = _Errors()
         clean_mode = _mode(errors, "mode", mode, allowed=storage.modes, kind_label=storage.label)
         if clean_mode is None and not errors.by_field:
-            errors.add("mode", "A mode is required.", "required")
+            errors.add("mode", "A mode is required.", DeviceErrorCode.REQUIRED)
         errors.raise_if_any()
         device.mode = clean_mode
         device.save(update_fields=["mode"])

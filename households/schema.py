@@ -4,12 +4,13 @@ The household itself always comes from the caller's token, never from an argumen
 """
 
 import graphene
-from django.core.exceptions import ValidationError
 from graphql import GraphQLError
 
 from accounts import services, throttle
-from config.graphql.errors import FieldError, field_errors
+from config.graphql.errors import error_type
+from config.graphql.mutations import BaseMutation
 from config.graphql.permissions import login_required
+from households.error_codes import HouseholdErrorCode
 from households.services import household_sign_up
 
 
@@ -39,7 +40,10 @@ class SignUpInput(graphene.InputObjectType):
     timezone = graphene.String(description='IANA time zone name; default "UTC".')
 
 
-class SignUp(graphene.Mutation):
+HouseholdError = error_type("HouseholdError", HouseholdErrorCode, "household change")
+
+
+class SignUp(BaseMutation):
     """Create an account and its household; returns tokens so the new owner is signed in.
 
     Throttled per client IP (SIGN_UP_RATE_PER_IP): over it, a RATE_LIMITED error.
@@ -48,14 +52,16 @@ class SignUp(graphene.Mutation):
     class Arguments:
         input = SignUpInput(required=True)
 
+    class Meta:
+        error_type = HouseholdError
+
     user = graphene.Field(UserType)
     household = graphene.Field(HouseholdType)
     token = graphene.String()
     refresh_token = graphene.String()
-    errors = graphene.List(graphene.NonNull(FieldError), required=True)
 
-    @classmethod
-    def mutate(cls, root, info, input):
+    @staticmethod
+    def perform_mutation(root, info, input):
         try:
             allowed = throttle.sign_up_allowed(info.context)
         except throttle.ThrottleUnavailable as error:
@@ -67,23 +73,19 @@ class SignUp(graphene.Mutation):
             raise GraphQLError(
                 "Too many sign-ups from this address: try again later.", extensions={"code": "RATE_LIMITED"}
             )
-        try:
-            result = household_sign_up(
-                email=input.email,
-                password=input.password,
-                household_name=input.household_name,
-                timezone=input.timezone or "UTC",
-            )
-        except ValidationError as error:
-            return cls(errors=field_errors(error))
-        tokens = services.tokens_issue(user=result.user)
-        return cls(
-            user=result.user,
-            household=result.household,
-            token=tokens.token,
-            refresh_token=tokens.refresh_token,
-            errors=[],
+        result = household_sign_up(
+            email=input.email,
+            password=input.password,
+            household_name=input.household_name,
+            timezone=input.timezone or "UTC",
         )
+        tokens = services.tokens_issue(user=result.user)
+        return {
+            "user": result.user,
+            "household": result.household,
+            "token": tokens.token,
+            "refresh_token": tokens.refresh_token,
+        }
 
 
 class Query(graphene.ObjectType):

@@ -11,6 +11,7 @@ from django_tenants.utils import get_public_schema_name, schema_context
 from accounts.emails import canonical_email
 from accounts.models import User
 from config.text import is_storable
+from households.error_codes import HouseholdErrorCode
 from households.models import Domain, Household, Membership, new_schema_name
 from households.provisioning import schema_create
 from households.timezones import validate_timezone
@@ -36,20 +37,30 @@ def _sign_up_errors(*, email: str, password: str, household_name: str, timezone:
     errors: dict[str, list[ValidationError]] = {}
     _collect(errors, "email", lambda: validate_email(email))
     if "email" not in errors and len(email) > EMAIL_MAX_LENGTH:
-        errors["email"] = [ValidationError(f"At most {EMAIL_MAX_LENGTH} characters.", code="max_length")]
+        errors["email"] = [
+            ValidationError(f"At most {EMAIL_MAX_LENGTH} characters.", code=HouseholdErrorCode.MAX_LENGTH)
+        ]
     if "email" not in errors and User.objects.filter(email=email).exists():
-        errors["email"] = [ValidationError("An account with this email already exists.", code="taken")]
+        errors["email"] = [
+            ValidationError("An account with this email already exists.", code=HouseholdErrorCode.TAKEN)
+        ]
     if not household_name:
-        errors["household_name"] = [ValidationError("A household name is required.", code="required")]
+        errors["household_name"] = [
+            ValidationError("A household name is required.", code=HouseholdErrorCode.REQUIRED)
+        ]
     elif not is_storable(household_name):
-        errors["household_name"] = [ValidationError("Remove the control characters.", code="invalid")]
+        errors["household_name"] = [
+            ValidationError("Remove the control characters.", code=HouseholdErrorCode.INVALID)
+        ]
     elif len(household_name) > NAME_MAX_LENGTH:
         errors["household_name"] = [
-            ValidationError(f"At most {NAME_MAX_LENGTH} characters.", code="max_length")
+            ValidationError(f"At most {NAME_MAX_LENGTH} characters.", code=HouseholdErrorCode.MAX_LENGTH)
         ]
     _collect(errors, "timezone", lambda: validate_timezone(timezone))
     if not is_storable(password):
-        errors["password"] = [ValidationError("Remove the control characters.", code="invalid")]
+        errors["password"] = [
+            ValidationError("Remove the control characters.", code=HouseholdErrorCode.INVALID)
+        ]
     else:
         _collect(errors, "password", lambda: validate_password(password, user=User(email=email)))
     return errors
@@ -78,6 +89,10 @@ def household_sign_up(
             Membership.objects.create(user=user, household=household, role=Membership.Role.OWNER)
     except IntegrityError as error:
         raise ValidationError(
-            {"email": ValidationError("An account with this email already exists.", code="taken")}
+            {
+                "email": ValidationError(
+                    "An account with this email already exists.", code=HouseholdErrorCode.TAKEN
+                )
+            }
         ) from error
     return SignUpResult(user=user, household=household)

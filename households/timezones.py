@@ -6,6 +6,9 @@ from zoneinfo import ZoneInfo, available_timezones
 
 from django.core.exceptions import ValidationError
 
+from config.text import excerpt
+from households.error_codes import HouseholdErrorCode
+
 
 @cache
 def known_timezones() -> frozenset[str]:
@@ -16,8 +19,8 @@ def validate_timezone(name: str) -> None:
     if name not in known_timezones():
         raise ValidationError(
             "%(name)s is not an IANA time zone name (e.g. Europe/Berlin).",
-            code="invalid_timezone",
-            params={"name": name},
+            code=HouseholdErrorCode.INVALID_TIMEZONE,
+            params={"name": excerpt(name)},
         )
 
 

@@ -43,7 +43,6 @@ class FleetHouseholdAdmin(HouseholdAdmin):
         "consumed_w",
         "net_w",
         "solar_w",
-        "grid_w",
         "storage_percent",
         "devices",
         "last_tick",
@@ -79,17 +78,6 @@ class FleetHouseholdAdmin(HouseholdAdmin):
     def solar_w(self, household: Household):
         return self._watts(household, "solar_w")
 
-    @admin.display(description="Grid W")
-    def grid_w(self, household: Household):
-        snapshot = self._snapshot(household)
-        if snapshot is None:
-            return "-"
-        if round(snapshot.grid_import_w):
-            return f"import {snapshot.grid_import_w:,.0f}"
-        if round(snapshot.grid_export_w):
-            return f"export {snapshot.grid_export_w:,.0f}"
-        return "0"
-
     @admin.display(description="Storage %")
     def storage_percent(self, household: Household):
         snapshot = self._snapshot(household)
@@ -104,7 +92,7 @@ class FleetHouseholdAdmin(HouseholdAdmin):
     @admin.display(description="Last tick (UTC)", ordering="snapshot__at")
     def last_tick(self, household: Household):
         snapshot = self._snapshot(household)
-        return f"{snapshot.at:%Y-%m-%d %H:%M:%S}" if snapshot and snapshot.at else "never"
+        return f"{snapshot.at:%Y-%m-%d %H:%M}" if snapshot and snapshot.at else "never"
 
     @admin.display(description="Telemetry")
     def status(self, household: Household):
@@ -124,6 +112,7 @@ class FleetHouseholdAdmin(HouseholdAdmin):
             extra_context = {
                 **(extra_context or {}),
                 "household_devices": devices,
+                "household_zone": household.timezone,
                 "chart": charts.energy_chart(household=household),
                 "today": charts.flows_today(household=household),
             }

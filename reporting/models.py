@@ -2,6 +2,7 @@
 
 from django.db import models
 
+from devices.kinds import KINDS
 from households.models import Household
 
 
@@ -17,10 +18,6 @@ class HouseholdSnapshot(models.Model):
     net_w = models.FloatField(default=0.0)
     storage_capacity_wh = models.FloatField(default=0.0)
     storage_charge_wh = models.FloatField(default=0.0)
-    solar_panels = models.PositiveIntegerField(default=0)
-    batteries = models.PositiveIntegerField(default=0)
-    electric_vehicles = models.PositiveIntegerField(default=0)
-    appliances = models.PositiveIntegerField(default=0)
     # What went where (telemetry.flows): each >= 0; produced = solar + discharge, consumed = load + charge.
     solar_w = models.FloatField(default=0.0)
     load_w = models.FloatField(default=0.0)
@@ -37,7 +34,7 @@ class HouseholdSnapshot(models.Model):
 
     @property
     def devices(self) -> int:
-        return self.solar_panels + self.batteries + self.electric_vehicles + self.appliances
+        return sum(getattr(self, kind.count_column) for kind in KINDS)
 
     @property
     def storage_charge_percent(self) -> float | None:
@@ -61,10 +58,6 @@ class FleetTotals(models.Model):
     consumed_w = models.FloatField(default=0.0)
     storage_capacity_wh = models.FloatField(default=0.0)
     storage_charge_wh = models.FloatField(default=0.0)
-    solar_panels = models.PositiveIntegerField(default=0)
-    batteries = models.PositiveIntegerField(default=0)
-    electric_vehicles = models.PositiveIntegerField(default=0)
-    appliances = models.PositiveIntegerField(default=0)
     solar_w = models.FloatField(default=0.0)
     load_w = models.FloatField(default=0.0)
     storage_charge_w = models.FloatField(default=0.0)
@@ -79,3 +72,13 @@ class FleetTotals(models.Model):
 
     def __str__(self) -> str:
         return f"Fleet totals at {self.computed_at:%Y-%m-%d %H:%M}"
+
+
+def _add_kind_counts(*tables: type[models.Model]) -> None:
+    """One device count column per registry kind (devices.kinds), e.g. `solar_panels`."""
+    for kind in KINDS:
+        for table in tables:
+            table.add_to_class(kind.count_column, models.PositiveIntegerField(default=0))
+
+
+_add_kind_counts(HouseholdSnapshot, FleetTotals)

@@ -7,6 +7,7 @@ import graphene
 from graphql import GraphQLError
 
 from config.graphql.permissions import household_required, staff_required
+from config.graphql.rounding import measurement_round
 from devices.graphql.enums import DeviceKindEnum
 from devices.graphql.types import DeviceInterface, device_uid
 from reporting import buckets, selectors
@@ -79,6 +80,11 @@ class StoreReason(graphene.ObjectType):
     reason = graphene.Field(StorageReasonEnum, required=True)
 
 
+def _resolve_flows(result, info) -> list:
+    """Only the flows still above zero once the API rounds them to 0.1 (config.graphql.rounding)."""
+    return [flow for flow in result.flows if measurement_round(flow.value)]
+
+
 def _reasons_field() -> graphene.List:
     return graphene.List(
         graphene.NonNull(StoreReason),
@@ -125,6 +131,7 @@ class EnergySummary(graphene.ObjectType):
         "to loadW, out of GRID to gridImportW, into GRID to gridExportW.",
     )
     reasons = _reasons_field()
+    resolve_flows = staticmethod(_resolve_flows)
 
 
 Interval = graphene.Enum.from_enum(
@@ -179,6 +186,7 @@ class EnergyBucket(graphene.ObjectType):
         description="What went where (only non-zero flows); empty for a single device (deviceId).",
     )
     reasons = _reasons_field()
+    resolve_flows = staticmethod(_resolve_flows)
     complete = graphene.Boolean(
         required=True,
         description="False while ticks are missing in the bucket or it reaches into the future.",

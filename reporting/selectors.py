@@ -18,6 +18,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
+from devices.kinds import KINDS
 from devices.models import Device, DeviceKind
 from households.models import Household
 from reporting.buckets import Bucket, Interval, buckets_between
@@ -369,12 +370,8 @@ class FleetTotalsResult:
 FLEET_POWER_COLUMNS = tuple(column for column in SNAPSHOT_POWERS if column != "net_w")
 """Snapshot columns the fleet sums (grid import and export per household, so they do not cancel)."""
 
-KIND_COLUMNS = {
-    DeviceKind.SOLAR_PANEL: "solar_panels",
-    DeviceKind.BATTERY: "batteries",
-    DeviceKind.ELECTRIC_VEHICLE: "electric_vehicles",
-    DeviceKind.APPLIANCE: "appliances",
-}
+# Per-kind device counts of the snapshots and fleet totals, one column per registry kind.
+KIND_COLUMNS = {DeviceKind(kind.value): kind.count_column for kind in KINDS}
 
 
 def fleet_totals_compute(*, now: datetime | None = None) -> FleetTotalsResult:

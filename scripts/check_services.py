@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Check that PostgreSQL and Redis answer, and create (or recreate) the project's database.
 
-Standard library + psycopg2 + redis only: no Django, so it runs before the settings can load.
-Reads DATABASE_URL and REDIS_URL with the same defaults as config/settings/base.py.
+Standard library + psycopg2 + redis + environ only: no Django, so it runs before the settings can load.
+Reads DATABASE_URL and REDIS_URL as config/settings/base.py does: the environment first, then .env,
+then the same defaults.
 On failure it prints one line (which service, where, how to start it) and exits 1.
 
     python scripts/check_services.py                   # check both, create the database if missing
@@ -16,8 +17,10 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from pathlib import Path
 from urllib.parse import SplitResult, unquote, urlsplit
 
+import environ
 import psycopg2
 import redis
 from psycopg2 import sql
@@ -140,6 +143,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-redis", action="store_true", help="check PostgreSQL only")
     args = parser.parse_args(argv)
 
+    environ.Env.read_env(Path(__file__).resolve().parent.parent / ".env")
     db_url = urlsplit(os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL)
     redis_url = os.environ.get("REDIS_URL") or DEFAULT_REDIS_URL
     ok: list[str] = []

@@ -18,6 +18,8 @@ from datetime import date, datetime
 from enum import StrEnum
 from functools import lru_cache
 
+from devices.kinds import KINDS
+
 STORAGE_EFFICIENCY: float = 0.95
 """Charging adds |p|·dt·η Wh to a store; discharging removes p·dt/η Wh."""
 
@@ -42,11 +44,8 @@ APPLIANCE_NOISE = 0.05
 OTHER_DUTY = 0.1
 
 
-class Kind(StrEnum):
-    SOLAR_PANEL = "solar_panel"
-    BATTERY = "battery"
-    ELECTRIC_VEHICLE = "electric_vehicle"
-    APPLIANCE = "appliance"
+# The device kinds of the registry (devices.kinds, plain Python); simulate_household handles each.
+Kind = StrEnum("Kind", [(kind.name, kind.value) for kind in KINDS])
 
 
 class Mode(StrEnum):

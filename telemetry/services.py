@@ -105,7 +105,7 @@ def simulate_instants(
 
 def _store_sql(
     cursor, household: HouseholdRef, devices: list[physics.DeviceState], ticks: list[writes.SimulatedTick]
-) -> list[sql.Composable]:
+) -> list[sql.SQL]:
     modes = {d.id: d.mode for d in devices}
     schema = household.schema_name
     return [
@@ -205,7 +205,7 @@ def household_backfill(
     instants = [at for at in instants if at < end]
     schema = household.schema_name
     with connection.cursor() as cursor:
-        cursor.execute(render(cursor, [writes.load_devices_sql(schema)]))
+        cursor.execute(render(cursor, [writes.load_devices_sql(cursor, schema)]))
         devices = [writes.device_state(row) for row in cursor.fetchall()]
     written = 0
     for offset in range(0, len(instants), BACKFILL_CHUNK_TICKS):

@@ -1,16 +1,22 @@
 """The /graphql endpoint: token-only authentication (no session, so no CSRF exposure), abuse limits."""
 
+import re
+
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpResponseBadRequest, JsonResponse
 from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import csrf_exempt
 from graphene_django.views import GraphQLView, HttpError
-from graphql import ExecutionResult
+from graphql import ExecutionResult, GraphQLError
 
 from config.graphql.budget import budget_errors
 from config.graphql.validation import limit_error, query_checked
 from config.health import DATABASE_UNAVAILABLE
+
+# graphql-core appends " Did you mean 'x'?" (or "... the enum value 'x'?") to some messages.
+SUGGESTION = re.compile(r" Did you mean [^?]*\?$")
+MAX_ERROR_MESSAGE_CHARS = 500
 
 
 @method_decorator(csrf_exempt, name="dispatch")
@@ -18,6 +24,8 @@ class TokenGraphQLView(GraphQLView):
     # query_errors validates every document before graphene runs it: graphene's own validation
     # pass has no rule left to run.
     validation_rules = ()
+    # GraphiQL from the vendored builds in static/vendor: graphene-django's page loads them from a CDN.
+    graphiql_template = "graphiql/index.html"
 
     def dispatch(self, request, *args, **kwargs):
         # Refused from the headers alone: an oversized body is never read, let alone parsed.
@@ -44,6 +52,13 @@ class TokenGraphQLView(GraphQLView):
         return request
 
     def execute_graphql_request(self, request, data, query, variables, operation_name, show_graphiql=False):
+        result = self._execute(request, data, query, variables, operation_name, show_graphiql)
+        for error in (result and result.errors) or ():
+            if isinstance(error, GraphQLError):  # graphene passes a few other exceptions through
+                _sanitize(error)
+        return result
+
+    def _execute(self, request, data, query, variables, operation_name, show_graphiql):
         # Anything but a string (JSON allows numbers, lists...) is left to graphene, which refuses it.
         if isinstance(variables, dict) and len(variables) > settings.GRAPHQL_MAX_VARIABLES:
             message = f"{len(variables)} variables sent; the limit is {settings.GRAPHQL_MAX_VARIABLES}."
@@ -63,6 +78,17 @@ class TokenGraphQLView(GraphQLView):
             if isinstance(cause, DATABASE_UNAVAILABLE):
                 raise cause
         return result
+
+
+def _sanitize(error) -> None:
+    """Production errors suggest no field names (GRAPHQL_SUGGESTIONS) and never run long: graphql-core
+    echoes client values in some messages."""
+    message = error.message
+    if not settings.GRAPHQL_SUGGESTIONS:
+        message = SUGGESTION.sub("", message)
+    if len(message) > MAX_ERROR_MESSAGE_CHARS:
+        message = message[:MAX_ERROR_MESSAGE_CHARS] + "…"
+    error.message = message
 
 
 def _request_size_error(request):

@@ -28,6 +28,7 @@ THIRD_PARTY_APPS = [
     "graphene_django",
     "axes",
     "django_ratelimit",
+    "csp",
 ]
 LOCAL_SHARED_APPS = [
     "accounts",
@@ -59,6 +60,7 @@ MIDDLEWARE = [
     "households.middleware.HouseholdFromTokenMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -110,7 +112,27 @@ TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 
+# Content-Security-Policy (django-csp) on every page the app serves (admin, GraphiQL): scripts,
+# styles and everything else from this origin only; no inline script, no framing, no plugins.
+# Styles may be inline (the admin and GraphiQL set style attributes); scripts never.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+
 STATIC_URL = "static/"
+# The project's own assets: GraphiQL's page script and its vendored builds (static/vendor/README.md).
+STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env("DJANGO_STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -137,6 +159,12 @@ GRAPHQL_MAX_DEPTH = env.int("GRAPHQL_MAX_DEPTH", default=10)
 GRAPHQL_MAX_ALIASES = env.int("GRAPHQL_MAX_ALIASES", default=30)
 GRAPHQL_MAX_FIELDS = env.int("GRAPHQL_MAX_FIELDS", default=200)
 GRAPHQL_INTROSPECTION = env.bool("GRAPHQL_INTROSPECTION", default=DEBUG)
+# Field-name suggestions ("Did you mean ...?") in error messages: they map the schema for anyone.
+GRAPHQL_SUGGESTIONS = env.bool("GRAPHQL_SUGGESTIONS", default=DEBUG)
+# The GraphiQL page at /graphql (a browser's GET); the API itself answers either way.
+GRAPHIQL = env.bool("GRAPHIQL", default=DEBUG)
+# Error messages echo at most this many characters of what the client sent (config.text.excerpt).
+ECHO_MAX_CHARS = 64
 # The cost budget of one request (config.graphql.budget), charged before any resolver runs, and
 # the size of any answer (a 10,000-bucket history is ~1.3 MB of JSON).
 GRAPHQL_ONCE_PER_REQUEST = ("signUp", "tokenAuth", "refreshToken")
@@ -160,6 +188,9 @@ GRAPHQL_JWT = {
 }
 # A chain of rotated refresh tokens never outlives its first login by more than this.
 JWT_REFRESH_SESSION_MAX_AGE = timedelta(days=env.int("JWT_REFRESH_SESSION_DAYS", default=30))
+
+# seed_demo's logins use the passwords published in the docs; production settings generate them.
+DEMO_PUBLISHED_PASSWORDS = True
 
 # Login throttling (django-axes): lock one account after repeated failures, whatever the IP, and
 # whatever way the email is written (failures counted per canonical address, accounts.emails).

@@ -8,6 +8,7 @@ from .base import *  # noqa: F403
 from .base import GRAPHQL_JWT, env
 
 DEBUG = False
+DEMO_PUBLISHED_PASSWORDS = False
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="")
 GRAPHQL_JWT["JWT_SECRET_KEY"] = env("JWT_SECRET_KEY", default=SECRET_KEY)
 for _setting, _key in (("DJANGO_SECRET_KEY", SECRET_KEY), ("JWT_SECRET_KEY", GRAPHQL_JWT["JWT_SECRET_KEY"])):

@@ -4,13 +4,15 @@ from typing import Any
 from uuid import UUID
 
 import graphene
-from django.core.exceptions import ValidationError
 
-from config.graphql.errors import FieldError, field_errors
+from config.graphql.errors import error_type
+from config.graphql.mutations import BaseMutation
 from config.graphql.permissions import household_required
 from devices import limits, services
+from devices.error_codes import DeviceErrorCode
 from devices.graphql.enums import EvModeEnum, StorageModeEnum
 from devices.graphql.types import DeviceInterface, device_uid
+from devices.kinds import KINDS
 
 
 def _bounds(maximum: float, unit: str) -> str:
@@ -57,15 +59,25 @@ class ApplianceInput(graphene.InputObjectType):
     category = graphene.String(description=f"{_CATEGORY} Default `other`.")
 
 
-class RegisterDeviceInput(graphene.InputObjectType):
-    name = graphene.String(required=True, description=_NAME)
-    solar_panel = SolarPanelInput()
-    battery = BatteryInput()
-    electric_vehicle = ElectricVehicleInput()
-    appliance = ApplianceInput()
+def _per_kind(suffix: str, *inputs: type[graphene.InputObjectType]) -> dict[str, graphene.InputObjectType]:
+    """One nested input field per registry kind (devices.kinds), named after the kind's value."""
+    by_name = {input_type._meta.name: input_type for input_type in inputs}
+    return {kind.value: by_name[f"{kind.graphql_type}{suffix}"]() for kind in KINDS}
 
-    class Meta:
-        description = "Exactly one of the nested inputs; the device's kind follows from it."
+
+RegisterDeviceInput = type(
+    "RegisterDeviceInput",
+    (graphene.InputObjectType,),
+    {
+        "name": graphene.String(required=True, description=_NAME),
+        **_per_kind("Input", SolarPanelInput, BatteryInput, ElectricVehicleInput, ApplianceInput),
+        "Meta": type(
+            "Meta",
+            (),
+            {"description": "Exactly one of the nested inputs; the device's kind follows from it."},
+        ),
+    },
+)
 
 
 class SolarPanelUpdateInput(graphene.InputObjectType):
@@ -97,22 +109,32 @@ class ApplianceUpdateInput(graphene.InputObjectType):
     category = graphene.String(description=f"{_CATEGORY}{_UNCHANGED} The draw stays as it was.")
 
 
-class UpdateDeviceInput(graphene.InputObjectType):
-    name = graphene.String(description=f"{_NAME}{_UNCHANGED}")
-    solar_panel = SolarPanelUpdateInput()
-    battery = BatteryUpdateInput()
-    electric_vehicle = ElectricVehicleUpdateInput()
-    appliance = ApplianceUpdateInput()
-
-    class Meta:
-        description = "Only the fields given change; a nested input must match the device's kind."
+UpdateDeviceInput = type(
+    "UpdateDeviceInput",
+    (graphene.InputObjectType,),
+    {
+        "name": graphene.String(description=f"{_NAME}{_UNCHANGED}"),
+        **_per_kind(
+            "UpdateInput",
+            SolarPanelUpdateInput,
+            BatteryUpdateInput,
+            ElectricVehicleUpdateInput,
+            ApplianceUpdateInput,
+        ),
+        "Meta": type(
+            "Meta",
+            (),
+            {"description": "Only the fields given change; a nested input must match the device's kind."},
+        ),
+    },
+)
 
 
 def _specs(data: graphene.InputObjectType) -> dict[str, dict[str, Any] | None]:
     """The nested inputs as plain dicts holding only the fields the client sent."""
     return {
         field: None if data.get(field) is None else dict(data[field])
-        for field in ("solar_panel", "battery", "electric_vehicle", "appliance")
+        for field in (kind.value for kind in KINDS)
     }
 
 
@@ -124,83 +146,76 @@ def _uid(global_id: str) -> UUID:
     return uid
 
 
-def _errors_field() -> graphene.List:
-    return graphene.List(graphene.NonNull(FieldError), required=True)
+DeviceError = error_type("DeviceError", DeviceErrorCode, "device change")
 
 
-class RegisterDevice(graphene.Mutation):
+class RegisterDevice(BaseMutation):
     """Add a device to the caller's household."""
 
     class Arguments:
         input = RegisterDeviceInput(required=True)
 
+    class Meta:
+        error_type = DeviceError
+
     device = graphene.Field(DeviceInterface)
-    errors = _errors_field()
 
     @staticmethod
     @household_required
-    def mutate(root, info, input):
-        try:
-            device = services.device_register(name=input.name, **_specs(input))
-        except ValidationError as error:
-            return RegisterDevice(errors=field_errors(error))
-        return RegisterDevice(device=device, errors=[])
+    def perform_mutation(root, info, input):
+        return {"device": services.device_register(name=input.name, **_specs(input))}
 
 
-class UpdateDevice(graphene.Mutation):
+class UpdateDevice(BaseMutation):
     """Change a device's name or its kind's properties; the kind itself never changes."""
 
     class Arguments:
         id = graphene.ID(required=True)
         input = UpdateDeviceInput(required=True)
 
+    class Meta:
+        error_type = DeviceError
+
     device = graphene.Field(DeviceInterface)
-    errors = _errors_field()
 
     @staticmethod
     @household_required
-    def mutate(root, info, id, input):
-        try:
-            device = services.device_update(uid=_uid(id), name=input.name, **_specs(input))
-        except ValidationError as error:
-            return UpdateDevice(errors=field_errors(error))
-        return UpdateDevice(device=device, errors=[])
+    def perform_mutation(root, info, id, input):
+        return {"device": services.device_update(uid=_uid(id), name=input.name, **_specs(input))}
 
 
-class SetDeviceMode(graphene.Mutation):
+class SetDeviceMode(BaseMutation):
     """Switch a battery or an electric vehicle; AUTO is for batteries only."""
 
     class Arguments:
         id = graphene.ID(required=True)
         mode = StorageModeEnum(required=True)
 
+    class Meta:
+        error_type = DeviceError
+
     device = graphene.Field(DeviceInterface)
-    errors = _errors_field()
 
     @staticmethod
     @household_required
-    def mutate(root, info, id, mode):
-        try:
-            device = services.device_set_mode(uid=_uid(id), mode=mode)
-        except ValidationError as error:
-            return SetDeviceMode(errors=field_errors(error))
-        return SetDeviceMode(device=device, errors=[])
+    def perform_mutation(root, info, id, mode):
+        return {"device": services.device_set_mode(uid=_uid(id), mode=mode)}
 
 
-class RemoveDevice(graphene.Mutation):
+class RemoveDevice(BaseMutation):
     """Delete a device and its readings; `removed` is false (with an error) for an unknown id."""
 
     class Arguments:
         id = graphene.ID(required=True)
 
+    class Meta:
+        error_type = DeviceError
+
     removed = graphene.Boolean(required=True)
-    errors = _errors_field()
+    error_fields = {"removed": False}
 
     @staticmethod
     @household_required
-    def mutate(root, info, id):
-        try:
-            services.device_remove(uid=_uid(id))
-        except ValidationError as error:
-            return RemoveDevice(removed=False, errors=field_errors(error))
-        return RemoveDevice(removed=True, errors=[])
+    def perform_mutation(root, info, id):
+        services.device_remove(uid=_uid(id))
+        return {"removed": True}

@@ -6,7 +6,7 @@ import graphene
 from graphql_relay import from_global_id, to_global_id
 
 from devices.graphql.enums import DeviceKindEnum, EvModeEnum, StorageModeEnum
-from devices.models import DeviceKind
+from devices.kinds import KINDS
 
 DEVICE_ID_TYPE = "Device"
 
@@ -99,12 +99,11 @@ class Appliance(graphene.ObjectType):
     is_on = graphene.Boolean(required=True)
 
 
-TYPE_BY_KIND = {
-    DeviceKind.SOLAR_PANEL: SolarPanel,
-    DeviceKind.BATTERY: Battery,
-    DeviceKind.ELECTRIC_VEHICLE: ElectricVehicle,
-    DeviceKind.APPLIANCE: Appliance,
+_TYPES = {
+    graphql_type._meta.name: graphql_type
+    for graphql_type in (SolarPanel, Battery, ElectricVehicle, Appliance)
 }
+TYPE_BY_KIND = {kind.value: _TYPES[kind.graphql_type] for kind in KINDS}
 # The concrete types are reachable only through the interface, so the schema must list them.
 DEVICE_TYPES = list(TYPE_BY_KIND.values())
 

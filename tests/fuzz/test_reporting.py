@@ -14,6 +14,7 @@ from django_tenants.utils import schema_context
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
+from config.graphql.rounding import HALF_STEP
 from devices.models import DeviceKind
 from reporting.buckets import MAX_BUCKETS
 from telemetry.models import HouseholdHour
@@ -108,7 +109,7 @@ def test_well_typed_ranges_give_contiguous_buckets_holding_exactly_their_hours(
             return
         if buckets is None:
             event("refused: too many buckets or beyond 9000")
-            assert answer.codes == {"BAD_REQUEST"}, answer.body
+            assert answer.codes in ({"BAD_REQUEST"}, {"COST_HISTORY_BUCKETS"}), answer.body
             return
         if device == "bobs":
             assert buckets == [], answer.body
@@ -121,15 +122,18 @@ def test_well_typed_ranges_give_contiguous_buckets_holding_exactly_their_hours(
             assert bucket["end"] == following["start"]
         for bucket in buckets:
             assert datetime.fromisoformat(bucket["start"]) < datetime.fromisoformat(bucket["end"])
-            assert bucket["netWh"] == pytest.approx(bucket["producedWh"] - bucket["consumedWh"])
+            assert bucket["netWh"] == pytest.approx(
+                bucket["producedWh"] - bucket["consumedWh"], abs=3 * HALF_STEP
+            )
             assert (
                 min(bucket["producedWh"], bucket["consumedWh"], bucket["importedWh"], bucket["exportedWh"])
                 >= 0
             )
         if device is None:
             produced, consumed = _rollup_sums(home["alice"], buckets[0]["start"], buckets[-1]["end"])
-            assert sum(b["producedWh"] for b in buckets) == pytest.approx(produced)
-            assert sum(b["consumedWh"] for b in buckets) == pytest.approx(consumed)
+            rounding = HALF_STEP * len(buckets)
+            assert sum(b["producedWh"] for b in buckets) == pytest.approx(produced, abs=rounding)
+            assert sum(b["consumedWh"] for b in buckets) == pytest.approx(consumed, abs=rounding)
 
 
 @settings(FUZZ, max_examples=150)

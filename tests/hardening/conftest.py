@@ -1,8 +1,5 @@
 """Fixtures for the hardening tests: households signed up through real servers, cleaned up after."""
 
-import os
-import subprocess
-import sys
 import uuid
 
 import pytest
@@ -11,7 +8,7 @@ from django.db import connection
 
 from accounts.models import User
 from households.models import Household
-from tests.hardening.servers import gunicorn
+from tests.hardening.servers import collect_static, gunicorn
 
 
 @pytest.fixture(scope="module")
@@ -39,26 +36,18 @@ def production_env(django_db_setup, tmp_path_factory):
     The keys are this run's (random, see config/settings/test.py): production refuses any key in
     the repository, and the servers verify the tokens the tests issue.
     """
-    env = {
-        "DJANGO_SETTINGS_MODULE": "config.settings.production",
-        "DJANGO_SECRET_KEY": settings.SECRET_KEY,
-        "JWT_SECRET_KEY": settings.GRAPHQL_JWT["JWT_SECRET_KEY"],
-        "DJANGO_HTTPS": "false",
-        "REDIS_URL": settings.CELERY_BROKER_URL,
-        "DJANGO_STATIC_ROOT": str(tmp_path_factory.mktemp("static")),
-        "THROTTLE_REDIS_URL": settings.CACHES["throttle"]["LOCATION"],
-        "THROTTLE_KEY_PREFIX": settings.CACHES["throttle"]["KEY_PREFIX"],
-        "LOGIN_FAILURES_PER_IP": settings.LOGIN_FAILURES_PER_IP,
-        "SIGN_UP_RATE_PER_IP": settings.SIGN_UP_RATE_PER_IP,
-    }
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
-        env={**os.environ, **env},
-        cwd=settings.BASE_DIR,
-        check=True,
-        timeout=120,
+    return collect_static(
+        str(tmp_path_factory.mktemp("static")),
+        DJANGO_SETTINGS_MODULE="config.settings.production",
+        DJANGO_SECRET_KEY=settings.SECRET_KEY,
+        JWT_SECRET_KEY=settings.GRAPHQL_JWT["JWT_SECRET_KEY"],
+        DJANGO_HTTPS="false",
+        REDIS_URL=settings.CELERY_BROKER_URL,
+        THROTTLE_REDIS_URL=settings.CACHES["throttle"]["LOCATION"],
+        THROTTLE_KEY_PREFIX=settings.CACHES["throttle"]["KEY_PREFIX"],
+        LOGIN_FAILURES_PER_IP=settings.LOGIN_FAILURES_PER_IP,
+        SIGN_UP_RATE_PER_IP=settings.SIGN_UP_RATE_PER_IP,
     )
-    return env
 
 
 @pytest.fixture(scope="session")

@@ -5,17 +5,26 @@ households they sign up.
 """
 
 import http.client
+import io
 import json
+import os
 import socket
+import subprocess
+import sys
 import threading
 import time
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.management import call_command
 from django.db import connection
 
+from accounts.models import User
 from bench.load import serve
+from households.models import Household
+from reporting.models import FleetTotals
+from reporting.services import fleet_totals_refresh
 
 
 def database_url(host: str | None = None, port: int | None = None, **options: str) -> str:
@@ -60,6 +69,46 @@ class Server:
     def graphql(self, query: str, variables: dict | None = None, token: str | None = None) -> Response:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         return self.request("POST", "/graphql", {"query": query, "variables": variables or {}}, headers)
+
+
+# The README's reporting examples show 23-27 November 2026 in Berlin: the seed covers the days before.
+DEMO_SEED = ("--days", "5", "--step-seconds", "900", "--until", "2026-11-27T04:00:00+00:00")
+
+
+@contextmanager
+def demo_data(django_db_blocker):
+    """seed_demo's homes and logins, committed so servers see them; afterwards every household and
+    user created meanwhile (by the seed or through a server) is dropped."""
+    with django_db_blocker.unblock():
+        households = set(Household.objects.values_list("pk", flat=True))
+        users = set(User.objects.values_list("pk", flat=True))
+        had_totals = FleetTotals.objects.filter(pk=1).exists()
+        call_command("seed_demo", *DEMO_SEED, stdout=io.StringIO())
+    try:
+        yield
+    finally:
+        with django_db_blocker.unblock():
+            for household in Household.objects.exclude(pk__in=households):
+                household.delete(force_drop=True)
+            User.objects.exclude(pk__in=users).delete()
+            if had_totals:
+                fleet_totals_refresh()
+            else:
+                FleetTotals.objects.filter(pk=1).delete()
+        connection.set_schema_to_public()
+
+
+def collect_static(directory: str, **environment: str) -> dict[str, str]:
+    """collectstatic into `directory` as the Docker build does; returns the environment serving it."""
+    environment = {**environment, "DJANGO_STATIC_ROOT": directory}
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test", **environment},
+        cwd=settings.BASE_DIR,
+        check=True,
+        timeout=120,
+    )
+    return environment
 
 
 @contextmanager

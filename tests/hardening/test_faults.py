@@ -6,7 +6,7 @@ from django.db import connection
 from tests.conftest import PASSWORD
 from tests.hardening.servers import TcpProxy, database_url, gunicorn, wait_for
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.server]
 
 CLOSED_PORT_REDIS = "redis://127.0.0.1:1/0"
 SIGN_UP = """
@@ -60,8 +60,8 @@ def test_api_reads_and_writes_with_redis_unreachable(new_email):
         assert _data(server.graphql(SUMMARY, token=token))["energySummary"]["netW"] == 0
         assert len(_data(server.graphql(HISTORY, token=token))["energyHistory"]) == 24
 
-        ready = server.get("/readyz")
-        assert (ready.status, ready.json()) == (503, {"database": "ok", "broker": "error"})
+        ready = server.get("/readyz")  # the API answers: ready, with the broker reported apart
+        assert (ready.status, ready.json()) == (200, {"database": "ok", "broker": "error"})
         assert server.get("/healthz").json() == {"status": "ok"}
 
 

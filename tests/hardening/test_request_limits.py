@@ -8,9 +8,10 @@ import json
 import socket
 import threading
 import time
-from contextlib import suppress
 
 import pytest
+
+from bench.attack import receive, send_quietly
 
 pytestmark = pytest.mark.django_db
 WELL_UNDER_A_SECOND = 1.0
@@ -24,26 +25,14 @@ def post_raw(port: int, body: bytes) -> tuple[int, dict, float]:
             f"POST /graphql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
             f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n"
         ).encode()
-        sender = threading.Thread(target=_send_quietly, args=(sock, head + body), daemon=True)
+        sender = threading.Thread(target=send_quietly, args=(sock, head + body), daemon=True)
         sender.start()
         answer = b""
-        while chunk := _receive(sock):
+        while chunk := receive(sock):
             answer += chunk
     elapsed = time.perf_counter() - started
     head_bytes, _, payload = answer.partition(b"\r\n\r\n")
     return int(head_bytes.split()[1]), json.loads(payload), elapsed
-
-
-def _send_quietly(sock: socket.socket, data: bytes) -> None:
-    with suppress(OSError):  # the server answered and closed before reading it all: the point
-        sock.sendall(data)
-
-
-def _receive(sock: socket.socket) -> bytes:
-    try:
-        return sock.recv(65536)
-    except ConnectionResetError:
-        return b""
 
 
 def _code(body: dict) -> str:

@@ -154,7 +154,7 @@ def test_a_day_bucket_says_what_went_where(gql, alice, day_of_flows):
         {"source": "GRID", "sink": "HOME", "energyWh": 1300.0},
     ]
     # On the home's load (3300 Wh, 1300 from the grid), not on everything consumed (5300 Wh).
-    assert day["selfSufficiencyPercent"] == pytest.approx(100 * (1 - 1300 / 3300))
+    assert day["selfSufficiencyPercent"] == round(100 * (1 - 1300 / 3300), 1)  # answers are rounded to 0.1
     assert day["selfConsumptionPercent"] == pytest.approx(75.0)
     assert day["reasons"] == [{"reason": "EMPTY", "device": {"name": "Powerwall"}}]
 
@@ -188,3 +188,13 @@ def test_another_household_sees_none_of_these_flows(gql, bob, day_of_flows):
     [day] = history(gql, bob, "2026-06-01T00:00:00-04:00", "2026-06-02T00:00:00-04:00", "DAY")
 
     assert (day["flows"], day["reasons"], day["solarWh"]) == ([], [], 0.0)
+
+
+def test_a_flow_that_rounds_to_zero_is_not_listed(gql, bob):
+    make_device(bob.household, DeviceKind.SOLAR_PANEL, power_w=1000.02)
+    make_device(bob.household, DeviceKind.APPLIANCE, power_w=-1000.0)
+
+    result = query(gql, bob.token, SUMMARY)["energySummary"]
+
+    assert result["flows"] == [{"source": "SOLAR", "sink": "HOME", "powerW": 1000.0}]
+    assert result["gridExportW"] == 0.0

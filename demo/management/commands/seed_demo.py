@@ -1,9 +1,11 @@
 import time
 from datetime import datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from config.commands import aware_datetime
 from demo import seed as demo
 
 
@@ -22,9 +24,15 @@ class Command(BaseCommand):
         if days <= 0 or step_seconds <= 0:
             raise CommandError("--days and --step-seconds must be positive.")
         began = time.monotonic()
+        published = settings.DEMO_PUBLISHED_PASSWORDS
+        passwords = demo.DemoPasswords() if published else demo.DemoPasswords.generated()
         try:
             result = demo.demo_seed(
-                days=days, step_seconds=step_seconds, until=self._until(until), on_home=self._report_home
+                days=days,
+                step_seconds=step_seconds,
+                until=self._until(until),
+                on_home=self._report_home,
+                passwords=passwords,
             )
         except ValidationError as error:
             raise CommandError(f"Demo data refused: {error}") from error
@@ -35,6 +43,8 @@ class Command(BaseCommand):
         self.stdout.write("")
         self.stdout.write(
             "Logins (DEMO ONLY: these passwords are public, never use them on a reachable server):"
+            if published
+            else "Logins (passwords generated for this run; production never uses the published ones):"
         )
         for login in result.logins:
             note = "" if login.created else "  (already existed: password left as it was)"
@@ -57,10 +67,4 @@ class Command(BaseCommand):
     def _until(value: str | None) -> datetime | None:
         if value is None:
             return None
-        try:
-            until = datetime.fromisoformat(value)
-        except ValueError as error:
-            raise CommandError(f"--until must be an ISO 8601 time: {error}") from error
-        if until.tzinfo is None:
-            raise CommandError("--until needs a UTC offset, e.g. 2026-03-21T00:00:00+00:00")
-        return until
+        return aware_datetime("--until", value)

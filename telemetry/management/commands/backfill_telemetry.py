@@ -3,6 +3,7 @@ from datetime import UTC, datetime, timedelta
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
+from config.commands import aware_datetime
 from households.models import Household
 from telemetry import services
 
@@ -42,10 +43,4 @@ class Command(BaseCommand):
     def _until(value: str | None) -> datetime:
         if value is None:
             return datetime.now(UTC)
-        try:
-            until = datetime.fromisoformat(value)
-        except ValueError as error:
-            raise CommandError(f"--until must be an ISO 8601 time: {error}") from error
-        if until.tzinfo is None:
-            raise CommandError("--until needs a UTC offset, e.g. 2026-06-01T00:00:00+00:00")
-        return until
+        return aware_datetime("--until", value)

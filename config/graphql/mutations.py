@@ -1,0 +1,50 @@
+"""The base of every mutation whose refusals are payload errors (Saleor's BaseMutation, smaller).
+
+A subclass names its domain's error type (`Meta.error_type`, from config.graphql.errors) and
+implements `perform_mutation`, returning the payload's fields. A ValidationError the services
+raise becomes `errors` (every other field at its `error_fields` value, null by default); success
+answers `errors: []`. Permission refusals stay top-level GraphQL errors (config.graphql.permissions).
+"""
+
+from typing import Any, ClassVar
+
+import graphene
+from django.core.exceptions import ValidationError
+from graphene.types.mutation import MutationOptions
+
+from config.graphql.errors import payload_errors
+
+
+class BaseMutationOptions(MutationOptions):
+    error_type = None
+
+
+class BaseMutation(graphene.Mutation):
+    error_fields: ClassVar[dict[str, Any]] = {}
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def __init_subclass_with_meta__(cls, error_type=None, _meta=None, **options):
+        if error_type is None:
+            raise TypeError(f"{cls.__name__} needs Meta.error_type (config.graphql.errors.error_type)")
+        _meta = _meta or BaseMutationOptions(cls)
+        _meta.error_type = error_type
+        super().__init_subclass_with_meta__(_meta=_meta, **options)
+        cls._meta.fields["errors"] = graphene.Field(
+            graphene.List(graphene.NonNull(error_type), required=True),
+            description="Why the input was refused (then nothing was written); empty on success.",
+        )
+
+    @classmethod
+    def perform_mutation(cls, root, info, **data) -> dict[str, Any]:
+        raise NotImplementedError
+
+    @classmethod
+    def mutate(cls, root, info, **data):
+        try:
+            fields = cls.perform_mutation(root, info, **data)
+        except ValidationError as error:
+            return cls(**cls.error_fields, errors=payload_errors(error, cls._meta.error_type.codes))
+        return cls(**fields, errors=[])

@@ -1,0 +1,89 @@
+"""Every kind of the registry (devices.kinds) is wired end to end, from registerDevice to fleetSummary.
+
+A kind added to the registry fails here until it has a model choice, a GraphQL type and nested
+inputs, validation, a physics handler and its count column in the snapshots and fleet totals.
+"""
+
+from datetime import UTC, datetime
+
+import pytest
+from django_tenants.utils import schema_context
+
+from accounts.models import User
+from accounts.services import tokens_issue
+from devices.kinds import KINDS
+from devices.models import Device
+from reporting.models import FleetTotals, HouseholdSnapshot
+from reporting.services import fleet_totals_refresh
+from telemetry import services
+from tests.conftest import PASSWORD
+from tests.devices.conftest import global_id
+
+NOON_BERLIN = datetime(2026, 6, 21, 10, 0, tzinfo=UTC)
+
+# The smallest registerDevice input of each kind: a new kind must add its own.
+MINIMAL_INPUT = {
+    "solar_panel": {"ratedCapacityW": 4000.0},
+    "battery": {"capacityWh": 10000.0, "maxChargeRateW": 5000.0, "maxDischargeRateW": 5000.0},
+    "electric_vehicle": {"batteryCapacityWh": 60000.0, "maxChargeRateW": 7000.0, "maxDischargeRateW": 7000.0},
+    "appliance": {"category": "fridge"},
+}
+REGISTER = """
+mutation($input: RegisterDeviceInput!) {
+  registerDevice(input: $input) { device { __typename kind } errors { field code } }
+}
+"""
+UPDATE = """
+mutation($id: ID!, $input: UpdateDeviceInput!) {
+  updateDevice(id: $id, input: $input) { device { name } errors { field code } }
+}
+"""
+FLEET = "{ fleetSummary { devicesByKind { kind count } } }"
+
+
+def test_every_registry_kind_has_a_minimal_input_here():
+    assert set(MINIMAL_INPUT) == {kind.value for kind in KINDS}
+
+
+@pytest.mark.parametrize("kind", KINDS, ids=lambda kind: kind.value)
+def test_a_kind_registers_ticks_and_counts_in_the_fleet(gql, alice, kind):
+    operator = User.objects.create_user(email="operator@example.com", password=PASSWORD, is_staff=True)
+
+    body = gql.execute(
+        REGISTER,
+        {"input": {"name": kind.label, _camel(kind.value): MINIMAL_INPUT[kind.value]}},
+        token=alice.token,
+    )
+
+    answer = body["data"]["registerDevice"]
+    assert answer["errors"] == []
+    assert answer["device"] == {"__typename": kind.graphql_type, "kind": kind.name}
+    with schema_context(alice.household.schema_name):
+        device = Device.objects.get(name=kind.label)
+        assert device.is_storage is kind.storage
+    other_kinds = [other for other in KINDS if other != kind]
+    refused = gql.execute(
+        UPDATE,
+        {"id": global_id(device), "input": {_camel(other_kinds[0].value): {}}},
+        token=alice.token,
+    )["data"]["updateDevice"]
+    assert refused["errors"] == [{"field": _camel(other_kinds[0].value), "code": "kind_mismatch"}]
+
+    report = services.households_tick(
+        households=[services.HouseholdRef.of(alice.household)], at=NOON_BERLIN, seconds=60
+    )
+    assert (report.written, report.failed) == (1, [])
+    snapshot = HouseholdSnapshot.objects.get(household=alice.household)
+    assert getattr(snapshot, kind.count_column) == 1
+    assert (snapshot.storage_capacity_wh > 0) is kind.storage
+    fleet_totals_refresh(at=NOON_BERLIN)
+    assert getattr(FleetTotals.objects.get(), kind.count_column) >= 1
+    counts = gql.execute(FLEET, token=tokens_issue(user=operator).token)["data"]["fleetSummary"][
+        "devicesByKind"
+    ]
+    assert {"kind": kind.name, "count": getattr(FleetTotals.objects.get(), kind.count_column)} in counts
+
+
+def _camel(value: str) -> str:
+    first, *rest = value.split("_")
+    return first + "".join(part.capitalize() for part in rest)

@@ -48,7 +48,7 @@ DC_DEV := $(COMPOSE) --profile test run --rm --build --user "$$(id -u):$$(id -g)
 MIGRATE_SH := python manage.py migrate_schemas --noinput && python manage.py sync_tenant_template
 
 .PHONY: help venv build up down logs shell django-shell migrate makemigrations seed reset \
-	test test-fast run lint typecheck migrations-check bench attack services schema compose-check secret-key
+	test test-fast run lint typecheck migrations-check bench attack realism services schema compose-check secret-key
 
 # --- Targets (one line of help each; the recipes for both modes follow) -----------------------
 help:           ## list the targets (the default)
@@ -71,6 +71,7 @@ typecheck:      ## mypy with django-stubs on the modules listed in pyproject.tom
 migrations-check: ## makemigrations --check: fails when a model change has no migration
 schema:         ## write docs/schema.graphql from the code (tests/docs fails when it drifts)
 bench:          ## python -m bench ARGS (benchmarks against the database; Docker: in the tests container)
+realism:        ## simulate whole years in-process (no database); writes docs/realism.md and its plots
 services:       ## Docker: compose ps postgres redis | local: check they answer, create the db if missing
 attack:         ## replay issue 10's attacks (bench/attack.py): own gunicorn, or ARGS="--url http://127.0.0.1:8000"
 
@@ -173,6 +174,9 @@ bench: compose-check
 attack: compose-check
 	$(DC_DEV) --entrypoint python tests -m bench.attack $(ARGS)
 
+realism: compose-check
+	$(DC_DEV) --no-deps --entrypoint python tests scripts/realism.py
+
 services: compose-check
 	$(COMPOSE) ps postgres redis
 
@@ -257,6 +261,9 @@ bench: venv
 
 attack: venv
 	$(PY) -m bench.attack $(ARGS)
+
+realism: venv
+	$(PY) scripts/realism.py
 
 services: venv
 	@$(CHECK)

@@ -1,6 +1,7 @@
 """Per-client-IP throttles kept in Redis through Django's cache (django-ratelimit's counters).
 
-The client is REMOTE_ADDR (IPv6 by /64): a proxy in front must pass the client's address there.
+The client is REMOTE_ADDR (IPv6 by /64), or the request header CLIENT_IP_META_KEY names: set it
+(e.g. HTTP_X_REAL_IP) only behind a proxy that overwrites that header, or clients choose their IP.
 Two throttles, each with its own answer when Redis is unreachable:
 
 - failed logins from one IP across accounts (password spraying): fails open, logged. Each account
@@ -10,6 +11,7 @@ Two throttles, each with its own answer when Redis is unreachable:
   an unthrottled burst costs far more than a few minutes without new accounts.
 """
 
+import ipaddress
 import logging
 
 import redis
@@ -18,6 +20,16 @@ from django_ratelimit.core import get_usage, is_ratelimited
 
 logger = logging.getLogger(__name__)
 UNREACHABLE = (redis.RedisError, OSError)
+UNKNOWN_CLIENT = "0.0.0.0"
+
+
+def client_ip(request) -> str:
+    """RATELIMIT_IP_META_KEY: the client's address; one shared bucket when there is none."""
+    value = request.META.get(settings.CLIENT_IP_META_KEY, "").split(",")[0].strip()
+    try:
+        return str(ipaddress.ip_address(value))
+    except ValueError:
+        return UNKNOWN_CLIENT
 
 
 class ThrottleUnavailable(Exception):

@@ -1,4 +1,7 @@
-"""Run the benchmarks and write bench/REPORT.md: `python -m bench [name ...]` (default: all)."""
+"""Run the benchmarks and write bench/REPORT.md: `python -m bench [name ...]` (default: all).
+
+A run of all of them also renders WRITEUP.md's figures from the new report (bench.writeup).
+"""
 
 import json
 import platform
@@ -7,10 +10,11 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bench import writeup
 from bench.setup import django_for_bench
 
 REPORT = Path(__file__).resolve().parent / "REPORT.md"
-BENCHMARKS = ["tick", "history", "summary", "load"]
+BENCHMARKS = ["physics", "tick", "history", "summary", "load"]
 
 
 def _machine() -> str:
@@ -45,6 +49,8 @@ def main(names: list[str]) -> None:
         lines += [f"## {name}", "", "```json", json.dumps(figures, indent=2), "```", ""]
     REPORT.write_text("\n".join(lines))
     print(f"Report written to {REPORT}")
+    if set(results) == set(BENCHMARKS):
+        writeup.main()
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""Benchmark households: provisioned like sign-up (template clone), with a typical device mix."""
+"""Benchmark households: provisioned like sign-up (tenant DDL replayed), with a typical device mix."""
 
 from django.db import transaction
 from django_tenants.utils import schema_context

@@ -5,9 +5,10 @@ household_backfill), so the demo holds nothing a real client could not have crea
 again adds nothing twice: homes are found by owner email and name, devices are registered only
 for a new home, and the backfill skips ticks already stored.
 
-The device mixes are sized so that the simulated days match public reference figures (see
-tests/demo/test_realism.py): a small German flat, an Austin house near the US average once its
-summer air conditioning is counted in, and a Sydney family home with a pool.
+The homes sit at their cities' coordinates, and the device mixes are sized so that the simulated
+days match public reference figures (see tests/demo/test_realism.py): a small German flat, an
+Austin house near the US average once its summer air conditioning is counted in, and a Sydney
+family home with a pool.
 """
 
 import secrets
@@ -42,6 +43,8 @@ class DemoPasswords:
     @classmethod
     def generated(cls) -> "DemoPasswords":
         return cls(owner=secrets.token_urlsafe(12), staff=secrets.token_urlsafe(12))
+
+
 STAFF_EMAIL = "operator@example.com"
 
 
@@ -64,6 +67,13 @@ class DemoHome:
     timezone: str
     email: str
     devices: tuple[DemoDevice, ...]
+    latitude: float
+    longitude: float
+
+    @property
+    def schema_name(self) -> str:
+        """Fixed, e.g. `demo_berlin_flat`: the simulation is seeded by schema, so every demo is the same."""
+        return "demo_" + self.name.lower().replace(" ", "_")
 
 
 HOMES = (
@@ -82,12 +92,14 @@ HOMES = (
             _appliance("LED lighting", "lighting", 200),
             _appliance("Washing machine", "washer", 800),
             _appliance("Heat-pump dryer", "dryer", 900),
-            _appliance("Dishwasher", "dishwasher", 700),
+            _appliance("Dishwasher", "dishwasher", 2000),
             _appliance("Oven", "oven", 2000),
             # No hob category: evening cooking is the oven's pattern.
             _appliance("Induction hob", "oven", 1800),
-            _appliance("TV, computers and standby", "other", 1000),
+            _appliance("TV, computers and standby", "other", 150),
         ),
+        52.52,
+        13.40,
     ),
     DemoHome(
         "Austin house",
@@ -116,13 +128,15 @@ HOMES = (
             _appliance("Refrigerator", "fridge", 150),
             _appliance("Clothes dryer", "dryer", 3000),
             _appliance("Washing machine", "washer", 500),
-            _appliance("Dishwasher", "dishwasher", 900),
+            _appliance("Dishwasher", "dishwasher", 1800),
             _appliance("Water heater", "water_heater", 3500),
             _appliance("Pool pump", "pool_pump", 1000),
             _appliance("Lighting", "lighting", 300),
             _appliance("Oven", "oven", 2400),
-            _appliance("TV, computers and plug loads", "other", 600),
+            _appliance("TV, computers and plug loads", "other", 250),
         ),
+        30.27,
+        -97.74,
     ),
     DemoHome(
         "Sydney home",
@@ -155,8 +169,10 @@ HOMES = (
             _appliance("Lighting", "lighting", 250),
             _appliance("Oven", "oven", 2400),
             _appliance("Pool pump", "pool_pump", 1000),
-            _appliance("TV, computers and standby", "other", 500),
+            _appliance("TV, computers and standby", "other", 200),
         ),
+        -33.87,
+        151.21,
     ),
 )
 
@@ -191,7 +207,13 @@ def demo_home_ensure(*, home: DemoHome, password: str = OWNER_PASSWORD) -> tuple
         return household, False
     with transaction.atomic():
         household = household_sign_up(
-            email=home.email, password=password, household_name=home.name, timezone=home.timezone
+            email=home.email,
+            password=password,
+            household_name=home.name,
+            timezone=home.timezone,
+            schema_name=home.schema_name,
+            latitude=home.latitude,
+            longitude=home.longitude,
         ).household
         with schema_context(household.schema_name):
             for device in home.devices:

@@ -34,6 +34,7 @@ DEFAULT_APPLIANCE_CATEGORY = ApplianceCategory.OTHER
 APPLIANCE_DEFAULT_POWER_W = MappingProxyType(
     {
         ApplianceCategory.AIR_CONDITIONER: 3000.0,
+        ApplianceCategory.HEATING: 3000.0,
         ApplianceCategory.DISHWASHER: 1800.0,
         ApplianceCategory.FRIDGE: 150.0,
         ApplianceCategory.WASHER: 500.0,
@@ -45,3 +46,8 @@ APPLIANCE_DEFAULT_POWER_W = MappingProxyType(
         ApplianceCategory.OTHER: 500.0,
     }
 )
+
+# Solar panel orientation, degrees: tilt from horizontal, azimuth clockwise from north (180 = south).
+TILT_DEGREES_RANGE = (0.0, 90.0)
+AZIMUTH_DEGREES_RANGE = (0.0, 360.0)
+DEFAULT_TILT_DEGREES = 30.0

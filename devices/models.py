@@ -21,15 +21,17 @@ class StorageMode(models.TextChoices):
     CHARGING = "charging", "Charging"
     DISCHARGING = "discharging", "Discharging"
     IDLE = "idle", "Idle"
+    SOLAR = "solar", "Solar surplus only (EVs)"
 
 
-BATTERY_MODES = frozenset(StorageMode.values)
-EV_MODES = frozenset({StorageMode.CHARGING, StorageMode.DISCHARGING, StorageMode.IDLE})
+BATTERY_MODES = frozenset({StorageMode.AUTO, StorageMode.CHARGING, StorageMode.DISCHARGING, StorageMode.IDLE})
+EV_MODES = frozenset({StorageMode.CHARGING, StorageMode.DISCHARGING, StorageMode.IDLE, StorageMode.SOLAR})
 STORAGE_KINDS = frozenset(DeviceKind(value) for value in STORAGE_VALUES)
 
 
 class ApplianceCategory(models.TextChoices):
     AIR_CONDITIONER = "air_conditioner", "Air conditioner"
+    HEATING = "heating", "Heat pump / electric heating"
     DISHWASHER = "dishwasher", "Dishwasher"
     FRIDGE = "fridge", "Fridge"
     WASHER = "washer", "Washing machine"
@@ -74,8 +76,10 @@ class Device(models.Model):
     kind = models.CharField(max_length=20, choices=DeviceKind.choices)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    # Solar panel
+    # Solar panel. Orientation NULL means the default: 30° tilt, facing the equator.
     rated_capacity_w = models.FloatField(null=True, blank=True)
+    tilt_degrees = models.FloatField(null=True, blank=True)
+    azimuth_degrees = models.FloatField(null=True, blank=True)
 
     # Battery and electric vehicle: one notion of energy storage.
     capacity_wh = models.FloatField(null=True, blank=True)
@@ -92,6 +96,7 @@ class Device(models.Model):
 
     # Current state, kept up to date by the simulation: + supplies the home, - draws from it.
     power_w = models.FloatField(default=0.0)
+    plugged_in = models.BooleanField(default=True, help_text="EVs: false while the car is away")
     last_reading_at = models.DateTimeField(null=True, blank=True)
 
     objects = DeviceQuerySet.as_manager()
@@ -134,6 +139,19 @@ class Device(models.Model):
                 ),
             ),
             models.CheckConstraint(name="device_name_not_blank", condition=~Q(name="")),
+            models.CheckConstraint(
+                name="device_orientation_only_solar_and_in_range",
+                condition=(
+                    Q(tilt_degrees__isnull=True, azimuth_degrees__isnull=True)
+                    | Q(
+                        kind=DeviceKind.SOLAR_PANEL,
+                        tilt_degrees__gte=0,
+                        tilt_degrees__lte=90,
+                        azimuth_degrees__gte=0,
+                        azimuth_degrees__lte=360,
+                    )
+                ),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -13,7 +13,7 @@ from typing import Any, TypedDict
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 
 from devices import limits
 from devices.error_codes import DeviceErrorCode
@@ -27,10 +27,13 @@ from devices.models import (
     DeviceKind,
     StorageMode,
 )
+from households.models import Household
 
 
 class SolarPanelSpec(TypedDict, total=False):
     rated_capacity_w: float
+    tilt_degrees: float
+    azimuth_degrees: float
 
 
 class BatterySpec(TypedDict, total=False):
@@ -172,6 +175,27 @@ def _charge_wh(capacity_wh: float, percent: float) -> float:
     return min(capacity_wh, max(0.0, capacity_wh * percent / 100.0))
 
 
+def _degrees(errors: _Errors, path: str, value: Any, bounds: tuple[float, float]) -> float | None:
+    if value is None:
+        return None
+    number = _finite(errors, path, value)
+    if number is not None and not bounds[0] <= number <= bounds[1]:
+        errors.add(
+            path, f"Must be between {bounds[0]:g} and {bounds[1]:g} degrees.", DeviceErrorCode.OUT_OF_RANGE
+        )
+        return None
+    return number
+
+
+def default_azimuth_degrees() -> float:
+    """Facing the equator from the active household's latitude: 180 (south) or 0 (north)."""
+    latitude = getattr(connection.tenant, "latitude", None)
+    if latitude is None:  # schema_context() activates a bare schema, not the Household row
+        home = Household.objects.filter(schema_name=connection.schema_name)
+        latitude = next(iter(home.values_list("latitude", flat=True)), 0.0)
+    return 180.0 if latitude >= 0.0 else 0.0
+
+
 def _solar_panel_columns(errors: _Errors, spec: Mapping[str, Any], device: Device | None) -> dict:
     rated = _rating(
         errors,
@@ -181,7 +205,22 @@ def _solar_panel_columns(errors: _Errors, spec: Mapping[str, Any], device: Devic
         unit="W",
         required=device is None,
     )
-    return {} if rated is None else {"rated_capacity_w": rated}
+    columns = {} if rated is None else {"rated_capacity_w": rated}
+    tilt = _degrees(errors, "solar_panel.tilt_degrees", spec.get("tilt_degrees"), limits.TILT_DEGREES_RANGE)
+    azimuth = _degrees(
+        errors, "solar_panel.azimuth_degrees", spec.get("azimuth_degrees"), limits.AZIMUTH_DEGREES_RANGE
+    )
+    if device is None or tilt is not None or azimuth is not None:
+        # Both are stored together; what is not given keeps its value or the default.
+        current_tilt = device.tilt_degrees if device else None
+        current_azimuth = device.azimuth_degrees if device else None
+        columns["tilt_degrees"] = next(
+            v for v in (tilt, current_tilt, limits.DEFAULT_TILT_DEGREES) if v is not None
+        )
+        columns["azimuth_degrees"] = next(
+            v for v in (azimuth, current_azimuth, default_azimuth_degrees()) if v is not None
+        )
+    return columns
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django_tenants.models import DomainMixin, TenantMixin
 
 from households.timezones import validate_timezone, zone
@@ -16,14 +17,25 @@ def new_schema_name() -> str:
 class Household(TenantMixin):
     name = models.CharField(max_length=100)
     timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
+    # Degrees (WGS84); sign-up defaults them to the zone's point from tzdata (households.locations).
+    latitude = models.FloatField(default=0.0)
+    longitude = models.FloatField(default=0.0)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    # Schemas are cloned from a template by households.provisioning inside the sign-up transaction.
+    # Schemas are created by households.provisioning (tenant DDL replayed) inside the sign-up transaction.
     auto_create_schema = False
     auto_drop_schema = True
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                name="household_latitude_range", condition=Q(latitude__gte=-90, latitude__lte=90)
+            ),
+            models.CheckConstraint(
+                name="household_longitude_range", condition=Q(longitude__gte=-180, longitude__lte=180)
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name

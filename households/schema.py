@@ -1,4 +1,5 @@
-"""Households in GraphQL: signUp (an account and its household) and me (the caller and their home).
+"""Households in GraphQL: signUp (an account and its household), me (the caller and their home) and
+updateHousehold (the owner renames, moves or re-zones it).
 
 The household itself always comes from the caller's token, never from an argument.
 """
@@ -9,9 +10,10 @@ from graphql import GraphQLError
 from accounts import services, throttle
 from config.graphql.errors import error_type
 from config.graphql.mutations import BaseMutation
-from config.graphql.permissions import login_required
+from config.graphql.permissions import PermissionDenied, household_required, login_required
 from households.error_codes import HouseholdErrorCode
-from households.services import household_sign_up
+from households.models import Membership
+from households.services import household_sign_up, household_update
 
 
 class HouseholdType(graphene.ObjectType):
@@ -20,6 +22,8 @@ class HouseholdType(graphene.ObjectType):
 
     name = graphene.String(required=True)
     timezone = graphene.String(required=True, description="IANA time zone; buckets follow it.")
+    latitude = graphene.Float(required=True, description="Degrees north; the sun and weather follow it.")
+    longitude = graphene.Float(required=True, description="Degrees east.")
 
 
 class UserType(graphene.ObjectType):
@@ -38,6 +42,8 @@ class SignUpInput(graphene.InputObjectType):
     password = graphene.String(required=True)
     household_name = graphene.String(required=True)
     timezone = graphene.String(description='IANA time zone name; default "UTC".')
+    latitude = graphene.Float(description="Degrees; default: the time zone's point in tzdata's zone1970.tab.")
+    longitude = graphene.Float(description="Degrees; give it with latitude.")
 
 
 HouseholdError = error_type("HouseholdError", HouseholdErrorCode, "household change")
@@ -78,6 +84,8 @@ class SignUp(BaseMutation):
             password=input.password,
             household_name=input.household_name,
             timezone=input.timezone or "UTC",
+            latitude=input.latitude,
+            longitude=input.longitude,
         )
         tokens = services.tokens_issue(user=result.user)
         return {
@@ -86,6 +94,39 @@ class SignUp(BaseMutation):
             "token": tokens.token,
             "refresh_token": tokens.refresh_token,
         }
+
+
+class UpdateHouseholdInput(graphene.InputObjectType):
+    name = graphene.String()
+    timezone = graphene.String(description="IANA time zone name.")
+    latitude = graphene.Float(description="Degrees, -90 to 90.")
+    longitude = graphene.Float(description="Degrees, -180 to 180.")
+
+
+class UpdateHousehold(BaseMutation):
+    """Rename, move or re-zone the caller's household (owners only)."""
+
+    class Arguments:
+        input = UpdateHouseholdInput(required=True)
+
+    class Meta:
+        error_type = HouseholdError
+
+    household = graphene.Field(HouseholdType)
+
+    @staticmethod
+    @household_required
+    def perform_mutation(root, info, input):
+        if info.context.token_user.membership.role != Membership.Role.OWNER:
+            raise PermissionDenied("Only the household's owner can change it.")
+        household = household_update(
+            household=info.context.household,
+            name=input.name,
+            timezone=input.timezone,
+            latitude=input.latitude,
+            longitude=input.longitude,
+        )
+        return {"household": household}
 
 
 class Query(graphene.ObjectType):
@@ -99,3 +140,4 @@ class Query(graphene.ObjectType):
 
 class Mutation(graphene.ObjectType):
     sign_up = SignUp.Field()
+    update_household = UpdateHousehold.Field()

@@ -40,28 +40,3 @@ def local_hour_start(*, at: datetime, zone: ZoneInfo) -> datetime:
         minutes=local.minute, seconds=local.second, microseconds=local.microsecond
     )
 
-
-# Zones whose people live mostly south of the equator; seasons (solar, air conditioning) follow.
-_SOUTHERN_PREFIXES = (
-    "Australia/",
-    "Antarctica/",
-    "America/Argentina/",
-    "America/Asuncion",
-    "America/Montevideo",
-    "America/Santiago",
-    "America/Sao_Paulo",
-    "Africa/Johannesburg",
-    "Africa/Maputo",
-    "Africa/Windhoek",
-    "Indian/Mauritius",
-    "Indian/Reunion",
-    "Pacific/Auckland",
-    "Pacific/Chatham",
-    "Pacific/Fiji",
-    "Pacific/Noumea",
-)
-
-
-def is_southern_hemisphere(name: str) -> bool:
-    """A zone-name approximation of the hemisphere (households store no latitude)."""
-    return name.startswith(_SOUTHERN_PREFIXES)

@@ -121,11 +121,7 @@ def energy_summary(*, household: Household, now: datetime | None = None) -> Ener
     stores = [device for device in devices if device.is_storage]
     powers = flows.node_powers((device.kind, device.power_w) for device in devices)
     reasons = flows.store_reasons(
-        # plugged_in: the energy model v2's EV field (absent before it: every EV at home).
-        (
-            (device, device.power_w, device.charge_wh, getattr(device, "plugged_in", None))
-            for device in stores
-        ),
+        ((device, device.power_w, device.charge_wh, device.plugged_in) for device in stores),
         net_w=net_w if abs(net_w) > flows.DUST_W else 0.0,
         ev_reserve_fraction=settings.TELEMETRY_EV_RESERVE_PERCENT / 100.0,
     )

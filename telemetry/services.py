@@ -15,7 +15,7 @@ from django.db import DatabaseError, connection, transaction
 from psycopg2 import sql
 
 from households.models import Household
-from households.timezones import is_southern_hemisphere, local_hour_start, zone
+from households.timezones import local_hour_start, zone
 from telemetry import flows, physics, writes
 from telemetry.signals import fleet_ticked
 from telemetry.sql import render
@@ -32,10 +32,14 @@ class HouseholdRef:
     id: int
     schema_name: str
     timezone: str
+    latitude: float = 0.0
+    longitude: float = 0.0
 
     @classmethod
     def of(cls, household: Household) -> "HouseholdRef":
-        return cls(household.pk, household.schema_name, household.timezone)
+        return cls(
+            household.pk, household.schema_name, household.timezone, household.latitude, household.longitude
+        )
 
 
 @dataclass
@@ -66,7 +70,6 @@ def simulate_instants(
     """Run the physics over consecutive instants; stores carry their charge from tick to tick."""
     tz = zone(household.timezone)
     reserve = settings.TELEMETRY_EV_RESERVE_PERCENT / 100.0
-    southern = is_southern_hemisphere(household.timezone)
     ticks = []
     for at in instants:
         outcomes = physics.simulate_household(
@@ -74,8 +77,9 @@ def simulate_instants(
             local_time=at.astimezone(tz),
             dt_hours=seconds / 3600.0,
             seed=household.schema_name,
+            latitude=household.latitude,
+            longitude=household.longitude,
             ev_reserve_fraction=reserve,
-            southern_hemisphere=southern,
         )
         produced = sum(o.power_w for o in outcomes if o.power_w > 0)
         consumed = -sum(o.power_w for o in outcomes if o.power_w < 0)
@@ -91,12 +95,7 @@ def simulate_instants(
             allocation=flows.allocate(powers),
         )
         pairs = zip(devices, outcomes, strict=True)
-        # plugged_in: the energy model v2's outcome field for EVs (absent before it, then at home).
-        stores = (
-            (d, o.power_w, o.charge_wh, getattr(o, "plugged_in", None))
-            for d, o in pairs
-            if o.charge_wh is not None
-        )
+        stores = ((d, o.power_w, o.charge_wh, o.plugged_in) for d, o in pairs if o.charge_wh is not None)
         reasons = flows.store_reasons(stores, net_w=tick.net_w, ev_reserve_fraction=reserve)
         ticks.append(dataclasses.replace(tick, reasons=reasons))
         devices = _carry_charge(devices, ticks[-1])
@@ -168,10 +167,10 @@ def households_tick(*, households: Sequence[HouseholdRef], at: datetime, seconds
 
 def fleet_households() -> list[HouseholdRef]:
     return [
-        HouseholdRef(pk, schema_name, tz)
-        for pk, schema_name, tz in Household.objects.exclude(schema_name=settings.PUBLIC_SCHEMA_NAME)
+        HouseholdRef(*row)
+        for row in Household.objects.exclude(schema_name=settings.PUBLIC_SCHEMA_NAME)
         .order_by("pk")
-        .values_list("pk", "schema_name", "timezone")
+        .values_list("pk", "schema_name", "timezone", "latitude", "longitude")
     ]
 
 

@@ -45,10 +45,10 @@ def statement(*parts: sql.SQL) -> sql.SQL:
 def _json_select(types: tuple[str, ...]) -> sql.SQL:
     """`SELECT (r->>0)::bigint, ... FROM json_array_elements(`, rendered once per column list."""
     columns = ", ".join(f"(r->>{index})::{column_type}" for index, column_type in enumerate(types))
-    return statement(sql.SQL("SELECT "), sql.SQL(columns), sql.SQL(" FROM json_array_elements("))
+    return statement(sql.SQL("SELECT "), sql.SQL(columns), sql.SQL(" FROM jsonb_array_elements("))
 
 
-_JSON_END = sql.SQL("::json) AS r")
+_JSON_END = sql.SQL("::jsonb) AS r")
 
 
 def json_rows(cursor: Any, types: tuple[str, ...], rows: Iterable[Sequence[Any]]) -> sql.SQL:

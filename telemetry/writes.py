@@ -22,7 +22,7 @@ NET_DUST_W = 1e-6
 
 DEVICE_COLUMNS = sql.SQL(
     "id, kind, rated_capacity_w, capacity_wh, charge_wh, max_charge_rate_w, "
-    "max_discharge_rate_w, mode, average_power_w, category"
+    "max_discharge_rate_w, mode, average_power_w, category, tilt_degrees, azimuth_degrees"
 )
 ORDER_BY_ID = sql.SQL(" ORDER BY id")
 FROM_STDIN = sql.SQL("FROM STDIN")
@@ -31,7 +31,7 @@ READING_COLUMNS = sql.SQL(" (device_id, at, power_w, energy_wh, charge_wh, is_on
 # One-row templates quoted by the driver, and the column types of the many-row JSON payloads.
 TICK_ROW = "(%s::timestamptz, %s, now())"
 READING_TYPES = ("bigint", "timestamptz", "float8", "float8", "float8", "boolean", "text")
-DEVICE_STATE_TYPES = ("bigint", "float8", "float8", "boolean")
+DEVICE_STATE_TYPES = ("bigint", "float8", "float8", "boolean", "boolean")
 # Rollup columns that add up per hour (then ticks and covered_seconds): a device's energy and its
 # seconds per storage reason code; the home's energy at the meter and per flow (telemetry.flows).
 _DEVICE_HOUR_SUMS = ("produced_wh", "consumed_wh", *flows.REASON_COLUMNS.values())
@@ -190,6 +190,8 @@ def device_state(row: Sequence) -> physics.DeviceState:
         mode=row[7],
         average_power_w=row[8],
         category=row[9] or None,
+        tilt_degrees=row[10],
+        azimuth_degrees=row[11],
     )
 
 
@@ -295,20 +297,21 @@ def device_state_sql(cursor: Any, schema: str, last: SimulatedTick) -> sql.SQL:
     """Current state from the newest tick; an older (backfilled) tick never overwrites a newer one."""
     if not last.outcomes:
         return sql.SQL("")
-    rows = [(o.device_id, o.power_w, o.charge_wh, o.is_on) for o in last.outcomes]
+    rows = [(o.device_id, o.power_w, o.charge_wh, o.is_on, o.plugged_in) for o in last.outcomes]
     at = literal(cursor, "%s::timestamptz", (last.at,))
     return statement(
         sql.SQL("UPDATE "),
         table(cursor, schema, "devices_device"),
         sql.SQL(
             " AS d SET power_w = v.power_w, charge_wh = COALESCE(v.charge_wh, d.charge_wh), "
-            "is_on = COALESCE(v.is_on, d.is_on), last_reading_at = "
+            "is_on = COALESCE(v.is_on, d.is_on), plugged_in = COALESCE(v.plugged_in, d.plugged_in), "
+            "last_reading_at = "
         ),
         at,
         sql.SQL(" FROM ("),
         json_rows(cursor, DEVICE_STATE_TYPES, rows),
         sql.SQL(
-            ") AS v(id, power_w, charge_wh, is_on) "
+            ") AS v(id, power_w, charge_wh, is_on, plugged_in) "
             "WHERE d.id = v.id AND (d.last_reading_at IS NULL OR d.last_reading_at <= "
         ),
         at,

@@ -33,7 +33,7 @@ class BaseMutation(graphene.Mutation):
         _meta.error_type = error_type
         super().__init_subclass_with_meta__(_meta=_meta, **options)
         cls._meta.fields["errors"] = graphene.Field(
-            graphene.List(graphene.NonNull(error_type), required=True),
+            graphene.NonNull(graphene.List(graphene.NonNull(error_type))),
             description="Why the input was refused (then nothing was written); empty on success.",
         )
 

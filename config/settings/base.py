@@ -46,7 +46,7 @@ INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_
 TENANT_MODEL = "households.Household"
 TENANT_DOMAIN_MODEL = "households.Domain"
 PUBLIC_SCHEMA_NAME = "public"
-# New households are cloned from this schema (see households.provisioning): far faster than migrating.
+# Holds the tenant migration history that each new household schema copies (households.provisioning).
 TENANT_TEMPLATE_SCHEMA = "household_template"
 
 MIDDLEWARE = [
@@ -242,6 +242,11 @@ CACHES = {
     },
 }
 RATELIMIT_USE_CACHE = "throttle"
+RATELIMIT_IP_META_KEY = "accounts.throttle.client_ip"
+# Which request.META entry holds the client's address: REMOTE_ADDR, or behind a proxy that sets it
+# (and overwrites what clients send) e.g. HTTP_X_REAL_IP. Docker's port publishing shows every
+# client as the bridge gateway, so one address shares the throttles until a proxy passes the real one.
+CLIENT_IP_META_KEY = env("CLIENT_IP_META_KEY", default="REMOTE_ADDR")
 TELEMETRY_TICK_SECONDS = env.int("TELEMETRY_TICK_SECONDS", default=60)
 TELEMETRY_EV_RESERVE_PERCENT = env.float("TELEMETRY_EV_RESERVE_PERCENT", default=20.0)
 CELERY_BEAT_SCHEDULE = {

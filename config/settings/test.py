@@ -11,6 +11,7 @@ DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="") or secrets.token_urlsafe(50)
 GRAPHQL_JWT["JWT_SECRET_KEY"] = env("JWT_SECRET_KEY", default=SECRET_KEY)
 GRAPHQL_INTROSPECTION = True
+GRAPHIQL = True  # the browser tests drive it; production's default (off) is tested on its own server
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Servers started by the fault tests keep their connections, as production does.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("TEST_CONN_MAX_AGE", default=0)  # noqa: F405

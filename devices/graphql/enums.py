@@ -8,11 +8,12 @@ from devices.models import DeviceKind, StorageMode
 
 
 class EvModeChoice(enum.StrEnum):
-    """An EV has no AUTO mode: it only charges, discharges to the home, or idles."""
+    """An EV has no AUTO mode: it charges, charges from solar surplus, discharges to the home, or idles."""
 
     CHARGING = StorageMode.CHARGING.value
     DISCHARGING = StorageMode.DISCHARGING.value
     IDLE = StorageMode.IDLE.value
+    SOLAR = StorageMode.SOLAR.value
 
 
 DeviceKindEnum = graphene.Enum.from_enum(DeviceKind, name="DeviceKind", description="What a device is.")
@@ -21,12 +22,14 @@ StorageModeEnum = graphene.Enum.from_enum(
     name="StorageMode",
     description=(
         "What an energy store does. AUTO (batteries only, their default) charges from solar surplus "
-        "and discharges to cover a deficit; CHARGING draws from the home, DISCHARGING supplies it."
+        "and discharges to cover a deficit; CHARGING draws from the home, DISCHARGING supplies it; "
+        "SOLAR (EVs only) charges from solar surplus only."
     ),
 )
 EvModeEnum = graphene.Enum.from_enum(
     EvModeChoice,
     name="EvMode",
-    description="What an electric vehicle does: CHARGING draws from the home, DISCHARGING supplies it "
-    "(vehicle-to-home), IDLE neither. New vehicles start IDLE.",
+    description="What an electric vehicle does while plugged in: CHARGING draws from the home, "
+    "DISCHARGING supplies it (vehicle-to-home, after the home battery), SOLAR charges from solar surplus "
+    "only, IDLE neither. New vehicles start IDLE.",
 )

@@ -30,8 +30,14 @@ _NAME = f"Not blank, at most {limits.NAME_MAX_LENGTH} characters."
 _UNCHANGED = " Omitted or null: unchanged."
 
 
+_TILT = "Degrees from horizontal, 0 to 90."
+_AZIMUTH = "Degrees clockwise from north, 0 to 360 (180 = south)."
+
+
 class SolarPanelInput(graphene.InputObjectType):
     rated_capacity_w = graphene.Float(required=True, description=f"Peak output, W. {_SOLAR}")
+    tilt_degrees = graphene.Float(description=f"{_TILT} Default 30.")
+    azimuth_degrees = graphene.Float(description=f"{_AZIMUTH} Default: facing the equator.")
 
 
 class BatteryInput(graphene.InputObjectType):
@@ -82,6 +88,8 @@ RegisterDeviceInput = type(
 
 class SolarPanelUpdateInput(graphene.InputObjectType):
     rated_capacity_w = graphene.Float(description=f"Peak output, W. {_SOLAR}{_UNCHANGED}")
+    tilt_degrees = graphene.Float(description=f"{_TILT}{_UNCHANGED}")
+    azimuth_degrees = graphene.Float(description=f"{_AZIMUTH}{_UNCHANGED}")
 
 
 class BatteryUpdateInput(graphene.InputObjectType):

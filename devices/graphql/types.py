@@ -7,6 +7,8 @@ from graphql_relay import from_global_id, to_global_id
 
 from devices.graphql.enums import DeviceKindEnum, EvModeEnum, StorageModeEnum
 from devices.kinds import KINDS
+from devices.limits import DEFAULT_TILT_DEGREES
+from devices.services import default_azimuth_degrees
 
 DEVICE_ID_TYPE = "Device"
 
@@ -62,9 +64,19 @@ class _StorageFields:
 class SolarPanel(graphene.ObjectType):
     class Meta:
         interfaces = (DeviceInterface,)
-        description = "Produces power; output follows the sun in the household's local time."
+        description = "Produces power; output follows the sun and weather at the household's location."
 
-    rated_capacity_w = graphene.Float(required=True, description="Peak output, W.")
+    rated_capacity_w = graphene.Float(required=True, description="Peak output, W (the inverter clips there).")
+    tilt_degrees = graphene.Float(required=True, description="Degrees from horizontal.")
+    azimuth_degrees = graphene.Float(required=True, description="Degrees clockwise from north (180 = south).")
+
+    @staticmethod
+    def resolve_tilt_degrees(device, info):
+        return DEFAULT_TILT_DEGREES if device.tilt_degrees is None else device.tilt_degrees
+
+    @staticmethod
+    def resolve_azimuth_degrees(device, info):
+        return default_azimuth_degrees() if device.azimuth_degrees is None else device.azimuth_degrees
 
 
 class Battery(_StorageFields, graphene.ObjectType):
@@ -79,10 +91,11 @@ class Battery(_StorageFields, graphene.ObjectType):
 class ElectricVehicle(_StorageFields, graphene.ObjectType):
     class Meta:
         interfaces = (DeviceInterface,)
-        description = "A car that charges from the home or supplies it (vehicle-to-home)."
+        description = "A car that charges from the home or supplies it (vehicle-to-home) while plugged in."
 
     battery_capacity_wh = graphene.Float(required=True, description="Usable capacity of its battery, Wh.")
     mode = graphene.Field(EvModeEnum, required=True)
+    plugged_in = graphene.Boolean(required=True, description="False while the car is away (on a trip).")
 
     @staticmethod
     def resolve_battery_capacity_wh(device, info):

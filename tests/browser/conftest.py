@@ -16,6 +16,7 @@ def pytest_collection_modifyitems(items):
 
 @pytest.fixture(scope="module")
 def site(django_db_setup, django_db_blocker, tmp_path_factory) -> str:
-    environment = collect_static(str(tmp_path_factory.mktemp("static")))
+    # GraphiQL is on in development (local settings); the test settings turn it on the same way.
+    environment = collect_static(str(tmp_path_factory.mktemp("static")), GRAPHIQL="true")
     with demo_data(django_db_blocker), gunicorn(**environment) as server:
         yield f"http://127.0.0.1:{server.port}"

@@ -3,6 +3,7 @@
 from io import StringIO
 
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client
 from django_tenants.utils import schema_context
 
@@ -74,3 +75,27 @@ def test_the_printed_logins_work(db, gql):
     )
     assert response.status_code == 200
     assert b"Austin house" in response.content
+
+
+def _energy(household: Household) -> list[tuple]:
+    with schema_context(household.schema_name):
+        return list(HouseholdHour.objects.order_by("hour_start").values_list("produced_wh", "consumed_wh"))
+
+
+def test_every_seeding_simulates_the_same_history(db):
+    _seed()
+    first = {home.name: _energy(Household.objects.get(name=home.name)) for home in HOMES}
+    with connection.cursor() as cursor:  # fire the deferred foreign-key checks before dropping
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    for home in HOMES:  # as on a fresh installation (rolled back with the test)
+        Household.objects.get(name=home.name).delete(force_drop=True)
+        User.objects.filter(email=home.email).delete()
+
+    _seed()
+
+    households = {home.name: Household.objects.get(name=home.name) for home in HOMES}
+    assert {name: household.schema_name for name, household in households.items()} == {
+        home.name: home.schema_name for home in HOMES
+    }
+    assert {name: _energy(household) for name, household in households.items()} == first
+    assert all(first.values())

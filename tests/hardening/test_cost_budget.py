@@ -5,7 +5,6 @@ import json
 import time
 import uuid
 
-import pytest
 from axes.models import AccessAttempt
 from django.db import connection
 from django.test import Client, override_settings
@@ -135,7 +134,6 @@ def test_sign_ups_are_throttled_per_client_ip(db):
     assert _codes(other) == []
 
 
-@pytest.mark.django_db(transaction=True)
 def test_with_the_throttle_store_down_sign_up_fails_closed_and_login_still_works(alice):
     variables = {"input": {"email": "nobody-redis@example.com", "password": PASSWORD, "householdName": "H"}}
     with gunicorn(THROTTLE_REDIS_URL=CLOSED_PORT_REDIS) as server:

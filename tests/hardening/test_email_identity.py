@@ -146,8 +146,7 @@ def test_the_dotless_twin_is_a_separate_account_and_both_keep_working(db):
     assert _login(email)[0] == "OK" and _login(dotless)[0] == "OK"
 
 
-@pytest.mark.django_db(transaction=True)
-def test_racing_case_fold_twins_end_with_one_account_and_a_clear_error(new_email):
+def test_racing_case_fold_twins_end_with_one_account_and_a_clear_error(db, new_email):
     pairs = [new_email("race") for _ in range(4)]
     answers = {}
     with gunicorn(workers=2) as server:
@@ -199,3 +198,24 @@ def test_errors_never_say_whether_an_account_exists(victim):
     known = _login(victim.email, "wrong-password-1", ip=ip)
 
     assert unknown == known
+
+
+def test_a_login_without_a_client_address_is_answered_not_a_500(victim):
+    """Behind a unix socket REMOTE_ADDR is empty: such clients share one bucket."""
+    assert _login(victim.email, ip="")[0] == "OK"
+
+
+def test_behind_a_proxy_the_configured_header_names_the_client(victim):
+    sprayer, other = _client_ip(), _client_ip()
+
+    def login(email, password, real_ip):
+        body = json.dumps({"query": TOKEN_AUTH, "variables": {"email": email, "password": password}})
+        response = Client().post("/graphql", body, content_type="application/json", HTTP_X_REAL_IP=real_ip)
+        errors = response.json().get("errors")
+        return errors[0]["extensions"]["code"] if errors else "OK"
+
+    with override_settings(CLIENT_IP_META_KEY="HTTP_X_REAL_IP", LOGIN_FAILURES_PER_IP="2/15m"):
+        wrong = [login(f"nobody-{i}@example.com", "x-wrong-1", sprayer) for i in range(2)]
+        assert login(victim.email, PASSWORD, sprayer) == "LOCKED_OUT"
+        assert login(victim.email, PASSWORD, other) == "OK"
+    assert wrong == ["INVALID_CREDENTIALS"] * 2

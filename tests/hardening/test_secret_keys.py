@@ -113,7 +113,7 @@ def test_production_loads_with_a_generated_key(key):
 
 def test_compose_carries_no_usable_key():
     compose = (settings.BASE_DIR / "docker-compose.yml").read_text()
-    references = re.findall(r"\$\{(\w*KEY\w*)([^}]*)\}", compose)
+    references = re.findall(r"\$\{(\w*SECRET_KEY)([^}]*)\}", compose)
 
     assert ("DJANGO_SECRET_KEY", references[0][1]) in references
     assert all(rest.startswith(":?") for _name, rest in references), references

@@ -198,3 +198,14 @@ def test_a_flow_that_rounds_to_zero_is_not_listed(gql, bob):
 
     assert result["flows"] == [{"source": "SOLAR", "sink": "HOME", "powerW": 1000.0}]
     assert result["gridExportW"] == 0.0
+
+
+def test_an_ev_away_says_so(gql, bob):
+    make_device(bob.household, DeviceKind.APPLIANCE, power_w=-800.0)
+    make_device(bob.household, DeviceKind.ELECTRIC_VEHICLE, name="Car", power_w=0.0, plugged_in=False)
+
+    result = query(gql, bob.token, SUMMARY)["energySummary"]
+
+    assert result["reasons"] == [{"reason": "AWAY", "device": result["reasons"][0]["device"]}]
+    assert result["reasons"][0]["device"]["name"] == "Car"
+    assert result["flows"] == [{"source": "GRID", "sink": "HOME", "powerW": 800.0}]

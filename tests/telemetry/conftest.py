@@ -10,8 +10,9 @@ from django_tenants.utils import schema_context
 
 from accounts.models import User
 from households.services import household_sign_up
-from reporting.models import FleetTotals, HouseholdSnapshot
-from telemetry.models import DeviceHour, HouseholdHour, Reading, Tick
+from households.timezones import local_hour_start
+from reporting.models import HouseholdSnapshot
+from telemetry.models import HouseholdHour, Tick
 from tests.conftest import PASSWORD
 from tests.telemetry.homes import typical_home_devices
 
@@ -34,10 +35,20 @@ def committed_homes(django_db_setup, django_db_blocker):
         for household in homes:
             household.delete(force_drop=True)
         User.objects.filter(email__in=["sun@example.com", "rain@example.com"]).delete()
-        for member in django_db_setup.values():
-            with schema_context(member.household.schema_name):
-                for model in (Reading, DeviceHour, HouseholdHour, Tick):
-                    model.objects.all().delete()
-        HouseholdSnapshot.objects.all().delete()
-        FleetTotals.objects.all().delete()
+    connection.set_schema_to_public()
+
+
+def undo_committed_ticks(members, instants) -> None:
+    """Remove what committed fleet ticks at `instants` wrote into the session's shared households.
+
+    A fleet tick visits every household, the session's too; only the rows of those instants go,
+    so data other modules committed stays. (The session households have no committed devices.)
+    """
+    for member in members:
+        household = member.household
+        with schema_context(household.schema_name):
+            Tick.objects.filter(at__in=instants).delete()
+            hours = {local_hour_start(at=at, zone=household.zoneinfo) for at in instants}
+            HouseholdHour.objects.filter(hour_start__in=hours).delete()
+        HouseholdSnapshot.objects.filter(household=household, at__in=instants).delete()
     connection.set_schema_to_public()

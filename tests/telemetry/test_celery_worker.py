@@ -16,14 +16,18 @@ from devices.models import Device
 from reporting.models import FleetTotals
 from telemetry.models import Reading, Tick
 from telemetry.tasks import fleet_tick
+from tests.telemetry.conftest import undo_committed_ticks
 
 pytestmark = pytest.mark.celery_worker
 
 AT = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 
 
+LATER = AT.replace(minute=1)
+
+
 @pytest.fixture(scope="module")
-def worker(committed_homes):
+def worker(committed_homes, django_db_setup, django_db_blocker):
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.test",
@@ -38,6 +42,9 @@ def worker(committed_homes):
     yield process
     process.terminate()
     process.wait(timeout=30)
+    with django_db_blocker.unblock():
+        undo_committed_ticks(django_db_setup.values(), [AT, LATER])
+        FleetTotals.objects.filter(at__in=[AT, LATER]).delete()
 
 
 def _wait_for(condition, timeout=60.0):
@@ -72,7 +79,7 @@ def test_fleet_tick_on_a_worker_writes_each_home_in_its_own_schema(db, worker, c
 
 
 def test_the_fleet_totals_refresh_after_every_home_has_ticked(db, worker, committed_homes):
-    later = AT.replace(minute=1)
+    later = LATER
     fleet_tick.delay(later.isoformat())
 
     def refreshed() -> bool:

@@ -3,11 +3,13 @@
 from dataclasses import dataclass
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from telemetry import flows
-from telemetry.flows import FLOWS, Node, NodePowers, StorageReason, allocate, node_powers, node_totals
+from telemetry.flows import FLOWS, STORES, Node, NodePowers, StorageReason, allocate, node_powers, node_totals
+from telemetry.physics import Kind, Mode
+from tests.telemetry.test_physics import households, naive_times, places, seeds, tick
 
 # Float dust: relative to the tick's powers, plus flows under DUST_W dropped as rounding.
 REL = 1e-9
@@ -71,6 +73,20 @@ def test_source_and_sink_totals_equal_the_devices_energies(devices):
     # Produced = solar + discharge = every source but the grid; consumed likewise for sinks.
     assert close(out[Node.SOLAR] + out[Node.BATTERY] + out[Node.ELECTRIC_VEHICLE], produced, scale)
     assert close(into[Node.HOME] + into[Node.BATTERY] + into[Node.ELECTRIC_VEHICLE], consumed, scale)
+
+
+@settings(max_examples=300, deadline=None)
+@given(households(), naive_times, places, seeds)
+def test_the_production_dispatch_never_makes_a_store_feed_another(devices, at, place, seed):
+    """Only an owner's DISCHARGING battery may end up in another store; the dispatch does the rest."""
+    assume(not any(d.kind == Kind.BATTERY and d.mode == Mode.DISCHARGING for d in devices))
+    outcomes = tick(devices, at, place, seed=seed)
+    p = node_powers((device.kind, outcome.power_w) for device, outcome in zip(devices, outcomes, strict=True))
+    result = allocate(p)
+    check_balance(p, result)
+    for source in STORES:
+        for sink in STORES:
+            assert result[source, sink] == 0.0, (source, sink, p, result)
 
 
 S, B, E, G, H = Node.SOLAR, Node.BATTERY, Node.ELECTRIC_VEHICLE, Node.GRID, Node.HOME

@@ -11,7 +11,7 @@ from psycopg2 import sql
 from devices.models import Device, DeviceKind
 from households.timezones import local_hour_start, zone
 from reporting.models import HouseholdSnapshot
-from telemetry import flows, services, writes
+from telemetry import appliances, flows, services, writes
 from telemetry.flows import Node
 from telemetry.models import DeviceHour, HouseholdHour, Reading, Tick
 from tests.reporting.conftest import make_device
@@ -98,6 +98,28 @@ def test_a_full_battery_counts_its_seconds_as_full_while_solar_is_exported(alice
         assert DeviceHour.objects.get(device=full).full_seconds == 180
         assert DeviceHour.objects.get(device=roof).full_seconds == 0
         assert HouseholdHour.objects.get().solar_to_grid_wh > 0
+
+
+def test_a_car_away_on_a_commute_counts_its_seconds_as_away(alice_home):
+    alice, devices = alice_home
+    [car] = [device for device in devices if device.kind == DeviceKind.ELECTRIC_VEHICLE]
+    monday = datetime(2026, 1, 12, tzinfo=UTC)  # a working week: the car leaves on most days
+
+    services.household_backfill(
+        household=services.HouseholdRef.of(alice.household),
+        start=monday,
+        end=monday + timedelta(days=5),
+        seconds=900,
+    )
+
+    with schema_context(alice.household.schema_name):
+        hours = list(DeviceHour.objects.filter(device=car))
+        battery = list(DeviceHour.objects.filter(device__kind=DeviceKind.BATTERY))
+    away = [hour for hour in hours if hour.away_seconds]
+    # Away for some hours of the working days, never longer than an hour was covered; only cars go away.
+    assert away and all(hour.away_seconds <= hour.covered_seconds for hour in away)
+    assert 0 < sum(hour.away_seconds for hour in hours) < 5 * 86_400
+    assert not any(hour.away_seconds for hour in battery)
 
 
 def test_rollup_hour_is_the_local_hour_in_a_half_hour_zone():
@@ -209,3 +231,34 @@ def test_a_batch_of_households_ticks_in_two_round_trips(alice_home, bob):
     assert report.written == 2
     assert len(statements) == 2  # claim and load every household, then write them all
     assert statements[1].count("INSERT INTO") == 2 * 4  # readings, 2 rollups, snapshot per household
+
+
+def _an_away_instant(seed: str, device_id: int, tz_name: str) -> datetime:
+    """A weekday noon when the household's car is out (found through the physics' own trips)."""
+    day = datetime(2026, 6, 22, 12, 0, tzinfo=zone(tz_name))
+    while appliances.trips(seed, device_id, day.toordinal()).driven_km == 0:
+        day += timedelta(days=1)
+    return day.astimezone(UTC)
+
+
+def test_the_tick_records_a_car_away_and_where_the_home_is(alice_home):
+    alice, _ = alice_home
+    with schema_context(alice.household.schema_name):
+        car = Device.objects.get(kind="electric_vehicle")
+        Device.objects.filter(pk=car.pk).update(mode="charging", charge_wh=10_000)
+    away = _an_away_instant(alice.household.schema_name, car.pk, alice.household.timezone)
+
+    _tick(alice, at=away)
+
+    with schema_context(alice.household.schema_name):
+        car.refresh_from_db()
+        assert (car.plugged_in, car.power_w) == (False, 0.0)
+        assert car.charge_wh < 10_000  # it is driving
+        panel = Device.objects.get(name="Roof").power_w
+    # The same home moved to the other side of the world sees night at that instant.
+    with schema_context("public"):
+        type(alice.household).objects.filter(pk=alice.household.pk).update(latitude=-33.87, longitude=151.21)
+        alice.household.refresh_from_db()
+    _tick(alice, at=away + timedelta(minutes=1))
+    with schema_context(alice.household.schema_name):
+        assert panel > 0 and Device.objects.get(name="Roof").power_w == 0.0

@@ -4,7 +4,7 @@ from households.provisioning import template_sync
 
 
 class Command(BaseCommand):
-    help = "Create or migrate the template schema that new households are cloned from."
+    help = "Create or migrate the template schema whose migration history new household schemas copy."
 
     def handle(self, *args, **options):
         template_sync(verbosity=options["verbosity"])

@@ -1,0 +1,62 @@
+"""WRITEUP.md's measured figures, rendered from bench/REPORT.md (`make bench` runs this after a run).
+
+A figure is written in WRITEUP.md between markers naming where it comes from and how it is shown:
+`<!-- fig tick.batch_50.household_ticks_per_s ,.0f -->815<!-- /fig -->` shows the value at that
+path of the report's JSON with the format `,.0f`; `derived.*` paths are computed below from the
+report. `python -m bench.writeup` rewrites the figures; tests/test_writeup.py fails when they drift.
+"""
+
+import json
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+REPORT = ROOT / "bench" / "REPORT.md"
+WRITEUP = ROOT / "WRITEUP.md"
+FIGURE = re.compile(r"<!-- fig (?P<path>[\w.]+) (?P<format>\S*) -->(?P<text>.*?)<!-- /fig -->")
+SECTION = re.compile(r"^## (?P<name>\w+)\n\n```json\n(?P<json>.*?)\n```", re.M | re.S)
+TICK_SECONDS = 60
+FLEET_HOUSEHOLDS = 250_000
+
+
+def report_figures(text: str) -> dict:
+    """The JSON block of every `## name` section of the report, plus the derived figures."""
+    figures = {match["name"]: json.loads(match["json"]) for match in SECTION.finditer(text)}
+    batched = figures["tick"]["batch_50"]["household_ticks_per_s"]
+    speedups = [figures["history"][interval]["speedup_x"] for interval in ("DAY", "WEEK", "MONTH")]
+    figures["derived"] = {
+        "provisioning_ms": 1000 * figures["tick"]["provisioning_seconds_per_household"],
+        "homes_per_machine": batched * TICK_SECONDS,
+        "machines_for_fleet": FLEET_HOUSEHOLDS / (batched * TICK_SECONDS),
+        "history_speedup_min": min(speedups),
+        "history_speedup_max": max(speedups),
+    }
+    return figures
+
+
+def _value(figures: dict, path: str):
+    value = figures
+    for key in path.split("."):
+        value = value[key]
+    return value
+
+
+def render(writeup: str, report: str) -> str:
+    """`writeup` with every marked figure replaced by the report's value."""
+    figures = report_figures(report)
+
+    def figure(match: re.Match) -> str:
+        value = _value(figures, match["path"])
+        text = format(value, match["format"]) if match["format"] else str(value)
+        return f"<!-- fig {match['path']} {match['format']} -->{text}<!-- /fig -->"
+
+    return FIGURE.sub(figure, writeup)
+
+
+def main() -> None:
+    WRITEUP.write_text(render(WRITEUP.read_text(), REPORT.read_text()))
+    print(f"Figures in {WRITEUP.name} rendered from {REPORT.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,130 @@
+"""Photovoltaic output with pvlib: weather-scaled irradiance on the panel's plane, PVWatts DC/AC.
+
+Per solar day and location (see telemetry.sky): clear-sky GHI x the weather's clear-sky index gives
+the GHI; pvlib's Erbs model splits it into beam and diffuse, Hay-Davies transposes them onto the
+panel (tilt, azimuth), the Faiman model gives the cell temperature from the air temperature, and
+PVWatts gives DC power (-0.37 %/°C, SYSTEM_LOSSES for soiling, wiring, mismatch, ageing) and AC
+power through an inverter rated at the panel's rating, so output clips there.
+
+The result is a DayProfile of AC output as a share of the rating, cached per location and
+orientation; a tick looks up the exact mean over its span, which costs a few float operations.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from pvlib import inverter, irradiance, pvsystem, temperature
+
+from telemetry import sky, weather
+from telemetry.profiles import BLOCKS_PER_DAY, BoundedCache, DayProfile, average
+
+DEFAULT_TILT_DEGREES = 30.0
+SYSTEM_LOSSES = 0.10
+TEMPERATURE_COEFFICIENT = -0.0037
+INVERTER_EFFICIENCY = 0.96
+ALBEDO = 0.2
+LOCATION_PRECISION = 2  # decimals of a degree (~1 km) under which homes share solar caches
+
+
+def default_azimuth_degrees(latitude: float) -> float:
+    """Facing the equator: south (180°) in the northern hemisphere, north (0°) in the southern."""
+    return 180.0 if latitude >= 0.0 else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class LocationDay:
+    """One solar day over one place: the clear sky, the weather, and what homes read from them."""
+
+    sky: sky.Sky
+    clear_sky_index: np.ndarray
+    temperature_c: np.ndarray
+    ghi: DayProfile
+    temperature: DayProfile
+
+
+_locations: BoundedCache[LocationDay] = BoundedCache(8_192)
+_panels: BoundedCache[DayProfile] = BoundedCache(16_384)
+
+
+def _place(latitude: float, longitude: float) -> tuple[float, float]:
+    return round(latitude, LOCATION_PRECISION), round(longitude, LOCATION_PRECISION)
+
+
+def location_days(latitude: float, longitude: float, first_ordinal: int, days: int) -> list[LocationDay]:
+    """Consecutive solar days at a place, computed in one vectorised pvlib pass where missing."""
+    latitude, longitude = _place(latitude, longitude)
+    cached = [_locations.get((latitude, longitude, first_ordinal + i)) for i in range(days)]
+    if all(c is not None for c in cached):
+        return cached  # type: ignore[return-value]
+    clear = sky.clear_sky(latitude, longitude, first_ordinal, days)
+    result = []
+    for i in range(days):
+        part = slice(i * BLOCKS_PER_DAY, (i + 1) * BLOCKS_PER_DAY)
+        ordinal = first_ordinal + i
+        index = weather.clear_sky_index(latitude, longitude, ordinal)
+        temp = weather.temperature_c(latitude, longitude, ordinal)
+        day_sky = sky.Sky(*(getattr(clear, f)[part] for f in sky.Sky.__slots__))
+        value = LocationDay(day_sky, index, temp, DayProfile(index * day_sky.ghi), DayProfile(temp))
+        result.append(_locations.put((latitude, longitude, ordinal), value))
+    return result
+
+
+def location_day(latitude: float, longitude: float, ordinal: int) -> LocationDay:
+    return location_days(latitude, longitude, ordinal, 1)[0]
+
+
+def _ac_share(days: list[LocationDay], tilt: float, azimuth: float) -> np.ndarray:
+    """AC output / rating for the blocks of `days`, all in one pvlib pass."""
+    zenith = np.concatenate([d.sky.zenith for d in days])
+    apparent = np.concatenate([d.sky.apparent_zenith for d in days])
+    ghi = np.concatenate([d.clear_sky_index * d.sky.ghi for d in days])
+    doy = np.concatenate([d.sky.day_of_year for d in days])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        split = irradiance.erbs(ghi, zenith, doy)
+        poa = irradiance.get_total_irradiance(
+            tilt,
+            azimuth,
+            apparent,
+            np.concatenate([d.sky.azimuth for d in days]),
+            np.nan_to_num(np.asarray(split["dni"], dtype=float)),
+            ghi,
+            np.nan_to_num(np.asarray(split["dhi"], dtype=float)),
+            dni_extra=np.concatenate([d.sky.dni_extra for d in days]),
+            airmass=np.concatenate([d.sky.airmass for d in days]),
+            albedo=ALBEDO,
+            model="haydavies",
+        )
+    poa_global = np.clip(np.nan_to_num(np.asarray(poa["poa_global"], dtype=float)), 0.0, None)
+    poa_global[ghi <= 0.0] = 0.0
+    cell = temperature.faiman(poa_global, np.concatenate([d.temperature_c for d in days]))
+    dc = pvsystem.pvwatts_dc(poa_global, cell, 1.0, TEMPERATURE_COEFFICIENT) * (1.0 - SYSTEM_LOSSES)
+    ac = inverter.pvwatts(dc, 1.0 / INVERTER_EFFICIENCY, eta_inv_nom=INVERTER_EFFICIENCY)
+    return np.clip(np.nan_to_num(np.asarray(ac, dtype=float)), 0.0, 1.0)
+
+
+def panel_days(
+    latitude: float, longitude: float, tilt: float, azimuth: float, first_ordinal: int, days: int
+) -> list[DayProfile]:
+    """AC output as a share of the rating over consecutive solar days (cached; vectorised if missing)."""
+    latitude, longitude = _place(latitude, longitude)
+    keys = [(latitude, longitude, tilt, azimuth, first_ordinal + i) for i in range(days)]
+    cached = [_panels.get(key) for key in keys]
+    if all(c is not None for c in cached):
+        return cached  # type: ignore[return-value]
+    share = _ac_share(location_days(latitude, longitude, first_ordinal, days), tilt, azimuth)
+    return [
+        _panels.put(key, DayProfile(share[i * BLOCKS_PER_DAY : (i + 1) * BLOCKS_PER_DAY]))
+        for i, key in enumerate(keys)
+    ]
+
+
+def panel_share(
+    latitude: float, longitude: float, tilt: float, azimuth: float, utc_epoch_s: float, duration_s: float
+) -> float:
+    """Mean AC output / rating over [t, t + duration)."""
+    ordinal, seconds = sky.solar_clock(utc_epoch_s, longitude)
+    return average(
+        lambda o: panel_days(latitude, longitude, tilt, azimuth, o, 1)[0], ordinal, seconds, duration_s
+    )

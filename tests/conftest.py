@@ -5,7 +5,7 @@ each test still runs in a transaction that is rolled back, so what a test writes
 """
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import jwt
 import pytest
@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from accounts.emails import canonical_email
 from accounts.models import User
-from accounts.services import tokens_issue
+from accounts.services import access_token_issue, tokens_issue
 from households.models import Household
 from households.provisioning import template_sync
 from households.services import household_sign_up
@@ -76,14 +76,20 @@ def django_db_setup(django_db_setup, django_db_blocker):
     return members
 
 
+def _with_fresh_token(member: Member) -> Member:
+    """The session's member with an access token issued now: tokens live 5 minutes, a suite longer."""
+    token, _ = access_token_issue(user=User.objects.get(email=member.email))
+    return replace(member, token=token)
+
+
 @pytest.fixture
 def alice(django_db_setup, db) -> Member:
-    return django_db_setup["alice"]
+    return _with_fresh_token(django_db_setup["alice"])
 
 
 @pytest.fixture
 def bob(django_db_setup, db) -> Member:
-    return django_db_setup["bob"]
+    return _with_fresh_token(django_db_setup["bob"])
 
 
 @pytest.fixture(autouse=True)

@@ -15,6 +15,7 @@ def household_hours() -> QuerySet[HouseholdHour]:
     return HouseholdHour.objects.all()
 
 
-def device_hours(*, device_id: int) -> QuerySet[DeviceHour]:
-    """One of the active household's devices, hour by hour (none for another household's id)."""
-    return DeviceHour.objects.filter(device_id=device_id)
+def device_hours(*, device_id: int | None = None) -> QuerySet[DeviceHour]:
+    """The active household's devices hour by hour, or one of them (none for another's id)."""
+    hours = DeviceHour.objects.all()
+    return hours if device_id is None else hours.filter(device_id=device_id)

@@ -9,15 +9,15 @@ UPDATE per household (sent in the same round trip).
 
 import io
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from psycopg2 import sql
 
 from devices.kinds import BY_VALUE, KINDS
-from telemetry import physics
+from telemetry import flows, physics
 from telemetry.sql import join, json_rows, literal, statement, table
 
 NET_DUST_W = 1e-6
@@ -46,48 +46,60 @@ CLAIM = sql.SQL(
     "SELECT h, i, s FROM unnest(%s::bigint[]) AS h, unnest(%s::timestamptz[]) AS i, "
     "(SELECT %s::integer) AS t(s) ON CONFLICT DO NOTHING RETURNING household_id, at) "
 )
-DEVICE_HOUR_TYPES = ("bigint", "bigint", "timestamptz", "float8", "float8", "integer", "integer")
-HOME_HOUR_TYPES = ("bigint", "timestamptz", "float8", "float8", "float8", "float8", "integer", "integer")
 DEVICE_STATE_TYPES = ("bigint", "float8", "float8", "boolean", "boolean")
-DEVICE_HOURS_UPSERT = statement(
-    sql.SQL(
-        "INSERT INTO public.telemetry_devicehour AS h (household_id, device_id, hour_start, produced_wh, "
-        "consumed_wh, ticks, covered_seconds) "
+# Rollup columns that add up per hour (then ticks and covered_seconds): a device's energy and its
+# seconds per storage reason code; the home's energy at the meter and per flow (telemetry.flows).
+_DEVICE_HOUR_SUMS = ("produced_wh", "consumed_wh", *flows.REASON_COLUMNS.values())
+_HOME_HOUR_SUMS = ("produced_wh", "consumed_wh", "imported_wh", "exported_wh", *flows.FLOW_COLUMNS.values())
+# The JSON rows' column types: keys, the sums, then ticks and covered_seconds.
+DEVICE_HOUR_TYPES = (
+    "bigint",
+    "bigint",
+    "timestamptz",
+    "float8",
+    "float8",
+    *("integer",) * (len(flows.REASON_COLUMNS) + 2),
+)
+HOME_HOUR_TYPES = ("bigint", "timestamptz", *("float8",) * len(_HOME_HOUR_SUMS), "integer", "integer")
+
+
+def _additive_upsert(target: str, key: Sequence[str], sums: Sequence[str]) -> tuple[sql.SQL, sql.SQL]:
+    """(`INSERT INTO target AS h (key..., sums..., ticks, covered_seconds) `, `ON CONFLICT ... ;`):
+    every summed column and the tick counters add up."""
+    added = (*sums, "ticks", "covered_seconds")
+    return (
+        sql.SQL(f"INSERT INTO {target} AS h ({', '.join((*key, *added))}) "),
+        sql.SQL(
+            f" ON CONFLICT ({', '.join(key)}) DO UPDATE SET "
+            + ", ".join(f"{column} = h.{column} + EXCLUDED.{column}" for column in added)
+            + ";"
+        ),
     )
+
+
+DEVICE_HOURS_UPSERT, DEVICE_HOURS_ON_CONFLICT = _additive_upsert(
+    "public.telemetry_devicehour", ("household_id", "device_id", "hour_start"), _DEVICE_HOUR_SUMS
 )
-DEVICE_HOURS_ON_CONFLICT = sql.SQL(
-    " ON CONFLICT (household_id, device_id, hour_start) DO UPDATE SET "
-    "produced_wh = h.produced_wh + EXCLUDED.produced_wh, "
-    "consumed_wh = h.consumed_wh + EXCLUDED.consumed_wh, "
-    "ticks = h.ticks + EXCLUDED.ticks, "
-    "covered_seconds = h.covered_seconds + EXCLUDED.covered_seconds;"
+HOME_HOURS_UPSERT, HOME_HOURS_ON_CONFLICT = _additive_upsert(
+    "public.telemetry_householdhour", ("household_id", "hour_start"), _HOME_HOUR_SUMS
 )
-HOME_HOURS_UPSERT = sql.SQL(
-    "INSERT INTO public.telemetry_householdhour AS h (household_id, hour_start, produced_wh, consumed_wh, "
-    "imported_wh, exported_wh, ticks, covered_seconds) "
-)
-HOME_HOURS_ON_CONFLICT = sql.SQL(
-    " ON CONFLICT (household_id, hour_start) DO UPDATE SET "
-    "produced_wh = h.produced_wh + EXCLUDED.produced_wh, "
-    "consumed_wh = h.consumed_wh + EXCLUDED.consumed_wh, "
-    "imported_wh = h.imported_wh + EXCLUDED.imported_wh, "
-    "exported_wh = h.exported_wh + EXCLUDED.exported_wh, "
-    "ticks = h.ticks + EXCLUDED.ticks, "
-    "covered_seconds = h.covered_seconds + EXCLUDED.covered_seconds;"
-)
-# The households' rows in the public fleet table, moved forward only; one count column per kind.
-_SNAPSHOT_COLUMNS = [
-    "at",
+SNAPSHOT_POWERS = (
     "produced_w",
     "consumed_w",
     "net_w",
     "storage_capacity_wh",
     "storage_charge_wh",
-    *(kind.count_column for kind in KINDS),
-]
-SNAPSHOT_TYPES = ("bigint", "timestamptz", "float8", "float8", "float8", "float8", "float8") + (
-    "integer",
-) * len(KINDS)
+    "solar_w",
+    "load_w",
+    "storage_charge_w",
+    "storage_discharge_w",
+    "grid_import_w",
+    "grid_export_w",
+)
+"""The snapshot's measured columns (watts and storage), in the row's order."""
+# The households' rows in the public fleet table, moved forward only; one count column per kind.
+_SNAPSHOT_COLUMNS = ["at", *SNAPSHOT_POWERS, *(kind.count_column for kind in KINDS)]
+SNAPSHOT_TYPES = ("bigint", "timestamptz", *("float8",) * len(SNAPSHOT_POWERS), *("integer",) * len(KINDS))
 SNAPSHOT_INSERT = statement(
     sql.SQL("INSERT INTO public.reporting_householdsnapshot AS s (household_id, "),
     join(", ", map(sql.SQL, _SNAPSHOT_COLUMNS)),
@@ -110,6 +122,11 @@ class SimulatedTick:
     outcomes: Sequence[physics.DeviceOutcome]
     produced_w: float
     consumed_w: float
+    powers: flows.NodePowers
+    allocation: Mapping[flows.Flow, float]
+    """Power of each flow, W (telemetry.flows.allocate)."""
+    reasons: Mapping[int, flows.StorageReason] = field(default_factory=dict)
+    """Device id -> why that store did not help (stores without a reason are absent)."""
 
     @property
     def net_w(self) -> float:
@@ -211,10 +228,16 @@ def readings_copy(cursor: Any, homes: Iterable[HouseholdTicks]) -> int:
 def rollups_sql(cursor: Any, homes: Iterable[HouseholdTicks]) -> sql.SQL:
     """Additive upserts of the hourly rollups of the whole batch: one statement per table.
 
-    Import/export come from each tick's net flow.
+    Import/export come from each tick's net flow; the home's row also sums each tick's flows
+    (telemetry.flows.FLOW_COLUMNS); a store's row counts the seconds it spent with each reason code.
+    Each row: the keys, the sums, ticks, seconds.
     """
-    device_hours: dict[tuple[int, int, datetime], list[float]] = defaultdict(lambda: [0.0, 0.0, 0, 0])
-    home_hours: dict[tuple[int, datetime], list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0, 0.0, 0, 0])
+    flow_index = {flow: 4 + index for index, flow in enumerate(flows.FLOW_COLUMNS)}
+    reason_index = {reason: 2 + index for index, reason in enumerate(flows.REASON_COLUMNS)}
+    device_hours: dict[tuple[int, int, datetime], list] = defaultdict(
+        lambda: [0.0, 0.0] + [0] * (len(flows.REASON_COLUMNS) + 2)
+    )
+    home_hours: dict[tuple[int, datetime], list] = defaultdict(lambda: [0.0] * len(_HOME_HOUR_SUMS) + [0, 0])
     for home in homes:
         for tick in home.ticks:
             hours = tick.seconds / 3600.0
@@ -223,16 +246,21 @@ def rollups_sql(cursor: Any, homes: Iterable[HouseholdTicks]) -> sql.SQL:
             row[1] += tick.consumed_w * hours
             row[2] += max(-tick.net_w, 0.0) * hours
             row[3] += max(tick.net_w, 0.0) * hours
-            row[4] += 1
-            row[5] += tick.seconds
+            for flow, power_w in tick.allocation.items():
+                row[flow_index[flow]] += power_w * hours
+            row[-2] += 1
+            row[-1] += tick.seconds
             for outcome in tick.outcomes:
                 device = device_hours[(home.household_id, outcome.device_id, tick.hour_start)]
                 if outcome.energy_wh >= 0:
                     device[0] += outcome.energy_wh
                 else:
                     device[1] -= outcome.energy_wh
-                device[2] += 1
-                device[3] += tick.seconds
+                reason = tick.reasons.get(outcome.device_id)
+                if reason is not None:
+                    device[reason_index[reason]] += tick.seconds
+                device[-2] += 1
+                device[-1] += tick.seconds
     statements: list[sql.SQL] = []
     if device_hours:
         rows = [(h, d, hour.isoformat(), *values) for (h, d, hour), values in device_hours.items()]
@@ -243,7 +271,8 @@ def rollups_sql(cursor: Any, homes: Iterable[HouseholdTicks]) -> sql.SQL:
         ]
     if home_hours:
         rows = [(h, hour.isoformat(), *values) for (h, hour), values in home_hours.items()]
-        statements += [HOME_HOURS_UPSERT, json_rows(cursor, HOME_HOUR_TYPES, rows), HOME_HOURS_ON_CONFLICT]
+        payload = json_rows(cursor, HOME_HOUR_TYPES, rows)
+        statements += [HOME_HOURS_UPSERT, payload, HOME_HOURS_ON_CONFLICT]
     return statement(*statements)
 
 
@@ -281,7 +310,20 @@ def _snapshot_row(home: HouseholdTicks) -> tuple:
     charge_by_device = {o.device_id: o.charge_wh for o in last.outcomes if o.charge_wh is not None}
     capacity = sum(d.capacity_wh or 0.0 for d in home.devices if d.id in charge_by_device)
     charge = sum(charge_by_device.values())
-    measured = (last.produced_w, last.consumed_w, last.net_w, capacity, charge)
+    powers = last.powers
+    measured = (
+        last.produced_w,
+        last.consumed_w,
+        last.net_w,
+        capacity,
+        charge,
+        powers.solar_w,
+        powers.load_w,
+        powers.storage_charge_w,
+        powers.storage_discharge_w,
+        -last.net_w if last.net_w < 0 else 0.0,
+        last.net_w if last.net_w > 0 else 0.0,
+    )
     return (home.household_id, last.at.isoformat(), *measured, *counts.values())
 
 

@@ -5,7 +5,7 @@ each test still runs in a transaction that is rolled back, so what a test writes
 """
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import jwt
 import pytest
@@ -76,14 +76,20 @@ def django_db_setup(django_db_setup, django_db_blocker):
     return members
 
 
+def _signed_in_now(member: Member) -> Member:
+    """The session's member with tokens issued now: access tokens live minutes, the suite longer."""
+    tokens = tokens_issue(user=User.objects.get(email=member.email))
+    return replace(member, token=tokens.token, refresh_token=tokens.refresh_token)
+
+
 @pytest.fixture
 def alice(django_db_setup, db) -> Member:
-    return django_db_setup["alice"]
+    return _signed_in_now(django_db_setup["alice"])
 
 
 @pytest.fixture
 def bob(django_db_setup, db) -> Member:
-    return django_db_setup["bob"]
+    return _signed_in_now(django_db_setup["bob"])
 
 
 @pytest.fixture(autouse=True)

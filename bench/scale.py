@@ -17,6 +17,7 @@ provisions, and BENCH_KEEP_DATABASE=1 keeps an earlier run's households for the 
 """
 
 import io
+import json
 import os
 import statistics
 import subprocess
@@ -32,6 +33,7 @@ from django.db import connection
 from django.test import Client
 from django_tenants.utils import schema_context
 
+from bench import writeup
 from bench.homes import devices_create, household_create
 from bench.setup import BENCH_DATABASE_URL, timed
 from devices.models import Device
@@ -48,10 +50,6 @@ mutation SignUp($input: SignUpInput!) {
   signUp(input: $input) { token errors { field message code } }
 }
 """
-
-
-def _env_int(name: str, default: int) -> int:
-    return int(os.environ.get(name, default))
 
 
 def _spread(values: list[float]) -> dict:
@@ -305,20 +303,35 @@ def signup_part(sizes: list[int], samples: int) -> dict:
     return figures
 
 
+def _previous() -> dict:
+    """The scale section of the last report: a run of some parts keeps the other parts' figures."""
+    sections = {m["name"]: m["json"] for m in writeup.SECTION.finditer(writeup.REPORT.read_text())}
+    return json.loads(sections["scale"]) if "scale" in sections else {}
+
+
 def run() -> dict:
     parts = os.environ.get("SCALE_PARTS", "tick,celery,signup").split(",")
-    figures: dict = {"conditions": os.environ.get("SCALE_CONDITIONS", "")}
-    if "provision" in parts:
-        figures["provision"] = provision(_env_int("SCALE_PROVISION", 20_000))
-    if "tick" in parts:
-        figures["tick"] = tick_part(_env_int("SCALE_TICK_HOUSEHOLDS", 2_000), _env_int("SCALE_RUNS", 3))
-        print(figures["tick"], flush=True)
-    if "celery" in parts:
-        figures["celery"] = celery_part(
-            _env_int("SCALE_CELERY_HOUSEHOLDS", 2_000), _env_int("SCALE_CELERY_MINUTES", 3)
-        )
-        print(figures["celery"], flush=True)
-    if "signup" in parts:
-        sizes = [int(size) for size in os.environ.get("SCALE_SIGNUP_SIZES", "1000").split(",")]
-        figures["signup"] = signup_part(sizes, _env_int("SCALE_SIGNUP_SAMPLES", 5))
+    measure = {
+        "provision": lambda: provision(int(os.environ.get("SCALE_PROVISION", 20_000))),
+        "tick": lambda: tick_part(
+            int(os.environ.get("SCALE_TICK_HOUSEHOLDS", 2_000)), int(os.environ.get("SCALE_RUNS", 3))
+        ),
+        "celery": lambda: celery_part(
+            int(os.environ.get("SCALE_CELERY_HOUSEHOLDS", 2_000)),
+            int(os.environ.get("SCALE_CELERY_MINUTES", 3)),
+        ),
+        "signup": lambda: signup_part(
+            [int(size) for size in os.environ.get("SCALE_SIGNUP_SIZES", "1000").split(",")],
+            int(os.environ.get("SCALE_SIGNUP_SAMPLES", 5)),
+        ),
+    }
+    figures = _previous()
+    for part in parts:
+        started = datetime.now(UTC)
+        figures[part] = {
+            "measured_at": f"{started:%Y-%m-%d %H:%M} UTC",
+            "conditions": os.environ.get("SCALE_CONDITIONS", ""),
+            **measure[part](),
+        }
+        print(json.dumps({part: figures[part]}, indent=2), flush=True)
     return figures

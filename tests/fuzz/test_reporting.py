@@ -58,8 +58,8 @@ def home(alice, bob):
     starts = hour_starts(ROLLUPS_FROM, ROLLUPS_TO)
     household_hours(alice.household, starts, _energy)
     household_hours(bob.household, starts, lambda hour: (BOBS_WH, BOBS_WH))
-    mine, bobs = make_device(alice, DeviceKind.SOLAR_PANEL), make_device(bob, DeviceKind.SOLAR_PANEL)
-    assert mine.pk == bobs.pk
+    mine = make_device(alice, DeviceKind.SOLAR_PANEL)
+    bobs = make_device(bob, DeviceKind.SOLAR_PANEL, id=mine.pk)
     device_hours(mine, alice.household, starts, MY_DEVICE_WH)
     device_hours(bobs, bob.household, starts, BOBS_WH)
     return {"alice": alice, "ids": {"mine": global_id(mine), "bobs": global_id(bobs)}}

@@ -1,7 +1,7 @@
 """The device kinds, described once: plain Python (no Django), so every layer can derive from it.
 
 Model choices (`devices.models.DeviceKind`), the GraphQL `DeviceKind` enum, the nested inputs
-of registerDevice/updateDevice, the concrete GraphQL types, the physics' `Kind` and the
+of registerDevice/updateDevice, the concrete GraphQL types, the physics handler and the
 per-kind counts of the fleet snapshots all follow this tuple; tests/devices/test_kinds.py
 proves each kind is wired end to end. docs/adding-a-device-kind.md walks through a new one.
 """
@@ -22,11 +22,22 @@ class KindSpec:
     """Column counting this kind in the public snapshot and fleet totals, e.g. `solar_panels`."""
     storage: bool
     """Stores energy (capacity, charge, rates, mode): counted in the storage totals."""
+    physics: str
+    """The handler `telemetry.physics.simulate_household` runs for it: `solar`, `appliance`,
+    `battery` or `vehicle` (`telemetry.physics.Handler`)."""
 
 
 KINDS: tuple[KindSpec, ...] = (
-    KindSpec("SOLAR_PANEL", "solar_panel", "Solar panel", "SolarPanel", "solar_panels", storage=False),
-    KindSpec("BATTERY", "battery", "Battery", "Battery", "batteries", storage=True),
+    KindSpec(
+        "SOLAR_PANEL",
+        "solar_panel",
+        "Solar panel",
+        "SolarPanel",
+        "solar_panels",
+        storage=False,
+        physics="solar",
+    ),
+    KindSpec("BATTERY", "battery", "Battery", "Battery", "batteries", storage=True, physics="battery"),
     KindSpec(
         "ELECTRIC_VEHICLE",
         "electric_vehicle",
@@ -34,8 +45,11 @@ KINDS: tuple[KindSpec, ...] = (
         "ElectricVehicle",
         "electric_vehicles",
         storage=True,
+        physics="vehicle",
     ),
-    KindSpec("APPLIANCE", "appliance", "Appliance", "Appliance", "appliances", storage=False),
+    KindSpec(
+        "APPLIANCE", "appliance", "Appliance", "Appliance", "appliances", storage=False, physics="appliance"
+    ),
 )
 
 BY_VALUE = {kind.value: kind for kind in KINDS}

@@ -6,9 +6,9 @@ Lower bounds are exclusive (a rating must be > 0); upper bounds are inclusive.
 
 from types import MappingProxyType
 
-from devices.models import ApplianceCategory, Device
+from devices.models import NAME_MAX_LENGTH, ApplianceCategory
 
-NAME_MAX_LENGTH = Device._meta.get_field("name").max_length
+__all__ = ["NAME_MAX_LENGTH"]
 # Caps every device list a household can ask for (devices, energySummary's storage); a large
 # home has a few dozen devices.
 DEVICES_PER_HOUSEHOLD_MAX = 500

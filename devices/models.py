@@ -12,6 +12,8 @@ from django.db.models import Q
 
 from devices.kinds import KINDS, STORAGE_VALUES
 
+NAME_MAX_LENGTH = 100
+
 # The choices follow the registry (devices.kinds); the members are DeviceKind.SOLAR_PANEL etc.
 DeviceKind = models.TextChoices("DeviceKind", [(kind.name, (kind.value, kind.label)) for kind in KINDS])
 
@@ -72,7 +74,7 @@ class DeviceQuerySet(models.QuerySet):
 class Device(models.Model):
     # Exposed in opaque GraphQL ids: unique across households, unlike the per-schema serial id.
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    name = models.CharField(max_length=100)
+    name = models.CharField(max_length=NAME_MAX_LENGTH)
     kind = models.CharField(max_length=20, choices=DeviceKind.choices)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -9,11 +9,12 @@ import math
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, TypedDict
+from typing import Any, TypedDict, cast
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django_tenants.postgresql_backend.base import DatabaseWrapper as TenantDatabaseWrapper
 
 from devices import limits
 from devices.error_codes import DeviceErrorCode
@@ -189,9 +190,10 @@ def _degrees(errors: _Errors, path: str, value: Any, bounds: tuple[float, float]
 
 def default_azimuth_degrees() -> float:
     """Facing the equator from the active household's latitude: 180 (south) or 0 (north)."""
-    latitude = getattr(connection.tenant, "latitude", None)
+    tenant_connection = cast(TenantDatabaseWrapper, connection)
+    latitude = getattr(tenant_connection.tenant, "latitude", None)
     if latitude is None:  # schema_context() activates a bare schema, not the Household row
-        home = Household.objects.filter(schema_name=connection.schema_name)
+        home = Household.objects.filter(schema_name=tenant_connection.schema_name)
         latitude = next(iter(home.values_list("latitude", flat=True)), 0.0)
     return 180.0 if latitude >= 0.0 else 0.0
 
@@ -252,7 +254,7 @@ def _storage_columns(
     errors: _Errors, spec: Mapping[str, Any], device: Device | None, storage: _Storage
 ) -> dict:
     required = device is None
-    columns = {}
+    columns: dict[str, Any] = {}
     for key, column, maximum, unit in (
         (storage.capacity_key, "capacity_wh", storage.capacity_max_wh, "Wh"),
         ("max_charge_rate_w", "max_charge_rate_w", limits.STORAGE_RATE_MAX_W, "W"),
@@ -278,7 +280,7 @@ def _storage_columns(
         columns["charge_wh"] = _charge_wh(capacity_wh, percent)
     elif device is None:
         columns["charge_wh"] = _charge_wh(capacity_wh, limits.DEFAULT_CHARGE_PERCENT)
-    elif device.charge_wh > capacity_wh:
+    elif device.charge_wh is not None and device.charge_wh > capacity_wh:
         # A smaller capacity cannot hold the old charge: the store is now full.
         columns["charge_wh"] = capacity_wh
     return columns
@@ -294,7 +296,7 @@ def _electric_vehicle_columns(errors: _Errors, spec: Mapping[str, Any], device: 
 
 def _appliance_columns(errors: _Errors, spec: Mapping[str, Any], device: Device | None) -> dict:
     """A new appliance without a draw gets its category's typical one; an update keeps the old draw."""
-    columns = {}
+    columns: dict[str, Any] = {}
     category = _category(errors, "appliance.category", spec.get("category"))
     if category is not None:
         columns["category"] = category
@@ -344,7 +346,9 @@ def device_register(
     errors = _Errors()
     if Device.objects.count() >= limits.DEVICES_PER_HOUSEHOLD_MAX:
         errors.add(
-            "input", f"A household holds at most {limits.DEVICES_PER_HOUSEHOLD_MAX} devices.", "too_many"
+            "input",
+            f"A household holds at most {limits.DEVICES_PER_HOUSEHOLD_MAX} devices.",
+            DeviceErrorCode.TOO_MANY,
         )
         errors.raise_if_any()
     clean_name = _name(errors, name, required=True)
@@ -362,6 +366,7 @@ def device_register(
     kind, columns_for = _KINDS[field]
     columns = columns_for(errors, spec, None)
     errors.raise_if_any()
+    assert clean_name is not None  # _name reported a missing or invalid one: raised above
     return Device.objects.create(name=clean_name, kind=kind, **columns)
 
 

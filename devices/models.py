@@ -10,9 +10,8 @@ import uuid
 from django.db import models
 from django.db.models import Q
 
-from devices.kinds import KINDS, STORAGE_VALUES
-
-NAME_MAX_LENGTH = 100
+from devices.kinds import BY_VALUE, KINDS, STORAGE_VALUES
+from devices.limits import NAME_MAX_LENGTH
 
 # The choices follow the registry (devices.kinds); the members are DeviceKind.SOLAR_PANEL etc.
 DeviceKind = models.TextChoices("DeviceKind", [(kind.name, (kind.value, kind.label)) for kind in KINDS])
@@ -26,8 +25,13 @@ class StorageMode(models.TextChoices):
     SOLAR = "solar", "Solar surplus only (EVs)"
 
 
-BATTERY_MODES = frozenset({StorageMode.AUTO, StorageMode.CHARGING, StorageMode.DISCHARGING, StorageMode.IDLE})
-EV_MODES = frozenset({StorageMode.CHARGING, StorageMode.DISCHARGING, StorageMode.IDLE, StorageMode.SOLAR})
+def _modes(kind: str) -> frozenset[StorageMode]:
+    """The modes the registry allows a storage kind."""
+    return frozenset(StorageMode(mode) for mode in BY_VALUE[kind].field("mode").choices)
+
+
+BATTERY_MODES = _modes("battery")
+EV_MODES = _modes("electric_vehicle")
 STORAGE_KINDS = frozenset(DeviceKind(value) for value in STORAGE_VALUES)
 
 

@@ -18,17 +18,10 @@ from reporting.models import FleetTotals, HouseholdSnapshot
 from reporting.services import fleet_totals_refresh
 from telemetry import services
 from tests.conftest import PASSWORD
-from tests.devices.conftest import global_id
+from tests.devices.conftest import global_id, minimal_spec
 
 NOON_BERLIN = datetime(2026, 6, 21, 10, 0, tzinfo=UTC)
 
-# The smallest registerDevice input of each kind: a new kind must add its own.
-MINIMAL_INPUT = {
-    "solar_panel": {"ratedCapacityW": 4000.0},
-    "battery": {"capacityWh": 10000.0, "maxChargeRateW": 5000.0, "maxDischargeRateW": 5000.0},
-    "electric_vehicle": {"batteryCapacityWh": 60000.0, "maxChargeRateW": 7000.0, "maxDischargeRateW": 7000.0},
-    "appliance": {"category": "fridge"},
-}
 REGISTER = """
 mutation($input: RegisterDeviceInput!) {
   registerDevice(input: $input) { device { __typename kind %s } errors { field code } }
@@ -45,10 +38,6 @@ mutation($id: ID!, $input: UpdateDeviceInput!) {
 FLEET = "{ fleetSummary { devicesByKind { kind count } } }"
 
 
-def test_every_registry_kind_has_a_minimal_input_here():
-    assert set(MINIMAL_INPUT) == {kind.value for kind in KINDS}
-
-
 @pytest.mark.parametrize("kind", KINDS, ids=lambda kind: kind.value)
 def test_a_kind_registers_ticks_and_counts_in_the_fleet(gql, alice, kind):
     operator = User.objects.create_user(email="operator@example.com", password=PASSWORD, is_staff=True)
@@ -56,7 +45,7 @@ def test_a_kind_registers_ticks_and_counts_in_the_fleet(gql, alice, kind):
     shown = [_camel(field.name) for field in kind.fields]
     body = gql.execute(
         REGISTER % f"... on {kind.graphql_type} {{ {' '.join(shown)} }}",
-        {"input": {"name": kind.label, _camel(kind.value): MINIMAL_INPUT[kind.value]}},
+        {"input": {"name": kind.label, _camel(kind.value): _minimal_input(kind)}},
         token=alice.token,
     )
 
@@ -114,7 +103,7 @@ def test_a_kinds_ratings_are_bounded_as_the_registry_says(gql, alice, kind):
 
     answer = gql.execute(
         REGISTER % "",
-        {"input": {"name": "Too big", _camel(kind.value): {**MINIMAL_INPUT[kind.value], **too_big}}},
+        {"input": {"name": "Too big", _camel(kind.value): {**_minimal_input(kind), **too_big}}},
         token=alice.token,
     )["data"]["registerDevice"]
 
@@ -125,6 +114,10 @@ def test_a_kinds_ratings_are_bounded_as_the_registry_says(gql, alice, kind):
     )
     with schema_context(alice.household.schema_name):
         assert not Device.objects.filter(name="Too big").exists()
+
+
+def _minimal_input(kind):
+    return {_camel(name): value for name, value in minimal_spec(kind).items()}
 
 
 def _camel(value: str) -> str:

@@ -4,9 +4,8 @@ Provisioning a schema costs ~0.1 s, so households `alice` and `bob` live for the
 each test still runs in a transaction that is rolled back, so what a test writes disappears.
 """
 
-import dataclasses
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import jwt
 import pytest
@@ -17,7 +16,7 @@ from django.utils import timezone
 
 from accounts.emails import canonical_email
 from accounts.models import User
-from accounts.services import access_token_issue, tokens_issue
+from accounts.services import tokens_issue
 from households.models import Household
 from households.provisioning import template_sync
 from households.services import household_sign_up
@@ -77,20 +76,20 @@ def django_db_setup(django_db_setup, django_db_blocker):
     return members
 
 
-def _fresh(member: Member) -> Member:
-    """The session's member with an access token issued now: the suite outlives a 5-minute token."""
-    token, _ = access_token_issue(user=User.objects.get(email=member.email))
-    return dataclasses.replace(member, token=token)
+def _signed_in_now(member: Member) -> Member:
+    """The session's member with tokens issued now: access tokens live minutes, the suite longer."""
+    tokens = tokens_issue(user=User.objects.get(email=member.email))
+    return replace(member, token=tokens.token, refresh_token=tokens.refresh_token)
 
 
 @pytest.fixture
 def alice(django_db_setup, db) -> Member:
-    return _fresh(django_db_setup["alice"])
+    return _signed_in_now(django_db_setup["alice"])
 
 
 @pytest.fixture
 def bob(django_db_setup, db) -> Member:
-    return _fresh(django_db_setup["bob"])
+    return _signed_in_now(django_db_setup["bob"])
 
 
 @pytest.fixture(autouse=True)

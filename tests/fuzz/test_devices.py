@@ -210,8 +210,9 @@ def test_update_device_changes_only_the_named_device_of_the_caller(fuzz, one_cas
 
 
 def _mode_applies(kind, mode) -> bool:
+    """AUTO is for batteries only, SOLAR (charge from surplus) for EVs only."""
     if kind == DeviceKind.BATTERY:
-        return mode in MODE_NAMES
+        return mode in MODE_NAMES and mode != "SOLAR"
     return kind == DeviceKind.ELECTRIC_VEHICLE and mode in MODE_NAMES and mode != "AUTO"
 
 

@@ -422,8 +422,8 @@ def seed_demo_passwords(target: Target):
 def attacks(target: Target, *, local: bool, spray: int, sign_ups: int) -> list[tuple[str, Callable]]:
     listed = [
         ("1  forged staff token, published keys", forged_staff_token_with_published_keys),
-        ("3  150,000 variables in 1.8 MB", stall_150000_variables),
-        ("3  two stalling posts + /healthz", stall_two_at_once_and_health),
+        ("3  150,000 variables, a 2 MB body", stall_150000_variables),
+        ("3  two such posts at once + /healthz", stall_two_at_once_and_health),
         ("3  25 KB of duplicate fields", stall_25kb_duplicate_fields),
         ("3  duplicates under the length limit", stall_duplicates_under_the_length_limit),
         ("3  3,000 comments", stall_3000_comments),

@@ -4,25 +4,14 @@ The list reads only public tables (households joined to their snapshots, one que
 however many homes there are); a household's page reads its own schema for devices and the chart.
 """
 
-from dataclasses import dataclass
-from datetime import datetime, timedelta
-
 from django.contrib import admin
-from django.utils import timezone
 from django.utils.html import format_html
 from django_tenants.utils import schema_context
 
 from devices.models import Device
 from households.admin import HouseholdAdmin
 from households.models import Household
-from households.timezones import local_hour_start
-from reporting import selectors
-from reporting.buckets import Interval
-
-CHART_HOURS = 24
-CHART_WIDTH = 720
-CHART_HEIGHT = 200
-CHART_MARGIN = 40
+from reporting import charts, selectors
 
 
 class StaleFilter(admin.SimpleListFilter):
@@ -40,73 +29,6 @@ class StaleFilter(admin.SimpleListFilter):
         return queryset
 
 
-@dataclass(frozen=True, slots=True)
-class ChartBar:
-    x: float
-    width: float
-    produced_y: float
-    produced_height: float
-    consumed_x: float
-    consumed_y: float
-    consumed_height: float
-    label: str
-    title: str
-
-
-def energy_chart(*, household: Household, now: datetime | None = None) -> dict:
-    """Geometry of the last 24 local hours as SVG bars (produced beside consumed), drawn server-side."""
-    now = now or timezone.now()
-    end = local_hour_start(at=now, zone=household.zoneinfo) + timedelta(hours=1)
-    hours = selectors.energy_history(
-        household=household,
-        start=end - timedelta(hours=CHART_HOURS),
-        end=end,
-        interval=Interval.HOUR,
-        now=now,
-    )
-    peak = max([bucket.produced_wh for bucket in hours] + [bucket.consumed_wh for bucket in hours] + [1.0])
-    plot_height = CHART_HEIGHT - 2 * CHART_MARGIN
-    slot = (CHART_WIDTH - 2 * CHART_MARGIN) / CHART_HOURS
-    baseline = CHART_HEIGHT - CHART_MARGIN
-
-    def height(wh: float) -> float:
-        return round(plot_height * wh / peak, 1)
-
-    bars = []
-    for index, bucket in enumerate(hours):
-        x = CHART_MARGIN + index * slot
-        produced, consumed = height(bucket.produced_wh), height(bucket.consumed_wh)
-        bars.append(
-            ChartBar(
-                x=round(x + 1, 1),
-                width=round(slot / 2 - 1, 1),
-                produced_y=baseline - produced,
-                produced_height=produced,
-                consumed_x=round(x + slot / 2, 1),
-                consumed_y=baseline - consumed,
-                consumed_height=consumed,
-                label=bucket.start.strftime("%H:%M") if index % 3 == 0 else "",
-                title=(
-                    f"{bucket.start:%H:%M}: produced {bucket.produced_wh:,.0f} Wh, "
-                    f"consumed {bucket.consumed_wh:,.0f} Wh"
-                ),
-            )
-        )
-    return {
-        "bars": bars,
-        "width": CHART_WIDTH,
-        "height": CHART_HEIGHT,
-        "left": CHART_MARGIN,
-        "right": CHART_WIDTH - CHART_MARGIN,
-        "top": CHART_MARGIN,
-        "baseline": baseline,
-        "label_y": baseline + 16,
-        "peak_wh": peak,
-        "produced_wh": sum(bucket.produced_wh for bucket in hours),
-        "consumed_wh": sum(bucket.consumed_wh for bucket in hours),
-    }
-
-
 admin.site.unregister(Household)
 
 
@@ -120,6 +42,7 @@ class FleetHouseholdAdmin(HouseholdAdmin):
         "produced_w",
         "consumed_w",
         "net_w",
+        "solar_w",
         "storage_percent",
         "devices",
         "last_tick",
@@ -132,15 +55,17 @@ class FleetHouseholdAdmin(HouseholdAdmin):
     def _snapshot(household: Household):
         return getattr(household, "snapshot", None)
 
+    def _watts(self, household: Household, column: str) -> str:
+        snapshot = self._snapshot(household)
+        return f"{getattr(snapshot, column):,.0f}" if snapshot else "-"
+
     @admin.display(description="Produced W", ordering="snapshot__produced_w")
     def produced_w(self, household: Household):
-        snapshot = self._snapshot(household)
-        return f"{snapshot.produced_w:,.0f}" if snapshot else "-"
+        return self._watts(household, "produced_w")
 
     @admin.display(description="Consumed W", ordering="snapshot__consumed_w")
     def consumed_w(self, household: Household):
-        snapshot = self._snapshot(household)
-        return f"{snapshot.consumed_w:,.0f}" if snapshot else "-"
+        return self._watts(household, "consumed_w")
 
     @admin.display(description="Net W", ordering="snapshot__net_w")
     def net_w(self, household: Household):
@@ -148,6 +73,10 @@ class FleetHouseholdAdmin(HouseholdAdmin):
         if snapshot is None:
             return "-"
         return f"{snapshot.net_w:+,.0f}" if round(snapshot.net_w) else "0"
+
+    @admin.display(description="Solar W", ordering="snapshot__solar_w")
+    def solar_w(self, household: Household):
+        return self._watts(household, "solar_w")
 
     @admin.display(description="Storage %")
     def storage_percent(self, household: Household):
@@ -184,6 +113,7 @@ class FleetHouseholdAdmin(HouseholdAdmin):
                 **(extra_context or {}),
                 "household_devices": devices,
                 "household_zone": household.timezone,
-                "chart": energy_chart(household=household),
+                "chart": charts.energy_chart(household=household),
+                "today": charts.flows_today(household=household),
             }
         return super().change_view(request, object_id, form_url=form_url, extra_context=extra_context)

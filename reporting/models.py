@@ -18,6 +18,13 @@ class HouseholdSnapshot(models.Model):
     net_w = models.FloatField(default=0.0)
     storage_capacity_wh = models.FloatField(default=0.0)
     storage_charge_wh = models.FloatField(default=0.0)
+    # What went where (telemetry.flows): each >= 0; produced = solar + discharge, consumed = load + charge.
+    solar_w = models.FloatField(default=0.0)
+    load_w = models.FloatField(default=0.0)
+    storage_charge_w = models.FloatField(default=0.0)
+    storage_discharge_w = models.FloatField(default=0.0)
+    grid_import_w = models.FloatField(default=0.0)
+    grid_export_w = models.FloatField(default=0.0)
 
     class Meta:
         indexes = [models.Index(fields=["at"], name="snapshot_at_idx")]
@@ -51,6 +58,12 @@ class FleetTotals(models.Model):
     consumed_w = models.FloatField(default=0.0)
     storage_capacity_wh = models.FloatField(default=0.0)
     storage_charge_wh = models.FloatField(default=0.0)
+    solar_w = models.FloatField(default=0.0)
+    load_w = models.FloatField(default=0.0)
+    storage_charge_w = models.FloatField(default=0.0)
+    storage_discharge_w = models.FloatField(default=0.0)
+    grid_import_w = models.FloatField(default=0.0, help_text="Sum of the households' imports.")
+    grid_export_w = models.FloatField(default=0.0, help_text="Sum of the households' exports.")
     at = models.DateTimeField(null=True, blank=True, help_text="Newest household tick counted.")
 
     class Meta:

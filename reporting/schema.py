@@ -7,9 +7,11 @@ import graphene
 from graphql import GraphQLError
 
 from config.graphql.permissions import household_required, staff_required
+from config.graphql.rounding import measurement_round
 from devices.graphql.enums import DeviceKindEnum
 from devices.graphql.types import DeviceInterface, device_uid
 from reporting import buckets, selectors
+from telemetry import flows
 
 
 class BadRequest(GraphQLError):
@@ -25,6 +27,70 @@ class StorageState(graphene.ObjectType):
     capacity_wh = graphene.Float(required=True, description="Usable capacity, Wh.")
     charge_wh = graphene.Float(required=True, description="Energy stored now, Wh.")
     charge_percent = graphene.Float(required=True, description="chargeWh as a percent of capacityWh.")
+
+
+FlowNode = graphene.Enum.from_enum(
+    flows.Node,
+    name="FlowNode",
+    description="Where energy comes from or goes: HOME is the appliances (the home's load).",
+)
+StorageReasonEnum = graphene.Enum.from_enum(
+    flows.StorageReason,
+    name="StorageReason",
+    description="Why a battery or EV did not help the home more: "
+    + "; ".join(f"{code.value} = {text}" for code, text in flows.REASON_DESCRIPTIONS.items())
+    + ".",
+)
+
+
+def _flow_type(name: str, value_field: str, description: str) -> type[graphene.ObjectType]:
+    """EnergyFlow (powerW) and EnergyFlowTotal (energyWh): a source, a sink and one value."""
+    unit = "W" if value_field == "power_w" else "Wh"
+    return type(
+        name,
+        (graphene.ObjectType,),
+        {
+            "Meta": type("Meta", (), {"description": description}),
+            "source": graphene.Field(FlowNode, required=True),
+            "sink": graphene.Field(FlowNode, required=True),
+            value_field: graphene.Float(
+                required=True, description=f"{unit}, > 0 (only non-zero flows are listed)."
+            ),
+            f"resolve_{value_field}": staticmethod(lambda flow, info: flow.value),
+        },
+    )
+
+
+EnergyFlow = _flow_type(
+    "EnergyFlow",
+    "power_w",
+    "Power from one node to another now, by the allocation rule: solar serves the home first, then "
+    "storage, then the grid; storage discharge serves the home; the grid covers the rest.",
+)
+EnergyFlowTotal = _flow_type(
+    "EnergyFlowTotal", "energy_wh", "Energy from one node to another over a bucket, summed from every tick."
+)
+
+
+class StoreReason(graphene.ObjectType):
+    class Meta:
+        description = "A battery or EV and the one reason it did not help more (the one held longest)."
+
+    device = graphene.Field(DeviceInterface)
+    reason = graphene.Field(StorageReasonEnum, required=True)
+
+
+def _resolve_flows(result, info) -> list:
+    """Only the flows still above zero once the API rounds them to 0.1 (config.graphql.rounding)."""
+    return [flow for flow in result.flows if measurement_round(flow.value)]
+
+
+def _reasons_field() -> graphene.List:
+    return graphene.List(
+        graphene.NonNull(StoreReason),
+        required=True,
+        description="Stores that did not help as much as they could, with why; at most one code per store.",
+    )
 
 
 class EnergySummary(graphene.ObjectType):
@@ -54,6 +120,18 @@ class EnergySummary(graphene.ObjectType):
     storage_charge_percent = graphene.Float(
         required=True, description="storageChargeWh as a percent of storageCapacityWh; 0 without storage."
     )
+    solar_w = graphene.Float(required=True, description="What the panels make now, W.")
+    load_w = graphene.Float(required=True, description="What the appliances draw now, W.")
+    storage_charge_w = graphene.Float(required=True, description="Into batteries and EVs now, W; >= 0.")
+    storage_discharge_w = graphene.Float(required=True, description="Out of batteries and EVs now, W; >= 0.")
+    flows = graphene.List(
+        graphene.NonNull(EnergyFlow),
+        required=True,
+        description="What goes where now (only non-zero flows). Out of SOLAR sums to solarW, into HOME "
+        "to loadW, out of GRID to gridImportW, into GRID to gridExportW.",
+    )
+    reasons = _reasons_field()
+    resolve_flows = staticmethod(_resolve_flows)
 
 
 Interval = graphene.Enum.from_enum(
@@ -87,10 +165,28 @@ class EnergyBucket(graphene.ObjectType):
     net_wh = graphene.Float(required=True, description="producedWh - consumedWh.")
     self_sufficiency_percent = graphene.Float(
         description=(
-            "100 x (1 - importedWh / consumedWh): the share of consumption not bought from the grid. "
-            "Null when nothing was consumed, and for a single device (deviceId)."
+            "100 x (1 - GRID->HOME / loadWh): the share of the home's load (appliances) not bought from "
+            "the grid; storage charging does not count (before energy flows it was 1 - importedWh / "
+            "consumedWh). Null when loadWh is 0, and for a single device (deviceId)."
         )
     )
+    self_consumption_percent = graphene.Float(
+        description=(
+            "100 x (1 - SOLAR->GRID / solarWh): the share of the solar output used at home or stored. "
+            "Null when solarWh is 0, and for a single device (deviceId)."
+        )
+    )
+    solar_wh = graphene.Float(required=True, description="What the panels made, Wh.")
+    load_wh = graphene.Float(required=True, description="What the appliances drew, Wh.")
+    storage_charge_wh = graphene.Float(required=True, description="Into batteries and EVs, Wh.")
+    storage_discharge_wh = graphene.Float(required=True, description="Out of batteries and EVs, Wh.")
+    flows = graphene.List(
+        graphene.NonNull(EnergyFlowTotal),
+        required=True,
+        description="What went where (only non-zero flows); empty for a single device (deviceId).",
+    )
+    reasons = _reasons_field()
+    resolve_flows = staticmethod(_resolve_flows)
     complete = graphene.Boolean(
         required=True,
         description="False while ticks are missing in the bucket or it reaches into the future.",
@@ -121,6 +217,14 @@ class FleetSummary(graphene.ObjectType):
     storage_capacity_wh = graphene.Float(required=True)
     storage_charge_wh = graphene.Float(required=True)
     storage_charge_percent = graphene.Float(required=True, description="0 without storage.")
+    solar_w = graphene.Float(required=True, description="What every panel makes, W.")
+    load_w = graphene.Float(required=True, description="What every home's appliances draw, W.")
+    storage_charge_w = graphene.Float(required=True, description="Into every battery and EV, W.")
+    storage_discharge_w = graphene.Float(required=True, description="Out of every battery and EV, W.")
+    grid_import_w = graphene.Float(
+        required=True, description="Sum of each home's import, W (homes exporting do not offset it)."
+    )
+    grid_export_w = graphene.Float(required=True, description="Sum of each home's export, W.")
     at = graphene.DateTime(description="Time of the newest snapshot; null before any tick.")
 
     @staticmethod

@@ -23,7 +23,10 @@ from devices.models import Device, DeviceKind
 from households.models import Household
 from reporting.buckets import Bucket, Interval, buckets_between
 from reporting.models import FleetTotals, HouseholdSnapshot
+from telemetry import flows
+from telemetry.flows import FLOW_COLUMNS, REASON_COLUMNS, Flow, Node, StorageReason
 from telemetry.models import DeviceHour, HouseholdHour
+from telemetry.writes import SNAPSHOT_POWERS
 
 # A snapshot older than this many tick intervals means the household's ticks stopped.
 STALE_AFTER_TICKS = 3
@@ -45,11 +48,41 @@ class StorageStateResult:
 
 
 @dataclass(frozen=True, slots=True)
+class FlowResult:
+    """One flow: W in the summary, Wh in a history bucket."""
+
+    source: Node
+    sink: Node
+    value: float
+
+
+@dataclass(frozen=True, slots=True)
+class StoreReasonResult:
+    device: Device
+    reason: StorageReason
+
+
+def _flow_list(values: dict[Flow, float], dust: float) -> list[FlowResult]:
+    """The non-zero flows, in telemetry.flows.FLOWS order."""
+    return [FlowResult(*flow, values[flow]) for flow in flows.FLOWS if values[flow] > dust]
+
+
+@dataclass(frozen=True, slots=True)
 class EnergySummaryResult:
     at: datetime
     produced_w: float
     consumed_w: float
     storage: list[StorageStateResult]
+    solar_w: float
+    load_w: float
+    storage_charge_w: float
+    storage_discharge_w: float
+    flow_w: dict[Flow, float]
+    reasons: list[StoreReasonResult]
+
+    @property
+    def flows(self) -> list[FlowResult]:
+        return _flow_list(self.flow_w, flows.DUST_W)
 
     @property
     def net_w(self) -> float:
@@ -82,21 +115,40 @@ def energy_summary(*, household: Household, now: datetime | None = None) -> Ener
     with schema_context(household.schema_name):
         devices = list(Device.objects.all())
     readings = [device.last_reading_at for device in devices if device.last_reading_at]
+    produced_w = sum(max(device.power_w, 0.0) for device in devices)
+    consumed_w = sum(max(-device.power_w, 0.0) for device in devices)
+    net_w = produced_w - consumed_w
+    stores = [device for device in devices if device.is_storage]
+    powers = flows.node_powers((device.kind, device.power_w) for device in devices)
+    reasons = flows.store_reasons(
+        ((device, device.power_w, device.charge_wh, device.plugged_in) for device in stores),
+        net_w=net_w if abs(net_w) > flows.DUST_W else 0.0,
+        ev_reserve_fraction=settings.TELEMETRY_EV_RESERVE_PERCENT / 100.0,
+    )
     return EnergySummaryResult(
         at=max(readings, default=now or timezone.now()),
-        produced_w=sum(max(device.power_w, 0.0) for device in devices),
-        consumed_w=sum(max(-device.power_w, 0.0) for device in devices),
+        produced_w=produced_w,
+        consumed_w=consumed_w,
         storage=[
             StorageStateResult(device=device, capacity_wh=device.capacity_wh, charge_wh=device.charge_wh)
-            for device in devices
-            if device.is_storage
+            for device in stores
         ],
+        solar_w=powers.solar_w,
+        load_w=powers.load_w,
+        storage_charge_w=powers.storage_charge_w,
+        storage_discharge_w=powers.storage_discharge_w,
+        flow_w=flows.allocate(powers),
+        reasons=[StoreReasonResult(device, reasons[device.id]) for device in stores if device.id in reasons],
     )
 
 
 @dataclass(frozen=True, slots=True)
 class EnergyBucketResult:
-    """Energy in one local bucket; `start`/`end` carry the household's offset."""
+    """Energy in one local bucket; `start`/`end` carry the household's offset.
+
+    `flow_wh` holds every flow's energy (telemetry.flows.FLOWS) for the home, and is empty for a
+    single device, whose solar/load/storage totals come from its kind instead.
+    """
 
     start: datetime
     end: datetime
@@ -105,17 +157,38 @@ class EnergyBucketResult:
     imported_wh: float
     exported_wh: float
     complete: bool
-    grid_metered: bool = True
+    solar_wh: float = 0.0
+    load_wh: float = 0.0
+    storage_charge_wh: float = 0.0
+    storage_discharge_wh: float = 0.0
+    flow_wh: dict[Flow, float] = dataclasses.field(default_factory=dict)
+    reasons: list[StoreReasonResult] = dataclasses.field(default_factory=list)
 
     @property
     def net_wh(self) -> float:
         return self.produced_wh - self.consumed_wh
 
     @property
+    def flows(self) -> list[FlowResult]:
+        return _flow_list(self.flow_wh, flows.DUST_WH) if self.flow_wh else []
+
+    @property
     def self_sufficiency_percent(self) -> float | None:
-        if not self.grid_metered or self.consumed_wh <= 0:
+        """Share of the home's load not bought from the grid; storage charging does not count."""
+        if not self.flow_wh or self.load_wh <= 0:
             return None
-        return min(max(100.0 * (1.0 - self.imported_wh / self.consumed_wh), 0.0), 100.0)
+        return _bounded_percent(1.0 - self.flow_wh[Node.GRID, Node.HOME] / self.load_wh)
+
+    @property
+    def self_consumption_percent(self) -> float | None:
+        """Share of the solar output used at home or stored rather than exported."""
+        if not self.flow_wh or self.solar_wh <= 0:
+            return None
+        return _bounded_percent(1.0 - self.flow_wh[Node.SOLAR, Node.GRID] / self.solar_wh)
+
+
+def _bounded_percent(fraction: float) -> float:
+    return min(max(100.0 * fraction, 0.0), 100.0)
 
 
 class _WidthBucket(Func):
@@ -125,16 +198,41 @@ class _WidthBucket(Func):
     output_field = IntegerField()
 
 
-def _bucket_sums(rows, edges: list[datetime], fields: list[str]) -> dict[int, dict]:
-    """One grouped query: sums per bucket index, computed next to the data."""
+def _bucket_sums(rows, edges: list[datetime], fields: list[str], by: tuple[str, ...] = ()) -> dict:
+    """One grouped query: sums per bucket index (and per `by` columns, as (index, *by) keys)."""
     grouped = (
         rows.filter(hour_start__gte=edges[0], hour_start__lt=edges[-1])
         .annotate(bucket=_WidthBucket(F("hour_start"), Value(edges, ArrayField(DateTimeField()))))
-        .values("bucket")
+        .values("bucket", *by)
         .annotate(**{field: Sum(field) for field in fields}, covered=Sum("covered_seconds"))
         .order_by()
     )
-    return {row["bucket"] - 1: row for row in grouped}
+    if not by:
+        return {row["bucket"] - 1: row for row in grouped}
+    return {(row["bucket"] - 1, *(row[column] for column in by)): row for row in grouped}
+
+
+_STORE_KINDS = [DeviceKind.BATTERY, DeviceKind.ELECTRIC_VEHICLE]
+
+
+def _bucket_reasons(device_hours, edges: list[datetime]) -> dict[int, list[StoreReasonResult]]:
+    """{bucket index: the code each store held longest}, from the stores' hourly reason seconds."""
+    columns = list(REASON_COLUMNS.values())
+    has_reason = Q()
+    for column in columns:
+        has_reason |= Q(**{f"{column}__gt": 0})
+    sums = _bucket_sums(
+        device_hours.filter(has_reason, device__kind__in=_STORE_KINDS), edges, columns, by=("device_id",)
+    )
+    if not sums:
+        return {}
+    devices = Device.objects.in_bulk({device_id for _, device_id in sums})
+    reasons: dict[int, list[StoreReasonResult]] = {}
+    for (index, device_id), row in sorted(sums.items()):
+        reason = flows.dominant_reason({code: row[column] for code, column in REASON_COLUMNS.items()})
+        if reason is not None and device_id in devices:
+            reasons.setdefault(index, []).append(StoreReasonResult(devices[device_id], reason))
+    return reasons
 
 
 def energy_history(
@@ -150,40 +248,74 @@ def energy_history(
 
     Raises reporting.buckets.BucketError for a range that cannot be bucketed. A device that is
     not in this household (or does not exist) yields no buckets; a device's grid import and
-    export are 0, since only the home's connection to the grid is metered.
+    export are 0, since only the home's connection to the grid is metered, and it has no flows.
+    Two grouped queries (energy, storage reasons), a third only to name stores with a reason.
     """
     zone = household.zoneinfo
     buckets = buckets_between(start=start, end=end, interval=interval, zone=zone)
     edges = [bucket.start for bucket in buckets] + [buckets[-1].end]
     with schema_context(household.schema_name):
         if device_uid is None:
-            fields = ["produced_wh", "consumed_wh", "imported_wh", "exported_wh"]
+            fields = ["produced_wh", "consumed_wh", "imported_wh", "exported_wh", *FLOW_COLUMNS.values()]
             sums = _bucket_sums(HouseholdHour.objects.all(), edges, fields)
+            reasons = _bucket_reasons(DeviceHour.objects.all(), edges)
+            kind = None
         else:
-            device_id = Device.objects.filter(uid=device_uid).values_list("id", flat=True).first()
-            if device_id is None:
+            device = Device.objects.filter(uid=device_uid).first()
+            if device is None:
                 return []
-            fields = ["produced_wh", "consumed_wh"]
-            sums = _bucket_sums(DeviceHour.objects.filter(device_id=device_id), edges, fields)
+            sums = _bucket_sums(
+                DeviceHour.objects.filter(device=device), edges, ["produced_wh", "consumed_wh"]
+            )
+            reasons = _bucket_reasons(DeviceHour.objects.filter(device=device), edges)
+            kind = device.kind
     now = now or timezone.now()
     return [
-        _energy_bucket(bucket, sums.get(index, {}), zone=zone, now=now, grid_metered=device_uid is None)
+        _energy_bucket(bucket, sums.get(index, {}), reasons.get(index, []), zone=zone, now=now, kind=kind)
         for index, bucket in enumerate(buckets)
     ]
 
 
 def _energy_bucket(
-    bucket: Bucket, sums: dict, *, zone: ZoneInfo, now: datetime, grid_metered: bool
+    bucket: Bucket,
+    sums: dict,
+    reasons: list[StoreReasonResult],
+    *,
+    zone: ZoneInfo,
+    now: datetime,
+    kind: str | None,
 ) -> EnergyBucketResult:
+    """The bucket of the home (kind None, with flows) or of one device of this kind."""
+    produced, consumed = sums.get("produced_wh") or 0.0, sums.get("consumed_wh") or 0.0
+    if kind is None:
+        flow_wh = {flow: sums.get(column) or 0.0 for flow, column in FLOW_COLUMNS.items()}
+        out, into = flows.node_totals(flow_wh)
+        split = {
+            "solar_wh": out[Node.SOLAR],
+            "load_wh": into[Node.HOME],
+            "storage_charge_wh": into[Node.BATTERY] + into[Node.ELECTRIC_VEHICLE],
+            "storage_discharge_wh": out[Node.BATTERY] + out[Node.ELECTRIC_VEHICLE],
+        }
+    else:
+        flow_wh = {}
+        store = kind in _STORE_KINDS
+        split = {
+            "solar_wh": produced if kind == DeviceKind.SOLAR_PANEL else 0.0,
+            "load_wh": consumed if kind == DeviceKind.APPLIANCE else 0.0,
+            "storage_charge_wh": consumed if store else 0.0,
+            "storage_discharge_wh": produced if store else 0.0,
+        }
     return EnergyBucketResult(
         start=bucket.start.astimezone(zone),
         end=bucket.end.astimezone(zone),
-        produced_wh=sums.get("produced_wh") or 0.0,
-        consumed_wh=sums.get("consumed_wh") or 0.0,
+        produced_wh=produced,
+        consumed_wh=consumed,
         imported_wh=sums.get("imported_wh") or 0.0,
         exported_wh=sums.get("exported_wh") or 0.0,
         complete=(sums.get("covered") or 0) >= bucket.seconds and bucket.end <= now,
-        grid_metered=grid_metered,
+        flow_wh=flow_wh,
+        reasons=reasons,
+        **split,
     )
 
 
@@ -211,6 +343,12 @@ class FleetTotalsResult:
     storage_capacity_wh: float
     storage_charge_wh: float
     at: datetime | None
+    solar_w: float
+    load_w: float
+    storage_charge_w: float
+    storage_discharge_w: float
+    grid_import_w: float
+    grid_export_w: float
 
     @property
     def devices(self) -> int:
@@ -225,6 +363,9 @@ class FleetTotalsResult:
         return _percent(self.storage_charge_wh, self.storage_capacity_wh)
 
 
+FLEET_POWER_COLUMNS = tuple(column for column in SNAPSHOT_POWERS if column != "net_w")
+"""Snapshot columns the fleet sums (grid import and export per household, so they do not cancel)."""
+
 # Per-kind device counts of the snapshots and fleet totals, one column per registry kind.
 KIND_COLUMNS = {DeviceKind(kind.value): kind.count_column for kind in KINDS}
 
@@ -238,10 +379,7 @@ def fleet_totals_compute(*, now: datetime | None = None) -> FleetTotalsResult:
     row = Household.objects.aggregate(
         households=Count("pk"),
         stale_households=Count("pk", filter=stale_households_q(now=now)),
-        produced_w=total("produced_w"),
-        consumed_w=total("consumed_w"),
-        storage_capacity_wh=total("storage_capacity_wh"),
-        storage_charge_wh=total("storage_charge_wh"),
+        **{column: total(column) for column in FLEET_POWER_COLUMNS},
         at=Max("snapshot__at"),
         **{column: total(column, IntegerField) for column in KIND_COLUMNS.values()},
     )
@@ -254,11 +392,8 @@ def _fleet(row) -> FleetTotalsResult:
         households=get("households"),
         stale_households=get("stale_households"),
         devices_by_kind={kind: get(column) for kind, column in KIND_COLUMNS.items()},
-        produced_w=get("produced_w"),
-        consumed_w=get("consumed_w"),
-        storage_capacity_wh=get("storage_capacity_wh"),
-        storage_charge_wh=get("storage_charge_wh"),
         at=get("at"),
+        **{column: get(column) for column in FLEET_POWER_COLUMNS},
     )
 
 
@@ -275,11 +410,8 @@ def fleet_totals(*, now: datetime | None = None) -> FleetTotalsResult:
             households=households,
             stale_households=households,
             devices_by_kind=dict.fromkeys(KIND_COLUMNS, 0),
-            produced_w=0.0,
-            consumed_w=0.0,
-            storage_capacity_wh=0.0,
-            storage_charge_wh=0.0,
             at=None,
+            **dict.fromkeys(FLEET_POWER_COLUMNS, 0.0),
         )
     fleet = _fleet(totals)
     if fleet.at is None or fleet.at <= stale_before(now=now):

@@ -5,7 +5,7 @@ from datetime import datetime
 from django.utils import timezone
 
 from reporting.models import FleetTotals
-from reporting.selectors import KIND_COLUMNS, FleetTotalsResult, fleet_totals_compute
+from reporting.selectors import FLEET_POWER_COLUMNS, KIND_COLUMNS, FleetTotalsResult, fleet_totals_compute
 
 
 def fleet_totals_refresh(*, at: datetime | None = None) -> FleetTotalsResult:
@@ -22,11 +22,8 @@ def fleet_totals_refresh(*, at: datetime | None = None) -> FleetTotalsResult:
             "computed_at": now,
             "households": fleet.households,
             "stale_households": fleet.stale_households,
-            "produced_w": fleet.produced_w,
-            "consumed_w": fleet.consumed_w,
-            "storage_capacity_wh": fleet.storage_capacity_wh,
-            "storage_charge_wh": fleet.storage_charge_wh,
             "at": fleet.at,
+            **{column: getattr(fleet, column) for column in FLEET_POWER_COLUMNS},
             **{column: fleet.devices_by_kind[kind] for kind, column in KIND_COLUMNS.items()},
         },
     )

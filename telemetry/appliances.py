@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -224,13 +225,21 @@ _OUTDOOR = frozenset({Category.AIR_CONDITIONER, Category.HEATING, Category.LIGHT
 _days: BoundedCache[DayProfile] = BoundedCache(1 << 16)
 
 
-def appliance_day(category: str | None, seed: str, device_id: int, ordinal: int, place: Place) -> DayProfile:
-    """The appliance's draw as a share of its rating over one local day (cached)."""
+def appliance_day(
+    category: str | None, seed: str, device_id: int, ordinal: int, place: Callable[[int], Place]
+) -> DayProfile:
+    """The appliance's draw as a share of its rating over one local day (cached).
+
+    `place(ordinal)` says where and when the day is; it is only called to build a missing profile
+    (the key holds the place for the categories that depend on the weather).
+    """
     category = category or Category.OTHER
-    key = (category, seed, device_id, ordinal, place if category in _OUTDOOR else None)
+    outdoor = place(ordinal) if category in _OUTDOOR else None
+    key = (category, seed, device_id, ordinal, outdoor)
     profile = _days.get(key)
     if profile is None:
-        profile = _days.put(key, DayProfile(_build(category, seed, device_id, ordinal, place)))
+        where = outdoor if outdoor is not None else place(ordinal)
+        profile = _days.put(key, DayProfile(_build(category, seed, device_id, ordinal, where)))
     return profile
 
 

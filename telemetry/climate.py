@@ -129,10 +129,6 @@ def nearest_station(latitude: float, longitude: float) -> Station:
     return min(STATIONS, key=lambda s: _distance_km(latitude, longitude, s.latitude, s.longitude))
 
 
-def station_named(name: str) -> Station:
-    return next(s for s in STATIONS if s.name == name)
-
-
 _MID_MONTH_DOY = (15.5, 45.0, 74.5, 105.0, 135.5, 166.0, 196.5, 227.5, 258.0, 288.5, 319.0, 349.5)
 
 

@@ -44,9 +44,20 @@ class DeviceHour(models.Model):
     ticks = models.PositiveIntegerField(default=0)
     covered_seconds = models.PositiveIntegerField(default=0)
 
+    # Stores only: seconds spent with each telemetry.flows.StorageReason code (REASON_COLUMNS).
+    full_seconds = models.PositiveIntegerField(default=0)
+    empty_seconds = models.PositiveIntegerField(default=0)
+    reserve_seconds = models.PositiveIntegerField(default=0)
+    rate_limit_seconds = models.PositiveIntegerField(default=0)
+    away_seconds = models.PositiveIntegerField(default=0)
+
 
 class HouseholdHour(models.Model):
-    """Energy at the home's boundary per local hour; import/export come from each tick's net flow."""
+    """Energy at the home's boundary per local hour; import/export come from each tick's net flow.
+
+    One column per energy flow (solar_to_home_wh, battery_to_grid_wh, ...; telemetry.flows.FLOWS),
+    summed from each tick's allocation: solar, load and storage totals are sums of these.
+    """
 
     hour_start = models.DateTimeField(primary_key=True)
     produced_wh = models.FloatField(default=0.0)
@@ -55,6 +66,23 @@ class HouseholdHour(models.Model):
     exported_wh = models.FloatField(default=0.0)
     ticks = models.PositiveIntegerField(default=0)
     covered_seconds = models.PositiveIntegerField(default=0)
+
+    # Energy per flow, source_to_sink_wh (telemetry.flows.FLOW_COLUMNS).
+    solar_to_home_wh = models.FloatField(default=0.0)
+    solar_to_battery_wh = models.FloatField(default=0.0)
+    solar_to_ev_wh = models.FloatField(default=0.0)
+    solar_to_grid_wh = models.FloatField(default=0.0)
+    battery_to_home_wh = models.FloatField(default=0.0)
+    battery_to_battery_wh = models.FloatField(default=0.0)
+    battery_to_ev_wh = models.FloatField(default=0.0)
+    battery_to_grid_wh = models.FloatField(default=0.0)
+    ev_to_home_wh = models.FloatField(default=0.0)
+    ev_to_battery_wh = models.FloatField(default=0.0)
+    ev_to_ev_wh = models.FloatField(default=0.0)
+    ev_to_grid_wh = models.FloatField(default=0.0)
+    grid_to_home_wh = models.FloatField(default=0.0)
+    grid_to_battery_wh = models.FloatField(default=0.0)
+    grid_to_ev_wh = models.FloatField(default=0.0)
 
     class Meta:
         ordering = ["hour_start"]

@@ -128,7 +128,7 @@ def appliance_w(device: DeviceState, home: Home) -> float:
     if rating <= 0.0:
         return 0.0
     share = home.wall_mean(
-        lambda o: appliances.appliance_day(device.category, home.seed, device.id, o, home.place(o))
+        lambda o: appliances.appliance_day(device.category, home.seed, device.id, o, home.place)
     )
     return -rating * share
 

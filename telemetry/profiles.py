@@ -7,7 +7,6 @@ overlaps, so 60 s, 300 s and 900 s ticks add up to the same daily energy.
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable
 from itertools import accumulate
 from typing import Generic, TypeVar
@@ -54,6 +53,8 @@ def average(day: Callable[[int], DayProfile], ordinal: int, start_s: float, dura
     """Mean of the profile over [start, start + duration), continuing into the next days."""
     if duration_s <= 0.0:
         return day(ordinal).at(start_s)
+    if start_s + duration_s <= DAY_S:  # the usual case: the tick lies within one day
+        return day(ordinal).integral_s(start_s, start_s + duration_s) / duration_s
     total, remaining, start = 0.0, duration_s, start_s
     while remaining > 0.0:
         span = min(remaining, DAY_S - start)
@@ -64,24 +65,16 @@ def average(day: Callable[[int], DayProfile], ordinal: int, start_s: float, dura
 
 
 class BoundedCache(Generic[V]):
-    """A small least-recently-used dict (functools.lru_cache cannot be filled in bulk)."""
+    """A dict that forgets its oldest entries past `size` (functools.lru_cache cannot be filled in
+    bulk). First in, first out: a lookup costs one dict access, and day profiles age out in order."""
 
     def __init__(self, size: int):
         self.size = size
-        self._items: OrderedDict[Hashable, V] = OrderedDict()
-
-    def get(self, key: Hashable) -> V | None:
-        value = self._items.get(key)
-        if value is not None:
-            self._items.move_to_end(key)
-        return value
+        self._items: dict[Hashable, V] = {}
+        self.get = self._items.get
 
     def put(self, key: Hashable, value: V) -> V:
         self._items[key] = value
-        self._items.move_to_end(key)
         while len(self._items) > self.size:
-            self._items.popitem(last=False)
+            del self._items[next(iter(self._items))]
         return value
-
-    def clear(self) -> None:
-        self._items.clear()

@@ -16,7 +16,7 @@ from psycopg2 import sql
 
 from households.models import Household
 from households.timezones import local_hour_start, zone
-from telemetry import physics, writes
+from telemetry import flows, physics, writes
 from telemetry.signals import fleet_ticked
 from telemetry.sql import render
 
@@ -83,16 +83,21 @@ def simulate_instants(
         )
         produced = sum(o.power_w for o in outcomes if o.power_w > 0)
         consumed = -sum(o.power_w for o in outcomes if o.power_w < 0)
-        ticks.append(
-            writes.SimulatedTick(
-                at=at,
-                seconds=seconds,
-                hour_start=local_hour_start(at=at, zone=tz),
-                outcomes=outcomes,
-                produced_w=produced,
-                consumed_w=consumed,
-            )
+        powers = flows.node_powers((d.kind, o.power_w) for d, o in zip(devices, outcomes, strict=True))
+        tick = writes.SimulatedTick(
+            at=at,
+            seconds=seconds,
+            hour_start=local_hour_start(at=at, zone=tz),
+            outcomes=outcomes,
+            produced_w=produced,
+            consumed_w=consumed,
+            powers=powers,
+            allocation=flows.allocate(powers),
         )
+        pairs = zip(devices, outcomes, strict=True)
+        stores = ((d, o.power_w, o.charge_wh, o.plugged_in) for d, o in pairs if o.charge_wh is not None)
+        reasons = flows.store_reasons(stores, net_w=tick.net_w, ev_reserve_fraction=reserve)
+        ticks.append(dataclasses.replace(tick, reasons=reasons))
         devices = _carry_charge(devices, ticks[-1])
     return ticks
 

@@ -71,10 +71,6 @@ def location_days(latitude: float, longitude: float, first_ordinal: int, days: i
     return result
 
 
-def location_day(latitude: float, longitude: float, ordinal: int) -> LocationDay:
-    return location_days(latitude, longitude, ordinal, 1)[0]
-
-
 def _ac_share(days: list[LocationDay], tilt: float, azimuth: float) -> np.ndarray:
     """AC output / rating for the blocks of `days`, all in one pvlib pass."""
     zenith = np.concatenate([d.sky.zenith for d in days])

@@ -6,15 +6,15 @@ one transaction (see telemetry.services); nothing here depends on the connection
 
 import io
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from psycopg2 import sql
 
 from devices.kinds import BY_VALUE, KINDS
-from telemetry import physics
+from telemetry import flows, physics
 from telemetry.sql import join, json_rows, literal, statement, table
 
 COPY_THRESHOLD_ROWS = 2_000
@@ -31,44 +31,56 @@ READING_COLUMNS = sql.SQL(" (device_id, at, power_w, energy_wh, charge_wh, is_on
 # One-row templates quoted by the driver, and the column types of the many-row JSON payloads.
 TICK_ROW = "(%s::timestamptz, %s, now())"
 READING_TYPES = ("bigint", "timestamptz", "float8", "float8", "float8", "boolean", "text")
-DEVICE_HOUR_TYPES = ("bigint", "timestamptz", "float8", "float8", "integer", "integer")
-HOME_HOUR_TYPES = ("timestamptz", "float8", "float8", "float8", "float8", "integer", "integer")
 DEVICE_STATE_TYPES = ("bigint", "float8", "float8", "boolean", "boolean")
-DEVICE_HOUR_COLUMNS = sql.SQL(
-    " AS h (device_id, hour_start, produced_wh, consumed_wh, ticks, covered_seconds) "
+# Rollup columns that add up per hour (then ticks and covered_seconds): a device's energy and its
+# seconds per storage reason code; the home's energy at the meter and per flow (telemetry.flows).
+_DEVICE_HOUR_SUMS = ("produced_wh", "consumed_wh", *flows.REASON_COLUMNS.values())
+_HOME_HOUR_SUMS = ("produced_wh", "consumed_wh", "imported_wh", "exported_wh", *flows.FLOW_COLUMNS.values())
+# The JSON rows' column types: keys, the sums, then ticks and covered_seconds.
+DEVICE_HOUR_TYPES = (
+    "bigint",
+    "timestamptz",
+    "float8",
+    "float8",
+    *("integer",) * (len(flows.REASON_COLUMNS) + 2),
 )
-DEVICE_HOUR_ON_CONFLICT = sql.SQL(
-    " ON CONFLICT (device_id, hour_start) DO UPDATE SET "
-    "produced_wh = h.produced_wh + EXCLUDED.produced_wh, "
-    "consumed_wh = h.consumed_wh + EXCLUDED.consumed_wh, "
-    "ticks = h.ticks + EXCLUDED.ticks, "
-    "covered_seconds = h.covered_seconds + EXCLUDED.covered_seconds;"
+HOME_HOUR_TYPES = ("timestamptz", *("float8",) * len(_HOME_HOUR_SUMS), "integer", "integer")
+
+
+def _additive_upsert(key: Sequence[str], sums: Sequence[str]) -> tuple[sql.SQL, sql.SQL]:
+    """(` AS h (key..., sums..., ticks, covered_seconds) `, ` ON CONFLICT (key) DO UPDATE SET ...;`)."""
+    added = (*sums, "ticks", "covered_seconds")
+    return (
+        sql.SQL(f" AS h ({', '.join((*key, *added))}) "),
+        sql.SQL(
+            f" ON CONFLICT ({', '.join(key)}) DO UPDATE SET "
+            + ", ".join(f"{column} = h.{column} + EXCLUDED.{column}" for column in added)
+            + ";"
+        ),
+    )
+
+
+DEVICE_HOUR_COLUMNS, DEVICE_HOUR_ON_CONFLICT = _additive_upsert(
+    ("device_id", "hour_start"), _DEVICE_HOUR_SUMS
 )
-HOME_HOUR_COLUMNS = sql.SQL(
-    " AS h (hour_start, produced_wh, consumed_wh, imported_wh, exported_wh, ticks, covered_seconds) "
-)
-HOME_HOUR_ON_CONFLICT = sql.SQL(
-    " ON CONFLICT (hour_start) DO UPDATE SET "
-    "produced_wh = h.produced_wh + EXCLUDED.produced_wh, "
-    "consumed_wh = h.consumed_wh + EXCLUDED.consumed_wh, "
-    "imported_wh = h.imported_wh + EXCLUDED.imported_wh, "
-    "exported_wh = h.exported_wh + EXCLUDED.exported_wh, "
-    "ticks = h.ticks + EXCLUDED.ticks, "
-    "covered_seconds = h.covered_seconds + EXCLUDED.covered_seconds;"
-)
-SNAPSHOT_ROW = "(%s, %s::timestamptz, %s::float8, %s::float8, %s::float8, %s::float8, %s::float8" + (
-    ", %s" * len(KINDS) + ")"
-)
-# The household's row in the public fleet table, moved forward only; one count column per kind.
-_SNAPSHOT_COLUMNS = [
-    "at",
+HOME_HOUR_COLUMNS, HOME_HOUR_ON_CONFLICT = _additive_upsert(("hour_start",), _HOME_HOUR_SUMS)
+SNAPSHOT_POWERS = (
     "produced_w",
     "consumed_w",
     "net_w",
     "storage_capacity_wh",
     "storage_charge_wh",
-    *(kind.count_column for kind in KINDS),
-]
+    "solar_w",
+    "load_w",
+    "storage_charge_w",
+    "storage_discharge_w",
+    "grid_import_w",
+    "grid_export_w",
+)
+"""The snapshot's measured columns (watts and storage), in the row's order."""
+SNAPSHOT_ROW = "(%s, %s::timestamptz" + ", %s::float8" * len(SNAPSHOT_POWERS) + ", %s" * len(KINDS) + ")"
+# The household's row in the public fleet table, moved forward only; one count column per kind.
+_SNAPSHOT_COLUMNS = ["at", *SNAPSHOT_POWERS, *(kind.count_column for kind in KINDS)]
 SNAPSHOT_INSERT = statement(
     sql.SQL("INSERT INTO public.reporting_householdsnapshot AS s (household_id, "),
     join(", ", map(sql.SQL, _SNAPSHOT_COLUMNS)),
@@ -91,6 +103,11 @@ class SimulatedTick:
     outcomes: Sequence[physics.DeviceOutcome]
     produced_w: float
     consumed_w: float
+    powers: flows.NodePowers
+    allocation: Mapping[flows.Flow, float]
+    """Power of each flow, W (telemetry.flows.allocate)."""
+    reasons: Mapping[int, flows.StorageReason] = field(default_factory=dict)
+    """Device id -> why that store did not help (stores without a reason are absent)."""
 
     @property
     def net_w(self) -> float:
@@ -221,9 +238,17 @@ def readings_copy(cursor, schema: str, ticks: Sequence[SimulatedTick], modes: di
 
 
 def rollups_sql(cursor: Any, schema: str, ticks: Sequence[SimulatedTick]) -> sql.SQL:
-    """Additive upserts of the hourly rollups; import/export come from each tick's net flow."""
-    device_hours: dict[tuple[int, datetime], list[float]] = defaultdict(lambda: [0.0, 0.0, 0, 0])
-    home_hours: dict[datetime, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0, 0.0, 0, 0])
+    """Additive upserts of the hourly rollups; import/export come from each tick's net flow.
+
+    The home's row also sums each tick's flows (telemetry.flows.FLOW_COLUMNS); a store's row
+    counts the seconds it spent with each reason code. Each row: the sums, ticks, seconds.
+    """
+    flow_index = {flow: 4 + index for index, flow in enumerate(flows.FLOW_COLUMNS)}
+    reason_index = {reason: 2 + index for index, reason in enumerate(flows.REASON_COLUMNS)}
+    device_hours: dict[tuple[int, datetime], list] = defaultdict(
+        lambda: [0.0, 0.0] + [0] * (len(flows.REASON_COLUMNS) + 2)
+    )
+    home_hours: dict[datetime, list] = defaultdict(lambda: [0.0] * len(_HOME_HOUR_SUMS) + [0, 0])
     for tick in ticks:
         hours = tick.seconds / 3600.0
         home = home_hours[tick.hour_start]
@@ -231,22 +256,24 @@ def rollups_sql(cursor: Any, schema: str, ticks: Sequence[SimulatedTick]) -> sql
         home[1] += tick.consumed_w * hours
         home[2] += max(-tick.net_w, 0.0) * hours
         home[3] += max(tick.net_w, 0.0) * hours
-        home[4] += 1
-        home[5] += tick.seconds
+        for flow, power_w in tick.allocation.items():
+            home[flow_index[flow]] += power_w * hours
+        home[-2] += 1
+        home[-1] += tick.seconds
         for outcome in tick.outcomes:
             row = device_hours[(outcome.device_id, tick.hour_start)]
             if outcome.energy_wh >= 0:
                 row[0] += outcome.energy_wh
             else:
                 row[1] -= outcome.energy_wh
-            row[2] += 1
-            row[3] += tick.seconds
+            reason = tick.reasons.get(outcome.device_id)
+            if reason is not None:
+                row[reason_index[reason]] += tick.seconds
+            row[-2] += 1
+            row[-1] += tick.seconds
     statements: list[sql.SQL] = []
     if device_hours:
-        rows = [
-            (device_id, hour.isoformat(), p, c, n, s)
-            for (device_id, hour), (p, c, n, s) in device_hours.items()
-        ]
+        rows = [(device_id, hour.isoformat(), *row) for (device_id, hour), row in device_hours.items()]
         statements += [
             INSERT_INTO,
             table(cursor, schema, "telemetry_devicehour"),
@@ -255,7 +282,7 @@ def rollups_sql(cursor: Any, schema: str, ticks: Sequence[SimulatedTick]) -> sql
             DEVICE_HOUR_ON_CONFLICT,
         ]
     if home_hours:
-        home_rows = [(hour.isoformat(), p, c, i, e, n, s) for hour, (p, c, i, e, n, s) in home_hours.items()]
+        home_rows = [(hour.isoformat(), *row) for hour, row in home_hours.items()]
         statements += [
             INSERT_INTO,
             table(cursor, schema, "telemetry_householdhour"),
@@ -302,7 +329,21 @@ def snapshot_sql(
     charge_by_device = {o.device_id: o.charge_wh for o in last.outcomes if o.charge_wh is not None}
     capacity = sum(d.capacity_wh or 0.0 for d in devices if d.id in charge_by_device)
     charge = sum(charge_by_device.values())
-    row = (household_id, last.at, last.produced_w, last.consumed_w, last.net_w, capacity, charge)
+    powers = last.powers
+    measured = (
+        last.produced_w,
+        last.consumed_w,
+        last.net_w,
+        capacity,
+        charge,
+        powers.solar_w,
+        powers.load_w,
+        powers.storage_charge_w,
+        powers.storage_discharge_w,
+        -last.net_w if last.net_w < 0 else 0.0,
+        last.net_w if last.net_w > 0 else 0.0,
+    )
+    row = (household_id, last.at, *measured)
     return statement(
         SNAPSHOT_INSERT, literal(cursor, SNAPSHOT_ROW, (*row, *counts.values())), SNAPSHOT_ON_CONFLICT
     )

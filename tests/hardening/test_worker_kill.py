@@ -132,7 +132,7 @@ def _worker_backends(*, waiting: bool = False) -> list[int]:
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_stat_clear_snapshot()")  # pg_stat_activity is frozen per transaction
         cursor.execute(
-            "SELECT pid FROM pg_stat_activity WHERE application_name = %s"
+            "SELECT pid FROM pg_stat_activity WHERE application_name = %s AND datname = current_database()"
             " AND (NOT %s OR wait_event_type = 'Lock')",
             [WORKER_DB_NAME, waiting],
         )

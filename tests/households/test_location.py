@@ -179,3 +179,13 @@ def test_a_battery_has_no_solar_mode(gql, alice):
 
     assert payload["errors"][0]["code"] == "invalid_mode"
     assert device_rows(alice)[0]["mode"] == "auto"
+
+
+def test_an_electric_vehicle_switches_to_solar_mode(gql, alice):
+    car = make_device(alice, "electric_vehicle", mode="charging")
+    query = "mutation($id: ID!) { setDeviceMode(id: $id, mode: SOLAR) { errors { field code } } }"
+
+    payload = gql.execute(query, {"id": global_id(car)}, alice.token)["data"]["setDeviceMode"]
+
+    assert payload["errors"] == []
+    assert device_rows(alice)[0]["mode"] == "solar"

@@ -17,6 +17,7 @@ from accounts.services import tokens_issue
 from devices.models import Device, DeviceKind, StorageMode
 from households.models import Household
 from households.services import household_sign_up
+from telemetry.flows import FLOW_COLUMNS, NodePowers, allocate
 from telemetry.models import DeviceHour, HouseholdHour
 from tests.conftest import PASSWORD, Member
 
@@ -36,11 +37,15 @@ def hour_starts(start: datetime, end: datetime) -> list[datetime]:
 def household_hours(
     household: Household, starts: Iterable[datetime], energy: Callable[[datetime], tuple] | None = None
 ) -> list[HouseholdHour]:
-    """Fully covered hours; energy(hour) gives (produced, consumed), import/export follow per hour."""
+    """Fully covered hours; energy(hour) gives (produced, consumed), import/export follow per hour.
+
+    Production is solar and consumption the home's load (no storage), so the flows follow too.
+    """
     energy = energy or (lambda hour: (1000.0, 400.0))
     rows = []
     for hour in starts:
         produced, consumed = energy(hour)
+        flow_wh = allocate(NodePowers(solar_w=produced, load_w=consumed))
         rows.append(
             HouseholdHour(
                 hour_start=hour,
@@ -50,6 +55,7 @@ def household_hours(
                 exported_wh=max(produced - consumed, 0.0),
                 ticks=60,
                 covered_seconds=3600,
+                **{column: flow_wh[flow] for flow, column in FLOW_COLUMNS.items()},
             )
         )
     with schema_context(household.schema_name):

@@ -12,7 +12,7 @@ from django.utils import timezone
 from devices.models import DeviceKind
 from households.models import Household, new_schema_name
 from households.timezones import local_hour_start
-from reporting.admin import energy_chart
+from reporting import charts
 from reporting.models import HouseholdSnapshot
 from reporting.services import fleet_totals_refresh
 from tests.reporting.conftest import household_hours, make_device
@@ -30,7 +30,16 @@ def operator(staff) -> Client:
 
 
 def snapshot(household: Household, *, age: timedelta = timedelta(0), **values) -> HouseholdSnapshot:
-    fields = {"produced_w": 4321.0, "consumed_w": 1234.0, "net_w": 3087.0, "solar_panels": 1, "appliances": 2}
+    fields = {
+        "produced_w": 4321.0,
+        "consumed_w": 1234.0,
+        "net_w": 3087.0,
+        "solar_w": 4321.0,
+        "load_w": 1234.0,
+        "grid_export_w": 3087.0,
+        "solar_panels": 1,
+        "appliances": 2,
+    }
     return HouseholdSnapshot.objects.create(
         household=household, at=timezone.now() - age, **{**fields, **values}
     )
@@ -66,6 +75,7 @@ def test_the_list_shows_each_homes_latest_snapshot_and_fleet_totals(operator, al
     totals = re.search(r'id="fleet-totals".*?</div>', page, re.S).group(0)
     assert "4,321" in totals and "+" not in totals
     assert "10,125 / 13,500 Wh (75 %)" in totals
+    assert "Solar W" in totals and "<td>0 / 3,087</td>" in totals  # grid import / export
 
 
 def test_a_snapshot_older_than_three_ticks_is_stale(operator, alice, bob, settings):
@@ -115,25 +125,58 @@ def test_the_household_page_shows_devices_and_a_24_hour_chart(operator, alice, t
     assert "Roof array" in page and "2,750" in page
     assert "Powerwall" in page and "6,750 / 13,500 Wh (50 %)" in page
     svg = re.search(r'id="energy-chart".*?</svg>', page, re.S).group(0)
-    assert svg.count('class="produced"') == 24 and svg.count('class="consumed"') == 24
-    assert "produced 1,000 Wh, consumed 400 Wh" in svg
+    assert svg.count('<g class="hour">') == 24
+    # Two hours of 1,000 Wh solar: 400 Wh fed the home, 600 Wh went to the grid.
+    assert (
+        svg.count('class="solar"') == 2
+        and svg.count('class="home"') == 2
+        and svg.count('class="export"') == 2
+    )
+    assert "supply (Wh) solar 1,000; use (Wh) home load 400, export 600" in svg
+    for label in ["Solar", "Battery", "EV", "Grid", "Home load", "Battery charging", "EV charging", "Export"]:
+        assert f">{label}</text>" in svg, label
+    assert "Local time (Europe/Berlin)" in svg and "Wh per hour" in svg
     assert "Produced 2,000 Wh, consumed 800 Wh" in page
+    assert 'id="flows-today"' in page
     assert "alice@example.com" in page  # the membership inline
     assert '<script src="http' not in page
 
 
-def test_the_chart_scales_bars_to_the_busiest_hour(alice):
+def test_the_chart_stacks_supply_and_use_to_the_same_height(alice):
     now = timezone.now()
     end = local_hour_start(at=now, zone=alice.household.zoneinfo) + timedelta(hours=1)
     household_hours(alice.household, [end - timedelta(hours=1)], lambda hour: (2000.0, 500.0))
 
-    chart = energy_chart(household=alice.household, now=now)
+    chart = charts.energy_chart(household=alice.household, now=now)
 
     last = chart["bars"][-1]
-    assert chart["peak_wh"] == 2000.0
-    assert last.produced_height == chart["baseline"] - chart["top"]
-    assert last.consumed_height == pytest.approx(last.produced_height / 4, abs=0.1)
-    assert all(bar.produced_height == 0 for bar in chart["bars"][:-1])
+    heights = {segment.series.key: segment.height for segment in last.segments}
+    assert chart["y_ticks"][-1] == {"y": chart["top"], "label": "2,000"}
+    assert heights["solar"] == chart["baseline"] - chart["top"]
+    assert heights["home"] + heights["export"] == pytest.approx(heights["solar"], abs=0.1)
+    assert heights["home"] == pytest.approx(heights["solar"] / 4, abs=0.1)
+    assert all(bar.segments == [] for bar in chart["bars"][:-1])
+    assert [bar.label for bar in chart["bars"][:4]] == [
+        chart["bars"][0].label,
+        "",
+        "",
+        chart["bars"][3].label,
+    ]
+
+
+def test_today_lists_what_went_where_since_local_midnight(alice):
+    now = datetime(2026, 6, 1, 12, 30, tzinfo=alice.household.zoneinfo)
+    yesterday = datetime(2026, 5, 31, 23, tzinfo=alice.household.zoneinfo)
+    morning = [datetime(2026, 6, 1, hour, tzinfo=alice.household.zoneinfo) for hour in (10, 11)]
+    household_hours(alice.household, [yesterday, *morning])
+
+    today = charts.flows_today(household=alice.household, now=now)
+
+    assert today["rows"] == [
+        {"source": "Solar", "sink": "Grid", "wh": 1200.0, "percent": 60.0},
+        {"source": "Solar", "sink": "Home", "wh": 800.0, "percent": 40.0},
+    ]
+    assert (today["day"].solar_wh, today["day"].self_consumption_percent) == (2000.0, 40.0)
 
 
 def test_households_cannot_be_added_or_deleted_in_admin(operator, alice):

@@ -6,6 +6,7 @@ a 23-hour day; autumn: a 25-hour day). The query range runs from local midnight 
 simulation to local midnight a day after it, so the edge buckets are partly or not simulated.
 """
 
+import collections
 import itertools
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -18,6 +19,9 @@ from django_tenants.utils import schema_context
 
 from config.graphql.rounding import HALF_STEP
 from devices.models import Device, DeviceKind
+from reporting.buckets import Interval
+from reporting.selectors import energy_history
+from telemetry import flows
 from telemetry.models import Reading
 from telemetry.services import HouseholdRef, household_backfill
 from tests.devices.conftest import global_id
@@ -27,6 +31,7 @@ HISTORY = """
 query History($start: DateTime!, $end: DateTime!, $interval: Interval!, $deviceId: ID) {
   energyHistory(start: $start, end: $end, interval: $interval, deviceId: $deviceId) {
     start end producedWh consumedWh importedWh exportedWh netWh selfSufficiencyPercent complete
+    solarWh loadWh storageChargeWh storageDischargeWh flows { source sink energyWh }
   }
 }
 """
@@ -316,3 +321,83 @@ def test_hours_reaching_past_now_are_incomplete_even_when_simulated(gql, alice):
         b for b, (start, end) in zip(buckets, spans, strict=True) if now <= start and end <= now + 2 * HOUR
     ]
     assert simulated_future and all(b["producedWh"] or b["consumedWh"] for b in simulated_future)
+
+
+# --- energy flows -----------------------------------------------------------------------------
+
+
+def flow_totals(home: SimulatedHome, interval: str) -> dict[flows.Flow, float]:
+    """Each flow summed over the buckets, from the selector (full precision; the API rounds to 0.1)."""
+    buckets = energy_history(
+        household=home.member.household,
+        start=home.window.query_from,
+        end=home.window.query_to,
+        interval=Interval(interval),
+    )
+    return {flow: sum(bucket.flow_wh[flow] for bucket in buckets) for flow in flows.FLOWS}
+
+
+def raw_flow_totals(home: SimulatedHome) -> dict[flows.Flow, float]:
+    """Each stored tick's readings through the production allocation, summed: no rollup involved."""
+    start, end = home.window.query_from, home.window.query_to
+    with schema_context(home.member.household.schema_name):
+        rows = Reading.objects.filter(at__gte=start, at__lt=end).values_list("at", "device__kind", "power_w")
+        ticks: dict[datetime, list] = collections.defaultdict(list)
+        for at, kind, power_w in rows:
+            ticks[at].append((kind, power_w))
+    summed = dict.fromkeys(flows.FLOWS, 0.0)
+    for devices in ticks.values():
+        for flow, power_w in flows.allocate(flows.node_powers(devices)).items():
+            summed[flow] += power_w * TICK_SECONDS / 3600
+    return summed
+
+
+def test_flows_over_every_interval_sum_to_the_raw_readings(home):
+    # given
+    raw = raw_flow_totals(home)
+
+    # when
+    sums = {interval: flow_totals(home, interval) for interval in INTERVALS}
+
+    # then: solar fed the home and the battery, the grid fed someone
+    solar, grid = flows.Node.SOLAR, flows.Node.GRID
+    assert raw[solar, flows.Node.HOME] > 0 and raw[solar, flows.Node.BATTERY] > 0
+    assert sum(energy for (source, _), energy in raw.items() if source is grid) > 0
+    for interval in INTERVALS:
+        for flow, energy in raw.items():
+            assert sums[interval][flow] == pytest.approx(energy, rel=REL, abs=DUST_WH), (interval, flow)
+
+
+def test_every_bucket_balances_its_flows_with_its_totals(gql, home):
+    for interval in INTERVALS:
+        for bucket in history(gql, home, interval):
+            out = collections.Counter()
+            into = collections.Counter()
+            for flow in bucket["flows"]:
+                out[flow["source"]] += flow["energyWh"]
+                into[flow["sink"]] += flow["energyWh"]
+            # Every answered number is rounded to 0.1: allow half a step per term of each side.
+            rounding = HALF_STEP * (len(bucket["flows"]) + 2)
+
+            def same(a: float, b: float, rounding: float = rounding) -> bool:
+                return a == pytest.approx(b, rel=REL, abs=rounding)
+
+            assert same(out["SOLAR"], bucket["solarWh"]) and same(into["HOME"], bucket["loadWh"])
+            assert same(out["GRID"], bucket["importedWh"]) and same(into["GRID"], bucket["exportedWh"])
+            assert same(bucket["producedWh"], bucket["solarWh"] + bucket["storageDischargeWh"])
+            assert same(bucket["consumedWh"], bucket["loadWh"] + bucket["storageChargeWh"])
+            assert all(flow["energyWh"] > 0 for flow in bucket["flows"])
+
+
+def test_hourly_solar_of_the_home_never_exceeds_the_rating(gql, home):
+    # given
+    rating = sum(device.rated_capacity_w for device in home.devices if device.kind == DeviceKind.SOLAR_PANEL)
+
+    # when
+    hours = history(gql, home, "HOUR")
+
+    # then
+    assert max(hour["solarWh"] for hour in hours) > 0
+    for hour in hours:
+        start, end = edges(hour)
+        assert hour["solarWh"] <= rating * (end - start) / HOUR

@@ -17,6 +17,7 @@ FLEET = """
   fleetSummary {
     households staleHouseholds devices devicesByKind { kind count }
     producedW consumedW netW storageCapacityWh storageChargeWh storageChargePercent at
+    solarW loadW storageChargeW storageDischargeW gridImportW gridExportW
   }
 }
 """
@@ -35,6 +36,10 @@ def snapshots(alice, bob):
         solar_panels=1,
         batteries=1,
         appliances=3,
+        solar_w=4000.0,
+        load_w=1000.0,
+        storage_charge_w=500.0,
+        grid_export_w=2500.0,
     )
     HouseholdSnapshot.objects.create(
         household=bob.household,
@@ -46,6 +51,9 @@ def snapshots(alice, bob):
         storage_charge_wh=30_000.0,
         electric_vehicles=1,
         appliances=2,
+        load_w=1200.0,
+        storage_charge_w=1000.0,
+        grid_import_w=2200.0,
     )
     return now
 
@@ -76,6 +84,13 @@ def test_staff_see_the_fleet_totals_of_the_last_fleet_tick(gql, alice, bob, staf
         "storageChargeWh": 36_750.0,
         "storageChargePercent": 50.0,
         "at": now.isoformat(),
+        "solarW": 4000.0,
+        "loadW": 2200.0,
+        "storageChargeW": 1500.0,
+        "storageDischargeW": 0.0,
+        # Per household: Alice's export does not cancel Bob's import (the net is 300 W).
+        "gridImportW": 2200.0,
+        "gridExportW": 2500.0,
     }
 
 

@@ -437,14 +437,12 @@ def test_a_different_seed_changes_the_day():
 
 
 def _days(category: str, seed: str, first: date, count: int):
-    return [
-        appliances.appliance_day(category, seed, 1, first.toordinal() + n, _place(first, n))
-        for n in range(count)
-    ]
+    return [appliances.appliance_day(category, seed, 1, first.toordinal() + n, _berlin) for n in range(count)]
 
 
-def _place(first: date, offset: int) -> appliances.Place:
-    day = first + timedelta(days=offset)
+def _berlin(ordinal: int) -> appliances.Place:
+    """Berlin at the local midnight of a day, as the tick gives it."""
+    day = date.fromordinal(ordinal)
     midnight = datetime(day.year, day.month, day.day, tzinfo=ZoneInfo("Europe/Berlin")).timestamp()
     return appliances.Place(52.52, 13.40, midnight)
 
@@ -467,8 +465,8 @@ def test_the_dryer_runs_only_after_a_wash(seed):
     first = date(2026, 1, 5)
     for n in range(21):
         ordinal = first.toordinal() + n
-        washer = appliances.appliance_day("washer", seed, 1, ordinal, _place(first, n))
-        dryer = appliances.appliance_day("dryer", seed, 2, ordinal, _place(first, n))
+        washer = appliances.appliance_day("washer", seed, 1, ordinal, _berlin)
+        dryer = appliances.appliance_day("dryer", seed, 2, ordinal, _berlin)
         if dryer.total() > 0:
             assert washer.total() > 0
             last_wash = max(i for i, v in enumerate(washer.values) if v > 0)

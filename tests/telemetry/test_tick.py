@@ -8,11 +8,13 @@ from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import schema_context
 from psycopg2 import sql
 
-from devices.models import Device
+from devices.models import Device, DeviceKind
 from households.timezones import local_hour_start, zone
 from reporting.models import HouseholdSnapshot
-from telemetry import appliances, services, writes
+from telemetry import appliances, flows, services, writes
+from telemetry.flows import Node
 from telemetry.models import DeviceHour, HouseholdHour, Reading, Tick
+from tests.reporting.conftest import make_device
 from tests.telemetry.homes import typical_home_devices
 
 NOON_BERLIN = datetime(2026, 6, 21, 10, 0, tzinfo=UTC)
@@ -62,6 +64,62 @@ def test_tick_writes_one_reading_per_device_and_the_rollups(alice_home):
         4,
     )
     assert snapshot.storage_capacity_wh == 13500 + 60000
+
+
+def test_tick_writes_what_went_where_into_the_rollup_and_the_snapshot(alice_home):
+    alice, _ = alice_home
+
+    _tick(alice)
+
+    with schema_context(alice.household.schema_name):
+        hour = HouseholdHour.objects.get()
+        readings = [(r.device.kind, r.power_w) for r in Reading.objects.select_related("device")]
+    expected = flows.allocate(flows.node_powers(readings))
+    assert {flow: getattr(hour, column) for flow, column in flows.FLOW_COLUMNS.items()} == pytest.approx(
+        {flow: power_w / 60 for flow, power_w in expected.items()}
+    )
+    out, into = flows.node_totals(expected)
+    snapshot = HouseholdSnapshot.objects.get(household=alice.household)
+    assert (snapshot.solar_w, snapshot.load_w) == pytest.approx((out[Node.SOLAR], into[Node.HOME]))
+    grid = (snapshot.grid_import_w, snapshot.grid_export_w)
+    assert grid == pytest.approx((out[Node.GRID], into[Node.GRID]))
+    assert snapshot.produced_w == pytest.approx(snapshot.solar_w + snapshot.storage_discharge_w)
+    assert snapshot.consumed_w == pytest.approx(snapshot.load_w + snapshot.storage_charge_w)
+
+
+def test_a_full_battery_counts_its_seconds_as_full_while_solar_is_exported(alice):
+    roof = make_device(alice.household, DeviceKind.SOLAR_PANEL)
+    full = make_device(alice.household, DeviceKind.BATTERY, name="Full", charge_wh=13500)
+
+    for minute in range(3):
+        _tick(alice, at=NOON_BERLIN + timedelta(minutes=minute))
+
+    with schema_context(alice.household.schema_name):
+        assert DeviceHour.objects.get(device=full).full_seconds == 180
+        assert DeviceHour.objects.get(device=roof).full_seconds == 0
+        assert HouseholdHour.objects.get().solar_to_grid_wh > 0
+
+
+def test_a_car_away_on_a_commute_counts_its_seconds_as_away(alice_home):
+    alice, devices = alice_home
+    [car] = [device for device in devices if device.kind == DeviceKind.ELECTRIC_VEHICLE]
+    monday = datetime(2026, 1, 12, tzinfo=UTC)  # a working week: the car leaves on most days
+
+    services.household_backfill(
+        household=services.HouseholdRef.of(alice.household),
+        start=monday,
+        end=monday + timedelta(days=5),
+        seconds=900,
+    )
+
+    with schema_context(alice.household.schema_name):
+        hours = list(DeviceHour.objects.filter(device=car))
+        battery = list(DeviceHour.objects.filter(device__kind=DeviceKind.BATTERY))
+    away = [hour for hour in hours if hour.away_seconds]
+    # Away for some hours of the working days, never longer than an hour was covered; only cars go away.
+    assert away and all(hour.away_seconds <= hour.covered_seconds for hour in away)
+    assert 0 < sum(hour.away_seconds for hour in hours) < 5 * 86_400
+    assert not any(hour.away_seconds for hour in battery)
 
 
 def test_rollup_hour_is_the_local_hour_in_a_half_hour_zone():

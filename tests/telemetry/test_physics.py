@@ -5,6 +5,7 @@ day profiles behind them).
 """
 
 import dataclasses
+import itertools
 import json
 import os
 import subprocess
@@ -17,7 +18,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from telemetry import appliances, realism
+from telemetry import appliances, realism, weather
 from telemetry.physics import (
     STORAGE_EFFICIENCY,
     Category,
@@ -499,3 +500,26 @@ def test_a_fridge_cycles_on_its_thermostat():
     day = _days("fridge", "cold", date(2026, 3, 2), 1)[0]
     assert 0.28 <= day.total() / 24 <= 0.4
     assert min(day.values) < 0.2 and max(day.values) > 0.8
+
+
+# --- weather ----------------------------------------------------------------------------------
+
+
+def test_neighbours_share_the_weather_and_distant_cities_do_not():
+    first = date(2026, 4, 1).toordinal()
+    mitte, pankow, munich = (52.52, 13.40), (52.57, 13.41), (48.14, 11.58)
+
+    def sky(place, ordinal):
+        return weather.day(*place, ordinal).state, list(weather.clear_sky_index(*place, ordinal))
+
+    assert all(sky(mitte, first + n) == sky(pankow, first + n) for n in range(30))
+    assert any(sky(mitte, first + n) != sky(munich, first + n) for n in range(30))
+
+
+def test_weather_days_persist():
+    """Clear, broken and overcast spells: a day repeats yesterday's state more often than chance."""
+    ordinals = range(date(2026, 1, 1).toordinal(), date(2027, 1, 1).toordinal())
+    states = [weather.day(52.52, 13.40, o).state for o in ordinals]
+    repeats = sum(a == b for a, b in itertools.pairwise(states)) / (len(states) - 1)
+    shares = [states.count(s) / len(states) for s in set(states)]
+    assert repeats > sum(p * p for p in shares) + 0.2

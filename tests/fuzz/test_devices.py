@@ -209,10 +209,15 @@ def test_update_device_changes_only_the_named_device_of_the_caller(fuzz, one_cas
                 assert [error["field"] for error in payload["errors"]] == ["id"], payload
 
 
+# The contract: AUTO is for batteries only, SOLAR (surplus only) for EVs only.
+MODES_BY_KIND = {
+    DeviceKind.BATTERY: {"AUTO", "CHARGING", "DISCHARGING", "IDLE"},
+    DeviceKind.ELECTRIC_VEHICLE: {"CHARGING", "DISCHARGING", "IDLE", "SOLAR"},
+}
+
+
 def _mode_applies(kind, mode) -> bool:
-    if kind == DeviceKind.BATTERY:
-        return mode in MODE_NAMES
-    return kind == DeviceKind.ELECTRIC_VEHICLE and mode in MODE_NAMES and mode != "AUTO"
+    return mode in MODES_BY_KIND.get(kind, set())
 
 
 @settings(FUZZ, max_examples=80)

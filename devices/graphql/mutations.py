@@ -10,18 +10,12 @@ from config.graphql.mutations import BaseMutation
 from config.graphql.permissions import household_required
 from devices import limits, services
 from devices.error_codes import DeviceErrorCode
-from devices.graphql.enums import EvModeEnum, StorageModeEnum
-from devices.graphql.types import DeviceInterface, device_uid
+from devices.graphql.enums import StorageModeEnum
+from devices.graphql.types import FIELD_TYPES, DeviceInterface, device_uid
 from devices.kinds import KINDS, FieldSpec, KindSpec
 
 _NAME = f"Not blank, at most {limits.NAME_MAX_LENGTH} characters."
 _UNCHANGED = "Omitted or null: unchanged."
-_INPUT_TYPES = {
-    "Float": graphene.Float,
-    "String": graphene.String,
-    "StorageMode": StorageModeEnum,
-    "EvMode": EvModeEnum,
-}
 
 
 def _bounds(field: FieldSpec) -> str:
@@ -30,7 +24,7 @@ def _bounds(field: FieldSpec) -> str:
     if field.check == "degrees":
         return f"{field.bounds[0]:g} to {field.bounds[1]:g}."
     if field.check == "percent":
-        return "0 to 100."
+        return f"{limits.CHARGE_PERCENT_MIN:g} to {limits.CHARGE_PERCENT_MAX:g}."
     return ""
 
 
@@ -51,7 +45,7 @@ def _input_type(kind: KindSpec, *, update: bool) -> type[graphene.InputObjectTyp
             continue
         notes = (_UNCHANGED, field.update_note) if update else (_default_note(field),)
         description = " ".join(part for part in (field.description, _bounds(field), *notes) if part)
-        fields[field.name] = _INPUT_TYPES[field.graphql_type](
+        fields[field.name] = FIELD_TYPES[field.graphql_type](
             required=field.required and not update, description=description
         )
     suffix = "UpdateInput" if update else "Input"

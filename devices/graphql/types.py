@@ -52,7 +52,8 @@ class DeviceInterface(graphene.Interface):
         return TYPE_BY_KIND[device.kind]
 
 
-_GRAPHQL_TYPES = {
+# A registry field's `graphql_type`, for the generated types and inputs.
+FIELD_TYPES = {
     "Float": graphene.Float,
     "String": graphene.String,
     "Boolean": graphene.Boolean,
@@ -79,7 +80,7 @@ def _object_type(kind: KindSpec) -> type[graphene.ObjectType]:
     }
     for field in kind.fields:
         attributes[field.name] = graphene.Field(
-            _GRAPHQL_TYPES[field.graphql_type], required=True, description=field.description
+            FIELD_TYPES[field.graphql_type], required=True, description=field.description
         )
         attributes[f"resolve_{field.name}"] = staticmethod(_resolver(field))
     return type(kind.graphql_type, (graphene.ObjectType,), attributes)

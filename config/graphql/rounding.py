@@ -10,7 +10,14 @@ other units (coordinates, angles) are left alone. -0.0 becomes 0.0.
 import re
 from functools import wraps
 
-from graphql import GraphQLFloat, GraphQLNonNull, GraphQLObjectType, GraphQLSchema, default_field_resolver
+from graphql import (
+    GraphQLFloat,
+    GraphQLInterfaceType,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLSchema,
+    default_field_resolver,
+)
 
 MEASUREMENT = re.compile(r"[a-z0-9](W|Wh|Percent)$")
 DECIMALS = 1
@@ -35,13 +42,17 @@ def _rounded(resolve):
 
 
 def measurements_round(schema: GraphQLSchema) -> GraphQLSchema:
-    """Wrap the resolver of every Float field whose name ends in W, Wh or Percent (object types)."""
+    """Wrap the resolver of every Float field whose name ends in W, Wh or Percent (object types;
+    interfaces, which resolve nothing, get the note in their descriptions only)."""
     for graphql_type in schema.type_map.values():
-        if not isinstance(graphql_type, GraphQLObjectType) or graphql_type.name.startswith("__"):
+        if not isinstance(
+            graphql_type, GraphQLObjectType | GraphQLInterfaceType
+        ) or graphql_type.name.startswith("__"):
             continue
         for name, field in graphql_type.fields.items():
             field_type = field.type.of_type if isinstance(field.type, GraphQLNonNull) else field.type
             if field_type is GraphQLFloat and MEASUREMENT.search(name):
-                field.resolve = _rounded(field.resolve or default_field_resolver)
+                if isinstance(graphql_type, GraphQLObjectType):
+                    field.resolve = _rounded(field.resolve or default_field_resolver)
                 field.description = f"{field.description} {NOTE}" if field.description else NOTE
     return schema

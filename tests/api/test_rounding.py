@@ -3,7 +3,7 @@
 import json
 import math
 
-from graphql import GraphQLFloat, GraphQLNonNull, GraphQLObjectType
+from graphql import GraphQLFloat, GraphQLInterfaceType, GraphQLNonNull, GraphQLObjectType
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -36,14 +36,16 @@ def test_float_dust_and_negative_zero_become_zero():
 def test_every_measurement_field_in_the_schema_is_rounded_and_says_so():
     rounded, left_alone = [], []
     for graphql_type in schema.graphql_schema.type_map.values():
-        if isinstance(graphql_type, GraphQLObjectType) and not graphql_type.name.startswith("__"):
+        if isinstance(
+            graphql_type, GraphQLObjectType | GraphQLInterfaceType
+        ) and not graphql_type.name.startswith("__"):
             for name, field in graphql_type.fields.items():
                 nullable = field.type.of_type if isinstance(field.type, GraphQLNonNull) else field.type
                 if nullable is GraphQLFloat:
                     target = rounded if MEASUREMENT.search(name) else left_alone
                     target.append((graphql_type.name, name, field.description or ""))
 
-    assert {("EnergySummary", "storageChargePercent"), ("Battery", "chargeWh")} <= {
+    assert {("EnergySummary", "storageChargePercent"), ("Battery", "chargeWh"), ("Device", "powerW")} <= {
         (t, n) for t, n, _ in rounded
     }
     assert all(description.endswith(NOTE) for _, _, description in rounded)

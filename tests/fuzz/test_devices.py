@@ -217,7 +217,8 @@ MODES_BY_KIND = {
 
 
 def _mode_applies(kind, mode) -> bool:
-    return mode in MODES_BY_KIND.get(kind, set())
+    # The fuzzer also draws non-strings (lists, numbers): only a name can be a mode.
+    return isinstance(mode, str) and mode in MODES_BY_KIND.get(kind, set())
 
 
 @settings(FUZZ, max_examples=80)

@@ -247,8 +247,10 @@ def simulate_household(
 
     Dispatch order (stores never charge from another store's discharge):
     1. solar panels and appliances (their means over the tick);
-    2. owner-commanded stores: batteries CHARGING / DISCHARGING / IDLE, EVs CHARGING / IDLE while
-       at home (commanded charging takes solar first, then the grid);
+    2. owner-commanded stores: batteries CHARGING / IDLE, EVs CHARGING / IDLE while at home
+       (commanded charging takes solar first, then the grid); then DISCHARGING batteries, at their
+       full rate, exporting what the home does not use, except while a store charges on command:
+       then they cover only the appliances' deficit, as anything more would flow into that store;
     3. AUTO batteries, in device order, absorb the solar surplus left after step 2 or cover the
        appliances' deficit left after solar and commanded discharge;
     4. SOLAR-mode EVs charge from the surplus the batteries left;
@@ -264,6 +266,7 @@ def simulate_household(
     surplus_takers: list[int] = []
     vehicle_to_home: list[int] = []
     vehicles: dict[int, tuple[float, float, float]] = {}
+    dischargers: list[int] = []
 
     for index, device in enumerate(devices):
         kind = device.kind
@@ -289,12 +292,10 @@ def simulate_household(
             if mode == Mode.AUTO:
                 auto.append(index)
                 continue
-            if mode == Mode.CHARGING:
-                requested = -(device.max_charge_rate_w or 0.0)
-            elif mode == Mode.DISCHARGING:
-                requested = device.max_discharge_rate_w or 0.0
-            else:
-                requested = 0.0
+            if mode == Mode.DISCHARGING:
+                dischargers.append(index)
+                continue
+            requested = -(device.max_charge_rate_w or 0.0) if mode == Mode.CHARGING else 0.0
             outcomes[index] = _store_outcome(device, requested, dt_hours)
         else:
             raise ValueError(f"unknown device kind {kind!r} (device {device.id})")
@@ -302,6 +303,14 @@ def simulate_household(
             power = outcomes[index].power_w  # type: ignore[union-attr]
             commanded_in += max(-power, 0.0)
             commanded_out += max(power, 0.0)
+
+    for index in dischargers:
+        device = devices[index]
+        requested = device.max_discharge_rate_w or 0.0
+        if commanded_in > EPSILON_W:
+            requested = min(requested, max(consumed - produced - commanded_out, 0.0))
+        outcomes[index] = _store_outcome(device, requested, dt_hours)
+        commanded_out += max(outcomes[index].power_w, 0.0)  # type: ignore[union-attr]
 
     surplus = produced - consumed - commanded_in
     deficit = consumed - produced - commanded_out

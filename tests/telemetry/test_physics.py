@@ -289,14 +289,25 @@ def test_a_solar_mode_car_charges_from_surplus_only():
         assert net_w(outcomes) >= min(solar - load, 0.0) - TOLERANCE_W  # never imports for the car
 
 
-def test_manual_battery_modes_obey_the_owner():
+@pytest.mark.parametrize(("mode", "power_w"), [(Mode.CHARGING, -3_000), (Mode.DISCHARGING, 3_000), (Mode.IDLE, 0)])
+def test_manual_battery_modes_obey_the_owner(mode, power_w):
+    battery = store(2, Kind.BATTERY, mode, 10_000, 0.5, 3_000, 3_000)
+
+    outcomes = tick(_home(battery), EVENING, BERLIN)
+
+    assert outcomes[1].power_w == power_w  # discharging exports what the home does not use
+
+
+def test_a_discharging_battery_covers_only_the_home_while_another_store_charges_on_command():
     charging = store(2, Kind.BATTERY, Mode.CHARGING, 10_000, 0.5, 3_000, 3_000)
     discharging = store(3, Kind.BATTERY, Mode.DISCHARGING, 10_000, 0.5, 3_000, 3_000)
-    idle = store(4, Kind.BATTERY, Mode.IDLE, 10_000, 0.5, 3_000, 3_000)
 
-    outcomes = tick(_home(charging, discharging, idle), EVENING, BERLIN)
+    outcomes = tick(_home(charging, discharging), EVENING, BERLIN)
 
-    assert [o.power_w for o in outcomes[1:]] == [-3_000, 3_000, 0.0]
+    load = -outcomes[0].power_w
+    assert 0 < load < 3_000
+    assert outcomes[1].power_w == -3_000  # charged by the grid
+    assert outcomes[2].power_w == pytest.approx(load)  # not a watt more into the other battery
 
 
 def test_an_unknown_kind_is_refused():

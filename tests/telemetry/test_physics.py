@@ -289,7 +289,9 @@ def test_a_solar_mode_car_charges_from_surplus_only():
         assert net_w(outcomes) >= min(solar - load, 0.0) - TOLERANCE_W  # never imports for the car
 
 
-@pytest.mark.parametrize(("mode", "power_w"), [(Mode.CHARGING, -3_000), (Mode.DISCHARGING, 3_000), (Mode.IDLE, 0)])
+@pytest.mark.parametrize(
+    ("mode", "power_w"), [(Mode.CHARGING, -3_000), (Mode.DISCHARGING, 3_000), (Mode.IDLE, 0)]
+)
 def test_manual_battery_modes_obey_the_owner(mode, power_w):
     battery = store(2, Kind.BATTERY, mode, 10_000, 0.5, 3_000, 3_000)
 

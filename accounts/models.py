@@ -19,6 +19,7 @@ from accounts.emails import canonical_email
 
 # Saving a change to one of these ends the user's sessions (User.sessions_end).
 SESSION_FIELDS = frozenset({"password", "is_active"})
+EMAIL_MAX_LENGTH = 254
 
 
 class UserManager(BaseUserManager):
@@ -47,7 +48,7 @@ class UserManager(BaseUserManager):
 
 
 class User(AbstractBaseUser, PermissionsMixin):
-    email = models.EmailField("email address", max_length=254, unique=True)
+    email = models.EmailField("email address", max_length=EMAIL_MAX_LENGTH, unique=True)
     is_staff = models.BooleanField(
         default=False, help_text="Staff can use the admin site and see fleet data."
     )

@@ -9,12 +9,10 @@ from graphql_jwt.exceptions import JSONWebTokenError
 
 from accounts import services
 from accounts.emails import canonical_email
-from accounts.models import User
+from accounts.models import EMAIL_MAX_LENGTH
 from accounts.tokens import InvalidToken, user_from_token
 from config.graphql.permissions import login_required
 from config.text import is_storable
-
-EMAIL_MAX_LENGTH = User._meta.get_field("email").max_length
 
 
 class TokenAuth(graphql_jwt.ObtainJSONWebToken):

@@ -1,12 +1,57 @@
 """The device kinds, described once: plain Python (no Django), so every layer can derive from it.
 
-Model choices (`devices.models.DeviceKind`), the GraphQL `DeviceKind` enum, the nested inputs
-of registerDevice/updateDevice, the concrete GraphQL types, the physics' `Kind` and the
-per-kind counts of the fleet snapshots all follow this tuple; tests/devices/test_kinds.py
-proves each kind is wired end to end. docs/adding-a-device-kind.md walks through a new one.
+Each kind names its fields (with units, bounds, defaults and which are required), its GraphQL type
+and the physics handler that simulates it. From this tuple follow: the model choices
+(`devices.models.DeviceKind`), the GraphQL `DeviceKind` enum, the concrete GraphQL types and the
+nested inputs of registerDevice/updateDevice (devices.graphql), their validation
+(devices.services), the tick's dispatch (telemetry.physics) and the per-kind counts of the fleet
+snapshots. tests/devices/test_kinds.py proves each kind is wired end to end;
+docs/adding-a-device-kind.md walks through a new one.
 """
 
 from dataclasses import dataclass
+
+from devices import limits
+
+
+@dataclass(frozen=True, slots=True)
+class FieldSpec:
+    """One property of a kind: a nested-input field, a field of its GraphQL type, or both."""
+
+    name: str
+    """GraphQL field (camelCased there) and nested-input key, with its unit, e.g. `capacity_wh`."""
+    description: str
+    check: str = ""
+    """How devices.services validates a value sent for it: `rating` (more than 0, at most
+    `maximum`), `degrees` (within `bounds`), `percent` (0 to 100 of the capacity, stored as
+    `charge_wh`), `mode` (one of `choices`) or `category` (an appliance category). Empty: not
+    an input, only shown."""
+    graphql_type: str = "Float"
+    """`Float`, `String`, `Boolean` or a mode enum (`StorageMode`, `EvMode`)."""
+    unit: str = ""
+    maximum: float = 0.0
+    bounds: tuple[float, float] = (0.0, 0.0)
+    choices: tuple[str, ...] = ()
+    required: bool = False
+    """registerDevice refuses the kind without it."""
+    default: float | str | bool | None = None
+    """What a new device stores when it is omitted; also shown while the column is NULL."""
+    default_rule: str = ""
+    """A default devices.services computes instead: `equator` (azimuth facing the equator from
+    the household's latitude) or `category_power` (the category's typical draw)."""
+    column: str = ""
+    """The Device column, when it differs from `name`."""
+    register_note: str = ""
+    update_note: str = ""
+    """Appended to the field's description in RegisterDeviceInput / UpdateDeviceInput."""
+
+    @property
+    def is_input(self) -> bool:
+        return bool(self.check)
+
+    @property
+    def column_name(self) -> str:
+        return self.column or self.name
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,25 +62,173 @@ class KindSpec:
     """Stored in `Device.kind`, and the nested input's field name, e.g. `solar_panel`."""
     label: str
     graphql_type: str
-    """The concrete GraphQL type implementing the `Device` interface, e.g. `SolarPanel`."""
+    """The concrete GraphQL type implementing the `Device` interface, e.g. `SolarPanel`; its
+    inputs are `<graphql_type>Input` and `<graphql_type>UpdateInput`."""
+    description: str
     count_column: str
     """Column counting this kind in the public snapshot and fleet totals, e.g. `solar_panels`."""
     storage: bool
     """Stores energy (capacity, charge, rates, mode): counted in the storage totals."""
+    physics: str
+    """The handler `telemetry.physics.simulate_household` runs for it: `solar`, `appliance`,
+    `battery` or `vehicle` (`telemetry.physics.Handler`)."""
+    fields: tuple[FieldSpec, ...]
 
+    @property
+    def plural(self) -> str:
+        """`Batteries`, from the count column."""
+        return self.count_column.replace("_", " ").capitalize()
+
+    def field(self, name: str) -> FieldSpec:
+        return next(field for field in self.fields if field.name == name)
+
+
+def _rating(name: str, description: str, maximum: float, unit: str, **options) -> FieldSpec:
+    return FieldSpec(name, description, check="rating", unit=unit, maximum=maximum, **options)
+
+
+def _storage_fields(capacity: FieldSpec, modes: tuple[str, ...], mode_type: str, default_mode: str):
+    """What batteries and electric vehicles share: one notion of energy storage."""
+    return (
+        capacity,
+        _rating("max_charge_rate_w", "Fastest charging, W.", limits.STORAGE_RATE_MAX_W, "W", required=True),
+        _rating(
+            "max_discharge_rate_w", "Fastest discharging, W.", limits.STORAGE_RATE_MAX_W, "W", required=True
+        ),
+        FieldSpec(
+            "charge_percent",
+            "Energy stored now, percent of capacity.",
+            check="percent",
+            default=limits.DEFAULT_CHARGE_PERCENT,
+        ),
+        FieldSpec("charge_wh", "Energy stored now, Wh."),
+        FieldSpec(
+            "mode",
+            "What it does now.",
+            check="mode",
+            graphql_type=mode_type,
+            choices=modes,
+            default=default_mode,
+        ),
+    )
+
+
+_CAPACITY_UPDATE = "A charge above it is cut to it."
 
 KINDS: tuple[KindSpec, ...] = (
-    KindSpec("SOLAR_PANEL", "solar_panel", "Solar panel", "SolarPanel", "solar_panels", storage=False),
-    KindSpec("BATTERY", "battery", "Battery", "Battery", "batteries", storage=True),
+    KindSpec(
+        "SOLAR_PANEL",
+        "solar_panel",
+        "Solar panel",
+        "SolarPanel",
+        "Produces power; output follows the sun and weather at the household's location.",
+        "solar_panels",
+        storage=False,
+        physics="solar",
+        fields=(
+            _rating(
+                "rated_capacity_w",
+                "Peak output, W (the inverter clips there).",
+                limits.SOLAR_RATED_CAPACITY_MAX_W,
+                "W",
+                required=True,
+            ),
+            FieldSpec(
+                "tilt_degrees",
+                "Degrees from horizontal.",
+                check="degrees",
+                bounds=limits.TILT_DEGREES_RANGE,
+                default=limits.DEFAULT_TILT_DEGREES,
+            ),
+            FieldSpec(
+                "azimuth_degrees",
+                "Degrees clockwise from north (180 = south).",
+                check="degrees",
+                bounds=limits.AZIMUTH_DEGREES_RANGE,
+                default_rule="equator",
+                register_note="Default: facing the equator.",
+            ),
+        ),
+    ),
+    KindSpec(
+        "BATTERY",
+        "battery",
+        "Battery",
+        "Battery",
+        "A home battery; in AUTO mode it covers the home's deficit from its surplus.",
+        "batteries",
+        storage=True,
+        physics="battery",
+        fields=_storage_fields(
+            _rating(
+                "capacity_wh",
+                "Usable capacity, Wh.",
+                limits.BATTERY_CAPACITY_MAX_WH,
+                "Wh",
+                required=True,
+                update_note=_CAPACITY_UPDATE,
+            ),
+            modes=("auto", "charging", "discharging", "idle"),
+            mode_type="StorageMode",
+            default_mode="auto",
+        ),
+    ),
     KindSpec(
         "ELECTRIC_VEHICLE",
         "electric_vehicle",
         "Electric vehicle",
         "ElectricVehicle",
+        "A car that charges from the home or supplies it (vehicle-to-home) while plugged in.",
         "electric_vehicles",
         storage=True,
+        physics="vehicle",
+        fields=(
+            *_storage_fields(
+                _rating(
+                    "battery_capacity_wh",
+                    "Usable capacity of its battery, Wh.",
+                    limits.EV_BATTERY_CAPACITY_MAX_WH,
+                    "Wh",
+                    required=True,
+                    column="capacity_wh",
+                    update_note=_CAPACITY_UPDATE,
+                ),
+                modes=("charging", "discharging", "idle", "solar"),
+                mode_type="EvMode",
+                default_mode="idle",
+            ),
+            FieldSpec("plugged_in", "False while the car is away (on a trip).", graphql_type="Boolean"),
+        ),
     ),
-    KindSpec("APPLIANCE", "appliance", "Appliance", "Appliance", "appliances", storage=False),
+    KindSpec(
+        "APPLIANCE",
+        "appliance",
+        "Appliance",
+        "Appliance",
+        "Consumes power while on; its category drives its on/off pattern.",
+        "appliances",
+        storage=False,
+        physics="appliance",
+        fields=(
+            _rating(
+                "average_power_w",
+                "Average draw while on, W.",
+                limits.APPLIANCE_AVERAGE_POWER_MAX_W,
+                "W",
+                default_rule="category_power",
+                register_note="Omitted: the category's typical draw.",
+            ),
+            FieldSpec(
+                "category",
+                "One of `applianceCategories` (case-insensitive), e.g. `fridge`.",
+                check="category",
+                graphql_type="String",
+                default=limits.DEFAULT_APPLIANCE_CATEGORY,
+                update_note="The draw stays as it was.",
+            ),
+            FieldSpec("is_on", "Whether it draws now.", graphql_type="Boolean", default=False),
+        ),
+    ),
 )
 
 BY_VALUE = {kind.value: kind for kind in KINDS}

@@ -10,7 +10,8 @@ import uuid
 from django.db import models
 from django.db.models import Q
 
-from devices.kinds import KINDS, STORAGE_VALUES
+from devices.kinds import BY_VALUE, KINDS, STORAGE_VALUES
+from devices.limits import NAME_MAX_LENGTH
 
 # The choices follow the registry (devices.kinds); the members are DeviceKind.SOLAR_PANEL etc.
 DeviceKind = models.TextChoices("DeviceKind", [(kind.name, (kind.value, kind.label)) for kind in KINDS])
@@ -24,8 +25,13 @@ class StorageMode(models.TextChoices):
     SOLAR = "solar", "Solar surplus only (EVs)"
 
 
-BATTERY_MODES = frozenset({StorageMode.AUTO, StorageMode.CHARGING, StorageMode.DISCHARGING, StorageMode.IDLE})
-EV_MODES = frozenset({StorageMode.CHARGING, StorageMode.DISCHARGING, StorageMode.IDLE, StorageMode.SOLAR})
+def _modes(kind: str) -> frozenset[StorageMode]:
+    """The modes the registry allows a storage kind."""
+    return frozenset(StorageMode(mode) for mode in BY_VALUE[kind].field("mode").choices)
+
+
+BATTERY_MODES = _modes("battery")
+EV_MODES = _modes("electric_vehicle")
 STORAGE_KINDS = frozenset(DeviceKind(value) for value in STORAGE_VALUES)
 
 
@@ -72,7 +78,7 @@ class DeviceQuerySet(models.QuerySet):
 class Device(models.Model):
     # Exposed in opaque GraphQL ids: unique across households, unlike the per-schema serial id.
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    name = models.CharField(max_length=100)
+    name = models.CharField(max_length=NAME_MAX_LENGTH)
     kind = models.CharField(max_length=20, choices=DeviceKind.choices)
     created_at = models.DateTimeField(auto_now_add=True)
 

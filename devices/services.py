@@ -8,53 +8,18 @@ unless every value is valid. Omitted nested fields in an update (absent or None)
 import math
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any, TypedDict
+from typing import Any, cast
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django_tenants.postgresql_backend.base import DatabaseWrapper as TenantDatabaseWrapper
 
 from devices import limits
 from devices.error_codes import DeviceErrorCode
-from devices.kinds import KINDS
-from devices.models import (
-    BATTERY_MODES,
-    EV_MODES,
-    STORAGE_KINDS,
-    ApplianceCategory,
-    Device,
-    DeviceKind,
-    StorageMode,
-)
+from devices.kinds import BY_VALUE, KINDS, FieldSpec, KindSpec
+from devices.models import STORAGE_KINDS, ApplianceCategory, Device, StorageMode
 from households.models import Household
-
-
-class SolarPanelSpec(TypedDict, total=False):
-    rated_capacity_w: float
-    tilt_degrees: float
-    azimuth_degrees: float
-
-
-class BatterySpec(TypedDict, total=False):
-    capacity_wh: float
-    max_charge_rate_w: float
-    max_discharge_rate_w: float
-    charge_percent: float | None
-    mode: str | None
-
-
-class ElectricVehicleSpec(TypedDict, total=False):
-    battery_capacity_wh: float
-    max_charge_rate_w: float
-    max_discharge_rate_w: float
-    charge_percent: float | None
-    mode: str | None
-
-
-class ApplianceSpec(TypedDict, total=False):
-    average_power_w: float | None
-    category: str | None
 
 
 def device_not_found() -> ValidationError:
@@ -111,14 +76,8 @@ def _finite(errors: _Errors, path: str, value: Any) -> float | None:
     return number
 
 
-def _rating(
-    errors: _Errors, path: str, value: Any, *, maximum: float, unit: str, required: bool
-) -> float | None:
+def _rating(errors: _Errors, path: str, value: Any, *, maximum: float, unit: str) -> float | None:
     """A capacity, rate or power: more than 0 and at most `maximum`."""
-    if value is None:
-        if required:
-            errors.add(path, "This field is required.", DeviceErrorCode.REQUIRED)
-        return None
     number = _finite(errors, path, value)
     if number is not None and not 0 < number <= maximum:
         errors.add(
@@ -131,8 +90,6 @@ def _rating(
 
 
 def _percent(errors: _Errors, path: str, value: Any) -> float | None:
-    if value is None:
-        return None
     number = _finite(errors, path, value)
     if number is not None and not limits.CHARGE_PERCENT_MIN <= number <= limits.CHARGE_PERCENT_MAX:
         errors.add(path, "Must be between 0 and 100 (percent of capacity).", DeviceErrorCode.OUT_OF_RANGE)
@@ -160,8 +117,6 @@ def _mode(errors: _Errors, path: str, value: Any, *, allowed: frozenset[str], ki
 
 
 def _category(errors: _Errors, path: str, value: Any) -> str | None:
-    if value is None:
-        return None
     category = value.strip().lower() if isinstance(value, str) else None
     if category not in ApplianceCategory.values:
         names = ", ".join(ApplianceCategory.values)
@@ -176,8 +131,6 @@ def _charge_wh(capacity_wh: float, percent: float) -> float:
 
 
 def _degrees(errors: _Errors, path: str, value: Any, bounds: tuple[float, float]) -> float | None:
-    if value is None:
-        return None
     number = _finite(errors, path, value)
     if number is not None and not bounds[0] <= number <= bounds[1]:
         errors.add(
@@ -189,168 +142,112 @@ def _degrees(errors: _Errors, path: str, value: Any, bounds: tuple[float, float]
 
 def default_azimuth_degrees() -> float:
     """Facing the equator from the active household's latitude: 180 (south) or 0 (north)."""
-    latitude = getattr(connection.tenant, "latitude", None)
+    tenant_connection = cast(TenantDatabaseWrapper, connection)
+    latitude = getattr(tenant_connection.tenant, "latitude", None)
     if latitude is None:  # schema_context() activates a bare schema, not the Household row
-        home = Household.objects.filter(schema_name=connection.schema_name)
+        home = Household.objects.filter(schema_name=tenant_connection.schema_name)
         latitude = next(iter(home.values_list("latitude", flat=True)), 0.0)
     return 180.0 if latitude >= 0.0 else 0.0
 
 
-def _solar_panel_columns(errors: _Errors, spec: Mapping[str, Any], device: Device | None) -> dict:
-    rated = _rating(
-        errors,
-        "solar_panel.rated_capacity_w",
-        spec.get("rated_capacity_w"),
-        maximum=limits.SOLAR_RATED_CAPACITY_MAX_W,
-        unit="W",
-        required=device is None,
-    )
-    columns = {} if rated is None else {"rated_capacity_w": rated}
-    tilt = _degrees(errors, "solar_panel.tilt_degrees", spec.get("tilt_degrees"), limits.TILT_DEGREES_RANGE)
-    azimuth = _degrees(
-        errors, "solar_panel.azimuth_degrees", spec.get("azimuth_degrees"), limits.AZIMUTH_DEGREES_RANGE
-    )
-    if device is None or tilt is not None or azimuth is not None:
-        # Both are stored together; what is not given keeps its value or the default.
-        current_tilt = device.tilt_degrees if device else None
-        current_azimuth = device.azimuth_degrees if device else None
-        columns["tilt_degrees"] = next(
-            v for v in (tilt, current_tilt, limits.DEFAULT_TILT_DEGREES) if v is not None
-        )
-        columns["azimuth_degrees"] = next(
-            v for v in (azimuth, current_azimuth, default_azimuth_degrees()) if v is not None
-        )
+def _checked(errors: _Errors, path: str, value: Any, field: FieldSpec, kind: KindSpec) -> Any:
+    """A value sent for `field` (not None), cleaned by its registry check; None when refused."""
+    if field.check == "rating":
+        return _rating(errors, path, value, maximum=field.maximum, unit=field.unit)
+    if field.check == "degrees":
+        return _degrees(errors, path, value, field.bounds)
+    if field.check == "percent":
+        return _percent(errors, path, value)
+    if field.check == "mode":
+        return _mode(errors, path, value, allowed=frozenset(field.choices), kind_label=kind.plural)
+    if field.check == "category":
+        return _category(errors, path, value)
+    raise ValueError(f"unknown check {field.check!r} of {kind.value}.{field.name}")
+
+
+def field_default(field: FieldSpec, device: Device | None, columns: Mapping[str, Any] | None = None) -> Any:
+    """What a registry field holds when not given (or stored NULL): its default or computed rule."""
+    columns = columns or {}
+    if field.default_rule == "equator":
+        return default_azimuth_degrees()
+    if field.default_rule == "category_power":
+        category = columns.get("category", device.category if device else None)
+        return limits.APPLIANCE_DEFAULT_POWER_W[category]
+    return field.default
+
+
+def _columns(errors: _Errors, kind: KindSpec, spec: Mapping[str, Any], device: Device | None) -> dict:
+    """The columns a kind's nested input sets, validated field by field as the registry describes.
+
+    A new device (`device` None) gets each omitted field's default; so does a stored NULL (a
+    panel registered before orientation existed). A percent of charge is stored as `charge_wh`.
+    """
+    columns: dict[str, Any] = {}
+    percent = None
+    for field in kind.fields:
+        if not field.is_input:
+            continue
+        path = f"{kind.value}.{field.name}"
+        value = spec.get(field.name)
+        if value is None:
+            if field.required and device is None:
+                errors.add(path, "This field is required.", DeviceErrorCode.REQUIRED)
+            continue
+        clean = _checked(errors, path, value, field, kind)
+        if clean is None:
+            continue
+        if field.check == "percent":
+            percent = clean
+        else:
+            columns[field.column_name] = clean
+    # Literal defaults before computed ones, which may read them (the category's typical draw).
+    for field in sorted(kind.fields, key=lambda field: bool(field.default_rule)):
+        if field.check == "percent" or (field.default is None and not field.default_rule):
+            continue
+        column = field.column_name
+        if column not in columns and (device is None or getattr(device, column) is None):
+            columns[column] = field_default(field, device, columns)
+    if any(field.check == "percent" for field in kind.fields):
+        _charge(columns, percent, device, kind.field("charge_percent").default)
     return columns
 
 
-@dataclass(frozen=True)
-class _Storage:
-    """What differs between the two kinds of energy storage; the rules are written once."""
-
-    field: str
-    capacity_key: str
-    capacity_max_wh: float
-    modes: frozenset[str]
-    default_mode: StorageMode
-    label: str
-
-
-_BATTERY = _Storage(
-    "battery", "capacity_wh", limits.BATTERY_CAPACITY_MAX_WH, BATTERY_MODES, StorageMode.AUTO, "Batteries"
-)
-_ELECTRIC_VEHICLE = _Storage(
-    "electric_vehicle",
-    "battery_capacity_wh",
-    limits.EV_BATTERY_CAPACITY_MAX_WH,
-    EV_MODES,
-    StorageMode.IDLE,
-    "Electric vehicles",
-)
-
-
-def _storage_columns(
-    errors: _Errors, spec: Mapping[str, Any], device: Device | None, storage: _Storage
-) -> dict:
-    required = device is None
-    columns = {}
-    for key, column, maximum, unit in (
-        (storage.capacity_key, "capacity_wh", storage.capacity_max_wh, "Wh"),
-        ("max_charge_rate_w", "max_charge_rate_w", limits.STORAGE_RATE_MAX_W, "W"),
-        ("max_discharge_rate_w", "max_discharge_rate_w", limits.STORAGE_RATE_MAX_W, "W"),
-    ):
-        path = f"{storage.field}.{key}"
-        value = _rating(errors, path, spec.get(key), maximum=maximum, unit=unit, required=required)
-        if value is not None:
-            columns[column] = value
-    percent = _percent(errors, f"{storage.field}.charge_percent", spec.get("charge_percent"))
-    mode = _mode(
-        errors, f"{storage.field}.mode", spec.get("mode"), allowed=storage.modes, kind_label=storage.label
-    )
-    if mode is not None:
-        columns["mode"] = mode
-    elif device is None:
-        columns["mode"] = storage.default_mode
-
+def _charge(columns: dict[str, Any], percent: float | None, device: Device | None, default: Any) -> None:
     capacity_wh = columns.get("capacity_wh", device.capacity_wh if device else None)
     if capacity_wh is None:
-        return columns
+        return
     if percent is not None:
         columns["charge_wh"] = _charge_wh(capacity_wh, percent)
     elif device is None:
-        columns["charge_wh"] = _charge_wh(capacity_wh, limits.DEFAULT_CHARGE_PERCENT)
-    elif device.charge_wh > capacity_wh:
+        columns["charge_wh"] = _charge_wh(capacity_wh, default)
+    elif device.charge_wh is not None and device.charge_wh > capacity_wh:
         # A smaller capacity cannot hold the old charge: the store is now full.
         columns["charge_wh"] = capacity_wh
-    return columns
 
 
-def _battery_columns(errors: _Errors, spec: Mapping[str, Any], device: Device | None) -> dict:
-    return _storage_columns(errors, spec, device, _BATTERY)
-
-
-def _electric_vehicle_columns(errors: _Errors, spec: Mapping[str, Any], device: Device | None) -> dict:
-    return _storage_columns(errors, spec, device, _ELECTRIC_VEHICLE)
-
-
-def _appliance_columns(errors: _Errors, spec: Mapping[str, Any], device: Device | None) -> dict:
-    """A new appliance without a draw gets its category's typical one; an update keeps the old draw."""
-    columns = {}
-    category = _category(errors, "appliance.category", spec.get("category"))
-    if category is not None:
-        columns["category"] = category
-    elif device is None:
-        columns["category"] = limits.DEFAULT_APPLIANCE_CATEGORY
-    power = _rating(
-        errors,
-        "appliance.average_power_w",
-        spec.get("average_power_w"),
-        maximum=limits.APPLIANCE_AVERAGE_POWER_MAX_W,
-        unit="W",
-        required=False,
-    )
-    if power is not None:
-        columns["average_power_w"] = power
-    elif device is None:
-        columns["average_power_w"] = limits.APPLIANCE_DEFAULT_POWER_W[columns["category"]]
-    if device is None:
-        columns["is_on"] = False
-    return columns
-
-
-# Each registry kind's columns from its nested input (devices.kinds; tests/devices/test_kinds.py).
-_COLUMNS = {
-    "solar_panel": _solar_panel_columns,
-    "battery": _battery_columns,
-    "electric_vehicle": _electric_vehicle_columns,
-    "appliance": _appliance_columns,
-}
-_KINDS = {kind.value: (DeviceKind(kind.value), _COLUMNS[kind.value]) for kind in KINDS}
 _KIND_NAMES = ", ".join(kind.label.lower() for kind in KINDS[:-1]) + f" or {KINDS[-1].label.lower()}"
+_STORAGE_NAMES = " and ".join(kind.plural.lower() for kind in KINDS if kind.storage)
 
 
-def _given(**specs: Mapping[str, Any] | None) -> dict[str, Mapping[str, Any]]:
+def _given(specs: Mapping[str, Mapping[str, Any] | None]) -> dict[str, Mapping[str, Any]]:
+    unknown = set(specs) - set(BY_VALUE)
+    if unknown:
+        raise TypeError(f"no device kind {', '.join(sorted(unknown))}")
     return {field: spec for field, spec in specs.items() if spec is not None}
 
 
-def device_register(
-    *,
-    name: str,
-    solar_panel: SolarPanelSpec | None = None,
-    battery: BatterySpec | None = None,
-    electric_vehicle: ElectricVehicleSpec | None = None,
-    appliance: ApplianceSpec | None = None,
-) -> Device:
-    """Add a device; exactly one of the per-kind specs says what it is."""
+def device_register(*, name: str, **specs: Mapping[str, Any] | None) -> Device:
+    """Add a device; exactly one spec, keyed by a registry kind's value (`battery={...}`), says what it is."""
     errors = _Errors()
     if Device.objects.count() >= limits.DEVICES_PER_HOUSEHOLD_MAX:
         errors.add(
-            "input", f"A household holds at most {limits.DEVICES_PER_HOUSEHOLD_MAX} devices.", "too_many"
+            "input",
+            f"A household holds at most {limits.DEVICES_PER_HOUSEHOLD_MAX} devices.",
+            DeviceErrorCode.TOO_MANY,
         )
         errors.raise_if_any()
     clean_name = _name(errors, name, required=True)
-    given = _given(
-        solar_panel=solar_panel, battery=battery, electric_vehicle=electric_vehicle, appliance=appliance
-    )
+    given = _given(specs)
     if len(given) != 1:
         errors.add(
             "input",
@@ -359,10 +256,11 @@ def device_register(
         )
         errors.raise_if_any()
     [(field, spec)] = given.items()
-    kind, columns_for = _KINDS[field]
-    columns = columns_for(errors, spec, None)
+    kind = BY_VALUE[field]
+    columns = _columns(errors, kind, spec, None)
     errors.raise_if_any()
-    return Device.objects.create(name=clean_name, kind=kind, **columns)
+    assert clean_name is not None  # _name reported a missing or invalid one: raised above
+    return Device.objects.create(name=clean_name, kind=kind.value, **columns)
 
 
 def _device_for_update(uid: UUID) -> Device:
@@ -372,15 +270,7 @@ def _device_for_update(uid: UUID) -> Device:
     return device
 
 
-def device_update(
-    *,
-    uid: UUID,
-    name: str | None = None,
-    solar_panel: SolarPanelSpec | None = None,
-    battery: BatterySpec | None = None,
-    electric_vehicle: ElectricVehicleSpec | None = None,
-    appliance: ApplianceSpec | None = None,
-) -> Device:
+def device_update(*, uid: UUID, name: str | None = None, **specs: Mapping[str, Any] | None) -> Device:
     """Change what is given; a spec for another kind than the device's is refused (kind_mismatch)."""
     with transaction.atomic():
         device = _device_for_update(uid)
@@ -389,19 +279,16 @@ def device_update(
         clean_name = _name(errors, name, required=False)
         if clean_name is not None:
             changes["name"] = clean_name
-        given = _given(
-            solar_panel=solar_panel, battery=battery, electric_vehicle=electric_vehicle, appliance=appliance
-        )
-        for field, spec in given.items():
-            kind, columns_for = _KINDS[field]
-            if kind != device.kind:
+        for field, spec in _given(specs).items():
+            kind = BY_VALUE[field]
+            if kind.value != device.kind:
                 errors.add(
                     field,
                     f"This device's kind is {device.get_kind_display().lower()}, not {kind.label.lower()}.",
                     DeviceErrorCode.KIND_MISMATCH,
                 )
                 continue
-            changes.update(columns_for(errors, spec, device))
+            changes.update(_columns(errors, kind, spec, device))
         errors.raise_if_any()
         if changes:
             for column, value in changes.items():
@@ -418,14 +305,15 @@ def device_set_mode(*, uid: UUID, mode: str) -> Device:
             raise ValidationError(
                 {
                     "id": ValidationError(
-                        "Only batteries and electric vehicles have a mode.",
+                        f"Only {_STORAGE_NAMES} have a mode.",
                         code=DeviceErrorCode.KIND_MISMATCH,
                     )
                 }
             )
-        storage = _BATTERY if device.kind == DeviceKind.BATTERY else _ELECTRIC_VEHICLE
+        kind = BY_VALUE[device.kind]
         errors = _Errors()
-        clean_mode = _mode(errors, "mode", mode, allowed=storage.modes, kind_label=storage.label)
+        allowed = frozenset(kind.field("mode").choices)
+        clean_mode = _mode(errors, "mode", mode, allowed=allowed, kind_label=kind.plural)
         if clean_mode is None and not errors.by_field:
             errors.add("mode", "A mode is required.", DeviceErrorCode.REQUIRED)
         errors.raise_if_any()

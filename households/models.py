@@ -9,13 +9,15 @@ from django_tenants.models import DomainMixin, TenantMixin
 
 from households.timezones import validate_timezone, zone
 
+NAME_MAX_LENGTH = 100
+
 
 def new_schema_name() -> str:
     return f"h_{uuid.uuid4().hex[:20]}"
 
 
 class Household(TenantMixin):
-    name = models.CharField(max_length=100)
+    name = models.CharField(max_length=NAME_MAX_LENGTH)
     timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
     # Degrees (WGS84); sign-up defaults them to the zone's point from tzdata (households.locations).
     latitude = models.FloatField(default=0.0)

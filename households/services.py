@@ -9,16 +9,13 @@ from django.db import IntegrityError, transaction
 from django_tenants.utils import get_public_schema_name, schema_context
 
 from accounts.emails import canonical_email
-from accounts.models import User
+from accounts.models import EMAIL_MAX_LENGTH, User
 from config.text import is_storable
 from households.error_codes import HouseholdErrorCode
 from households.locations import LATITUDE_RANGE, LONGITUDE_RANGE, default_location
-from households.models import Domain, Household, Membership, new_schema_name
+from households.models import NAME_MAX_LENGTH, Domain, Household, Membership, new_schema_name
 from households.provisioning import schema_create
 from households.timezones import validate_timezone
-
-NAME_MAX_LENGTH = Household._meta.get_field("name").max_length
-EMAIL_MAX_LENGTH = User._meta.get_field("email").max_length
 
 
 @dataclass(frozen=True)

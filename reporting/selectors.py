@@ -8,6 +8,7 @@ the fleet reads the public snapshots the telemetry tick maintains, never the ten
 import dataclasses
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
@@ -132,6 +133,8 @@ def energy_summary(*, household: Household, now: datetime | None = None) -> Ener
         storage=[
             StorageStateResult(device=device, capacity_wh=device.capacity_wh, charge_wh=device.charge_wh)
             for device in stores
+            # Always true for a store (devices.models' check constraint); narrows the nullable columns.
+            if device.capacity_wh is not None and device.charge_wh is not None
         ],
         solar_w=powers.solar_w,
         load_w=powers.load_w,
@@ -386,8 +389,10 @@ def fleet_totals_compute(*, now: datetime | None = None) -> FleetTotalsResult:
     return _fleet(row)
 
 
-def _fleet(row) -> FleetTotalsResult:
-    get = row.get if isinstance(row, dict) else lambda name: getattr(row, name)
+def _fleet(row: Any) -> FleetTotalsResult:
+    def get(name: str) -> Any:
+        return row[name] if isinstance(row, dict) else getattr(row, name)
+
     return FleetTotalsResult(
         households=get("households"),
         stale_households=get("stale_households"),

@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from devices.kinds import KINDS
+
 DUST_W = 1e-6
 """Flows and balances smaller than this are float dust, shown as 0."""
 DUST_WH = 1e-6
@@ -65,12 +67,14 @@ def flow_column(flow: Flow) -> str:
 
 FLOW_COLUMNS: dict[Flow, str] = {flow: flow_column(flow) for flow in FLOWS}
 
-_KIND_NODES = {
-    "solar_panel": Node.SOLAR,
+# Each registry kind's node follows from the physics handler that simulates it (devices.kinds).
+_HANDLER_NODES = {
+    "solar": Node.SOLAR,
     "battery": Node.BATTERY,
-    "electric_vehicle": Node.ELECTRIC_VEHICLE,
+    "vehicle": Node.ELECTRIC_VEHICLE,
     "appliance": Node.HOME,
 }
+_KIND_NODES = {kind.value: _HANDLER_NODES[kind.physics] for kind in KINDS}
 
 
 @dataclass(frozen=True, slots=True)
@@ -264,7 +268,9 @@ def store_tick(
         max_discharge_rate_w=device.max_discharge_rate_w or 0.0,
         can_charge=mode in CHARGING_MODES,
         can_discharge=mode in DISCHARGING_MODES,
-        floor_wh=ev_reserve_fraction * capacity if str(device.kind) == "electric_vehicle" else 0.0,
+        floor_wh=ev_reserve_fraction * capacity
+        if _KIND_NODES[str(device.kind)] is Node.ELECTRIC_VEHICLE
+        else 0.0,
         plugged_in=plugged_in is not False,
     )
 

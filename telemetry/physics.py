@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from types import SimpleNamespace
 
 from devices.kinds import KINDS
 from telemetry import appliances, solar
@@ -29,11 +30,33 @@ STORAGE_EFFICIENCY: float = 0.95
 EPSILON_WH = 1e-6
 EPSILON_W = 1e-6
 
-__all__ = ["Category", "DeviceOutcome", "DeviceState", "Kind", "Mode", "simulate_household", "store_step"]
+__all__ = [
+    "Category",
+    "DeviceOutcome",
+    "DeviceState",
+    "Handler",
+    "Kind",
+    "Mode",
+    "simulate_household",
+    "store_step",
+]
 
 
-# The device kinds of the registry (devices.kinds, plain Python); simulate_household handles each.
-Kind = StrEnum("Kind", [(kind.name, kind.value) for kind in KINDS])
+Kind = SimpleNamespace(**{kind.name: kind.value for kind in KINDS})
+"""The registry's kind values by name (devices.kinds, plain Python): `Kind.SOLAR_PANEL == "solar_panel"`."""
+
+
+class Handler(StrEnum):
+    """How simulate_household treats a device; each registry kind names one (`KindSpec.physics`)."""
+
+    SOLAR = "solar"
+    APPLIANCE = "appliance"
+    BATTERY = "battery"
+    VEHICLE = "vehicle"
+
+
+HANDLERS: dict[str, Handler] = {kind.value: Handler(kind.physics) for kind in KINDS}
+"""Each registry kind's handler; a kind naming none of the above fails here, at import."""
 
 
 class Mode(StrEnum):
@@ -49,7 +72,8 @@ class DeviceState:
     """What the simulation needs to know about one device before the tick."""
 
     id: int
-    kind: Kind | str
+    kind: str
+    """A registry kind's value, e.g. `Kind.BATTERY`."""
     rated_capacity_w: float | None = None
     capacity_wh: float | None = None
     charge_wh: float | None = None
@@ -269,16 +293,16 @@ def simulate_household(
     dischargers: list[int] = []
 
     for index, device in enumerate(devices):
-        kind = device.kind
-        if kind == Kind.SOLAR_PANEL:
+        handler = HANDLERS.get(device.kind)
+        if handler == Handler.SOLAR:
             power = solar_w(device, home)
             produced += power
             outcomes[index] = DeviceOutcome(device.id, power, power * dt_hours, None, None)
-        elif kind == Kind.APPLIANCE:
+        elif handler == Handler.APPLIANCE:
             power = appliance_w(device, home)
             consumed -= power
             outcomes[index] = DeviceOutcome(device.id, power, power * dt_hours, None, power < 0.0)
-        elif kind == Kind.ELECTRIC_VEHICLE:
+        elif handler == Handler.VEHICLE:
             vehicles[index] = _vehicle_at_home(device, home)
             if device.mode == Mode.DISCHARGING:
                 vehicle_to_home.append(index)
@@ -287,7 +311,7 @@ def simulate_household(
             else:
                 requested = -(device.max_charge_rate_w or 0.0) if device.mode == Mode.CHARGING else 0.0
                 outcomes[index] = _vehicle_outcome(device, requested, dt_hours, vehicles[index])
-        elif kind == Kind.BATTERY:
+        elif handler == Handler.BATTERY:
             mode = device.mode or Mode.AUTO
             if mode == Mode.AUTO:
                 auto.append(index)
@@ -298,8 +322,8 @@ def simulate_household(
             requested = -(device.max_charge_rate_w or 0.0) if mode == Mode.CHARGING else 0.0
             outcomes[index] = _store_outcome(device, requested, dt_hours)
         else:
-            raise ValueError(f"unknown device kind {kind!r} (device {device.id})")
-        if kind in (Kind.BATTERY, Kind.ELECTRIC_VEHICLE) and outcomes[index] is not None:
+            raise ValueError(f"unknown device kind {device.kind!r} (device {device.id})")
+        if handler in (Handler.BATTERY, Handler.VEHICLE) and outcomes[index] is not None:
             power = outcomes[index].power_w  # type: ignore[union-attr]
             commanded_in += max(-power, 0.0)
             commanded_out += max(power, 0.0)

@@ -10,65 +10,51 @@ from config.graphql.mutations import BaseMutation
 from config.graphql.permissions import household_required
 from devices import limits, services
 from devices.error_codes import DeviceErrorCode
-from devices.graphql.enums import EvModeEnum, StorageModeEnum
-from devices.graphql.types import DeviceInterface, device_uid
-from devices.kinds import KINDS
+from devices.graphql.enums import StorageModeEnum
+from devices.graphql.types import FIELD_TYPES, DeviceInterface, device_uid
+from devices.kinds import KINDS, FieldSpec, KindSpec
 
-
-def _bounds(maximum: float, unit: str) -> str:
-    return f"More than 0 {unit}, at most {maximum:,.0f} {unit}."
-
-
-_SOLAR = _bounds(limits.SOLAR_RATED_CAPACITY_MAX_W, "W")
-_BATTERY_CAPACITY = _bounds(limits.BATTERY_CAPACITY_MAX_WH, "Wh")
-_EV_CAPACITY = _bounds(limits.EV_BATTERY_CAPACITY_MAX_WH, "Wh")
-_RATE = _bounds(limits.STORAGE_RATE_MAX_W, "W")
-_APPLIANCE_POWER = _bounds(limits.APPLIANCE_AVERAGE_POWER_MAX_W, "W")
-_PERCENT = "Charge as a percent of capacity, 0 to 100."
-_CATEGORY = "One of `applianceCategories` (case-insensitive), e.g. `air_conditioner`, `fridge`."
 _NAME = f"Not blank, at most {limits.NAME_MAX_LENGTH} characters."
-_UNCHANGED = " Omitted or null: unchanged."
+_UNCHANGED = "Omitted or null: unchanged."
 
 
-_TILT = "Degrees from horizontal, 0 to 90."
-_AZIMUTH = "Degrees clockwise from north, 0 to 360 (180 = south)."
+def _bounds(field: FieldSpec) -> str:
+    if field.check == "rating":
+        return f"More than 0 {field.unit}, at most {field.maximum:,.0f} {field.unit}."
+    if field.check == "degrees":
+        return f"{field.bounds[0]:g} to {field.bounds[1]:g}."
+    if field.check == "percent":
+        return f"{limits.CHARGE_PERCENT_MIN:g} to {limits.CHARGE_PERCENT_MAX:g}."
+    return ""
 
 
-class SolarPanelInput(graphene.InputObjectType):
-    rated_capacity_w = graphene.Float(required=True, description=f"Peak output, W. {_SOLAR}")
-    tilt_degrees = graphene.Float(description=f"{_TILT} Default 30.")
-    azimuth_degrees = graphene.Float(description=f"{_AZIMUTH} Default: facing the equator.")
+def _default_note(field: FieldSpec) -> str:
+    if field.register_note or field.default is None:
+        return field.register_note
+    default = field.default
+    if isinstance(default, str):
+        return f"Default {default.upper()}." if field.check == "mode" else f"Default `{default}`."
+    return f"Default {default:g}."
 
 
-class BatteryInput(graphene.InputObjectType):
-    capacity_wh = graphene.Float(required=True, description=f"Usable capacity, Wh. {_BATTERY_CAPACITY}")
-    max_charge_rate_w = graphene.Float(required=True, description=f"Fastest charging, W. {_RATE}")
-    max_discharge_rate_w = graphene.Float(required=True, description=f"Fastest discharging, W. {_RATE}")
-    charge_percent = graphene.Float(description=f"{_PERCENT} Default {limits.DEFAULT_CHARGE_PERCENT:g}.")
-    mode = StorageModeEnum(description="Default AUTO.")
+def _input_type(kind: KindSpec, *, update: bool) -> type[graphene.InputObjectType]:
+    """`<Type>Input` (registerDevice: the registry's required fields required) or `<Type>UpdateInput`."""
+    fields = {}
+    for field in kind.fields:
+        if not field.is_input:
+            continue
+        notes = (_UNCHANGED, field.update_note) if update else (_default_note(field),)
+        description = " ".join(part for part in (field.description, _bounds(field), *notes) if part)
+        fields[field.name] = FIELD_TYPES[field.graphql_type](
+            required=field.required and not update, description=description
+        )
+    suffix = "UpdateInput" if update else "Input"
+    return type(f"{kind.graphql_type}{suffix}", (graphene.InputObjectType,), fields)
 
 
-class ElectricVehicleInput(graphene.InputObjectType):
-    battery_capacity_wh = graphene.Float(required=True, description=f"Usable capacity, Wh. {_EV_CAPACITY}")
-    max_charge_rate_w = graphene.Float(required=True, description=f"Fastest charging, W. {_RATE}")
-    max_discharge_rate_w = graphene.Float(
-        required=True, description=f"Fastest discharging to the home, W. {_RATE}"
-    )
-    charge_percent = graphene.Float(description=f"{_PERCENT} Default {limits.DEFAULT_CHARGE_PERCENT:g}.")
-    mode = EvModeEnum(description="Default IDLE.")
-
-
-class ApplianceInput(graphene.InputObjectType):
-    average_power_w = graphene.Float(
-        description=f"Average draw while on, W. {_APPLIANCE_POWER} Omitted: the category's typical draw."
-    )
-    category = graphene.String(description=f"{_CATEGORY} Default `other`.")
-
-
-def _per_kind(suffix: str, *inputs: type[graphene.InputObjectType]) -> dict[str, graphene.InputObjectType]:
+def _per_kind(*, update: bool) -> dict[str, graphene.InputObjectType]:
     """One nested input field per registry kind (devices.kinds), named after the kind's value."""
-    by_name = {input_type._meta.name: input_type for input_type in inputs}
-    return {kind.value: by_name[f"{kind.graphql_type}{suffix}"]() for kind in KINDS}
+    return {kind.value: _input_type(kind, update=update)() for kind in KINDS}
 
 
 RegisterDeviceInput = type(
@@ -76,7 +62,7 @@ RegisterDeviceInput = type(
     (graphene.InputObjectType,),
     {
         "name": graphene.String(required=True, description=_NAME),
-        **_per_kind("Input", SolarPanelInput, BatteryInput, ElectricVehicleInput, ApplianceInput),
+        **_per_kind(update=False),
         "Meta": type(
             "Meta",
             (),
@@ -84,51 +70,12 @@ RegisterDeviceInput = type(
         ),
     },
 )
-
-
-class SolarPanelUpdateInput(graphene.InputObjectType):
-    rated_capacity_w = graphene.Float(description=f"Peak output, W. {_SOLAR}{_UNCHANGED}")
-    tilt_degrees = graphene.Float(description=f"{_TILT}{_UNCHANGED}")
-    azimuth_degrees = graphene.Float(description=f"{_AZIMUTH}{_UNCHANGED}")
-
-
-class BatteryUpdateInput(graphene.InputObjectType):
-    capacity_wh = graphene.Float(
-        description=f"Usable capacity, Wh. {_BATTERY_CAPACITY}{_UNCHANGED} A charge above it is cut to it."
-    )
-    max_charge_rate_w = graphene.Float(description=f"Fastest charging, W. {_RATE}{_UNCHANGED}")
-    max_discharge_rate_w = graphene.Float(description=f"Fastest discharging, W. {_RATE}{_UNCHANGED}")
-    charge_percent = graphene.Float(description=f"{_PERCENT}{_UNCHANGED}")
-    mode = StorageModeEnum(description=_UNCHANGED.strip())
-
-
-class ElectricVehicleUpdateInput(graphene.InputObjectType):
-    battery_capacity_wh = graphene.Float(
-        description=f"Usable capacity, Wh. {_EV_CAPACITY}{_UNCHANGED} A charge above it is cut to it."
-    )
-    max_charge_rate_w = graphene.Float(description=f"Fastest charging, W. {_RATE}{_UNCHANGED}")
-    max_discharge_rate_w = graphene.Float(description=f"Fastest discharging, W. {_RATE}{_UNCHANGED}")
-    charge_percent = graphene.Float(description=f"{_PERCENT}{_UNCHANGED}")
-    mode = EvModeEnum(description=_UNCHANGED.strip())
-
-
-class ApplianceUpdateInput(graphene.InputObjectType):
-    average_power_w = graphene.Float(description=f"Average draw while on, W. {_APPLIANCE_POWER}{_UNCHANGED}")
-    category = graphene.String(description=f"{_CATEGORY}{_UNCHANGED} The draw stays as it was.")
-
-
 UpdateDeviceInput = type(
     "UpdateDeviceInput",
     (graphene.InputObjectType,),
     {
-        "name": graphene.String(description=f"{_NAME}{_UNCHANGED}"),
-        **_per_kind(
-            "UpdateInput",
-            SolarPanelUpdateInput,
-            BatteryUpdateInput,
-            ElectricVehicleUpdateInput,
-            ApplianceUpdateInput,
-        ),
+        "name": graphene.String(description=f"{_NAME} {_UNCHANGED}"),
+        **_per_kind(update=True),
         "Meta": type(
             "Meta",
             (),

@@ -1,14 +1,14 @@
-"""The Device interface and its four types; opaque ids are base64 of "Device:<uid>"."""
+"""The Device interface and one type per registry kind (devices.kinds); ids are base64 "Device:<uid>"."""
 
+from typing import Any
 from uuid import UUID
 
 import graphene
 from graphql_relay import from_global_id, to_global_id
 
 from devices.graphql.enums import DeviceKindEnum, EvModeEnum, StorageModeEnum
-from devices.kinds import KINDS
-from devices.limits import DEFAULT_TILT_DEGREES
-from devices.services import default_azimuth_degrees
+from devices.kinds import KINDS, FieldSpec, KindSpec
+from devices.services import field_default
 
 DEVICE_ID_TYPE = "Device"
 
@@ -52,71 +52,41 @@ class DeviceInterface(graphene.Interface):
         return TYPE_BY_KIND[device.kind]
 
 
-class _StorageFields:
-    """Fields batteries and electric vehicles share: one notion of energy storage."""
-
-    max_charge_rate_w = graphene.Float(required=True, description="Fastest charging, W.")
-    max_discharge_rate_w = graphene.Float(required=True, description="Fastest discharging, W.")
-    charge_wh = graphene.Float(required=True, description="Energy stored now, Wh.")
-    charge_percent = graphene.Float(required=True, description="Energy stored now, percent of capacity.")
-
-
-class SolarPanel(graphene.ObjectType):
-    class Meta:
-        interfaces = (DeviceInterface,)
-        description = "Produces power; output follows the sun and weather at the household's location."
-
-    rated_capacity_w = graphene.Float(required=True, description="Peak output, W (the inverter clips there).")
-    tilt_degrees = graphene.Float(required=True, description="Degrees from horizontal.")
-    azimuth_degrees = graphene.Float(required=True, description="Degrees clockwise from north (180 = south).")
-
-    @staticmethod
-    def resolve_tilt_degrees(device, info):
-        return DEFAULT_TILT_DEGREES if device.tilt_degrees is None else device.tilt_degrees
-
-    @staticmethod
-    def resolve_azimuth_degrees(device, info):
-        return default_azimuth_degrees() if device.azimuth_degrees is None else device.azimuth_degrees
-
-
-class Battery(_StorageFields, graphene.ObjectType):
-    class Meta:
-        interfaces = (DeviceInterface,)
-        description = "A home battery; in AUTO mode it covers the home's deficit from its surplus."
-
-    capacity_wh = graphene.Float(required=True, description="Usable capacity, Wh.")
-    mode = graphene.Field(StorageModeEnum, required=True)
-
-
-class ElectricVehicle(_StorageFields, graphene.ObjectType):
-    class Meta:
-        interfaces = (DeviceInterface,)
-        description = "A car that charges from the home or supplies it (vehicle-to-home) while plugged in."
-
-    battery_capacity_wh = graphene.Float(required=True, description="Usable capacity of its battery, Wh.")
-    mode = graphene.Field(EvModeEnum, required=True)
-    plugged_in = graphene.Boolean(required=True, description="False while the car is away (on a trip).")
-
-    @staticmethod
-    def resolve_battery_capacity_wh(device, info):
-        return device.capacity_wh
-
-
-class Appliance(graphene.ObjectType):
-    class Meta:
-        interfaces = (DeviceInterface,)
-        description = "Consumes power while on; its category drives its on/off pattern."
-
-    average_power_w = graphene.Float(required=True, description="Average draw while on, W.")
-    category = graphene.String(required=True, description="One of `applianceCategories`, e.g. `fridge`.")
-    is_on = graphene.Boolean(required=True)
-
-
-_TYPES = {
-    graphql_type._meta.name: graphql_type
-    for graphql_type in (SolarPanel, Battery, ElectricVehicle, Appliance)
+# A registry field's `graphql_type`, for the generated types and inputs.
+FIELD_TYPES = {
+    "Float": graphene.Float,
+    "String": graphene.String,
+    "Boolean": graphene.Boolean,
+    "StorageMode": StorageModeEnum,
+    "EvMode": EvModeEnum,
 }
-TYPE_BY_KIND = {kind.value: _TYPES[kind.graphql_type] for kind in KINDS}
+
+
+def _resolver(field: FieldSpec):
+    """The stored column; while it is NULL, what the field defaults to (a panel's orientation)."""
+    column = field.column_name
+
+    def resolve(device, info):
+        value = getattr(device, column)
+        return field_default(field, device) if value is None else value
+
+    return resolve
+
+
+def _object_type(kind: KindSpec) -> type[graphene.ObjectType]:
+    """The kind's GraphQL type: one required field per registry field."""
+    attributes: dict[str, Any] = {
+        "Meta": type("Meta", (), {"interfaces": (DeviceInterface,), "description": kind.description})
+    }
+    for field in kind.fields:
+        attributes[field.name] = graphene.Field(
+            FIELD_TYPES[field.graphql_type], required=True, description=field.description
+        )
+        attributes[f"resolve_{field.name}"] = staticmethod(_resolver(field))
+    return type(kind.graphql_type, (graphene.ObjectType,), attributes)
+
+
+TYPE_BY_KIND = {kind.value: _object_type(kind) for kind in KINDS}
 # The concrete types are reachable only through the interface, so the schema must list them.
 DEVICE_TYPES = list(TYPE_BY_KIND.values())
 

@@ -1,12 +1,15 @@
 """Devices tests: rows written straight into a household's schema, and strict response checks."""
 
 import base64
+from typing import Any
 
 import pytest
 from django_tenants.utils import schema_context
 from model_bakery import baker
 
+from devices.kinds import KindSpec
 from devices.models import ApplianceCategory, Device, DeviceKind, StorageMode
+from devices.services import device_register
 
 
 def global_id(device: Device) -> str:
@@ -42,6 +45,24 @@ def make_device(member, kind: str = DeviceKind.SOLAR_PANEL, **overrides) -> Devi
     }[kind]
     with schema_context(member.household.schema_name):
         return baker.make(Device, kind=kind, **{**fields, **overrides})
+
+
+def minimal_spec(kind: KindSpec) -> dict[str, Any]:
+    """The smallest valid nested input of a registry kind: a value for each required field."""
+    examples = {
+        "rating": lambda field: field.maximum / 10,
+        "degrees": lambda field: sum(field.bounds) / 2,
+        "percent": lambda field: 50.0,
+        "mode": lambda field: field.choices[0],
+        "category": lambda field: field.default,
+    }
+    return {field.name: examples[field.check](field) for field in kind.fields if field.required}
+
+
+def register_device(member, kind: KindSpec) -> Device:
+    """One device of a registry kind in the member's household, registered as a client would."""
+    with schema_context(member.household.schema_name):
+        return device_register(name=kind.label, **{kind.value: minimal_spec(kind)})
 
 
 def device_rows(member) -> list[dict]:

@@ -12,10 +12,10 @@ from django_tenants.utils import schema_context
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
-from devices import limits
+from devices import kinds, limits
 from devices.graphql.types import device_uid
 from devices.models import Device, DeviceKind, StorageMode
-from tests.devices.conftest import global_id, make_device
+from tests.devices.conftest import global_id, make_device, register_device
 from tests.devices.test_register_device_fuzz import BOUNDS, KINDS, anything_nested, names, nested_input
 from tests.fuzz.conftest import FUZZ, changes, rows
 from tests.fuzz.strategies import anything, enum_names, huge_text, malformed_ids, nasty_text, spiked, typed
@@ -65,7 +65,7 @@ class Homes:
 @pytest.fixture
 def homes(alice, bob) -> Homes:
     """One device of each kind for Alice, a battery for Bob (whose id Alice must never reach)."""
-    ids = {global_id(make_device(alice, kind)): ("alice", kind) for kind in DeviceKind}
+    ids = {global_id(register_device(alice, kind)): ("alice", DeviceKind(kind.value)) for kind in kinds.KINDS}
     ids[global_id(make_device(bob, DeviceKind.BATTERY))] = ("bob", DeviceKind.BATTERY)
     return Homes(alice, bob, ids)
 

@@ -6,6 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from devices.kinds import KINDS
 from households.models import Household
 from reporting.models import FleetTotals, HouseholdSnapshot
 from reporting.selectors import fleet_totals
@@ -71,11 +72,15 @@ def test_staff_see_the_fleet_totals_of_the_last_fleet_tick(gql, alice, bob, staf
         "households": households,
         "staleHouseholds": households - 1,  # bob's snapshot is old, Priya's home never ticked
         "devices": 8,
+        # Every registry kind, in registry order; the kinds nobody has count 0.
         "devicesByKind": [
-            {"kind": "SOLAR_PANEL", "count": 1},
-            {"kind": "BATTERY", "count": 1},
-            {"kind": "ELECTRIC_VEHICLE", "count": 1},
-            {"kind": "APPLIANCE", "count": 5},
+            {
+                "kind": kind.name,
+                "count": {"solar_panel": 1, "battery": 1, "electric_vehicle": 1, "appliance": 5}.get(
+                    kind.value, 0
+                ),
+            }
+            for kind in KINDS
         ],
         "producedW": 4000.0,
         "consumedW": 3700.0,

@@ -127,8 +127,8 @@ def test_every_flow_has_its_own_rollup_column():
 
 
 def test_an_unknown_kind_is_refused():
-    with pytest.raises(ValueError, match="heat_pump"):
-        node_powers([("heat_pump", 100.0)])
+    with pytest.raises(ValueError, match="wind_turbine"):
+        node_powers([("wind_turbine", 100.0)])
 
 
 # --- reasons ----------------------------------------------------------------------------------

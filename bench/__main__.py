@@ -1,6 +1,6 @@
 """Run the benchmarks and write bench/REPORT.md: `python -m bench [name ...]` (default: all).
 
-A run of all of them also renders WRITEUP.md's figures from the new report (bench.writeup).
+Every run renders WRITEUP.md's figures from the report; a partial run keeps the other benchmarks' sections.
 """
 
 import json
@@ -45,12 +45,13 @@ def main(names: list[str]) -> None:
         "- every ratio compares against a baseline measured in the same run (see WRITEUP.md)",
         "",
     ]
-    for name, figures in results.items():
+    # A partial run (`python -m bench scale`) keeps the other benchmarks' last figures.
+    kept = {m["name"]: json.loads(m["json"]) for m in writeup.SECTION.finditer(REPORT.read_text())}
+    for name, figures in {**kept, **results}.items():
         lines += [f"## {name}", "", "```json", json.dumps(figures, indent=2), "```", ""]
     REPORT.write_text("\n".join(lines))
     print(f"Report written to {REPORT}")
-    if set(results) == set(BENCHMARKS):
-        writeup.main()
+    writeup.main()
 
 
 if __name__ == "__main__":

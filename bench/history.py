@@ -2,7 +2,8 @@
 
 One 10-device home, a year of 1-minute ticks (backfilled: ~5.3M readings). DAY, WEEK and MONTH
 buckets for the whole year are read from the hourly rollups (reporting.selectors.energy_history)
-and, as the baseline, aggregated straight from telemetry_reading with plain SQL.
+and, as the baseline, aggregated straight from the household's rows of the shared
+telemetry_reading table with plain SQL.
 """
 
 import statistics
@@ -24,7 +25,8 @@ RAW_SQL = """
 WITH ticks AS (
     SELECT at, sum(greatest(energy_wh, 0)) AS produced, sum(greatest(-energy_wh, 0)) AS consumed,
            sum(energy_wh) AS net
-      FROM telemetry_reading WHERE at >= %(start)s AND at < %(end)s GROUP BY at
+      FROM telemetry_reading
+     WHERE household_id = public.current_household_id() AND at >= %(start)s AND at < %(end)s GROUP BY at
 )
 SELECT date_trunc(%(unit)s, at AT TIME ZONE %(tz)s) AS bucket, sum(produced), sum(consumed),
        sum(greatest(-net, 0)), sum(greatest(net, 0))

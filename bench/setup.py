@@ -18,8 +18,12 @@ def django_for_bench() -> None:
     os.environ.setdefault("DJANGO_LOG_LEVEL", "WARNING")
     # The load benchmark's production server refuses the development key written in the repository.
     os.environ.setdefault("DJANGO_SECRET_KEY", secrets.token_urlsafe(50))
+    # The scale benchmark signs up households through the real mutation, far past the local limit.
+    os.environ.setdefault("SIGN_UP_RATE_PER_IP", "1000000/h")
+    # BENCH_KEEP_DATABASE=1 keeps what an earlier run provisioned (the scale benchmark's homes).
+    keep = os.environ.get("BENCH_KEEP_DATABASE") == "1"
     subprocess.run(
-        [sys.executable, "scripts/check_services.py", "--drop-database"],
+        [sys.executable, "scripts/check_services.py", *([] if keep else ["--drop-database"])],
         check=True,
         env={**os.environ, "DATABASE_URL": BENCH_DATABASE_URL},
         stdout=subprocess.DEVNULL,

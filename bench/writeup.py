@@ -31,6 +31,9 @@ def report_figures(text: str) -> dict:
         "history_speedup_min": min(speedups),
         "history_speedup_max": max(speedups),
     }
+    scale_tick = figures.get("scale", {}).get("tick")
+    if scale_tick:
+        figures["derived"]["scale_seconds_for_fleet"] = FLEET_HOUSEHOLDS / scale_tick["household_ticks_per_s"]
     return figures
 
 

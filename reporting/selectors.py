@@ -25,8 +25,8 @@ from households.models import Household
 from reporting.buckets import Bucket, Interval, buckets_between
 from reporting.models import FleetTotals, HouseholdSnapshot
 from telemetry import flows
+from telemetry import selectors as telemetry_selectors
 from telemetry.flows import FLOW_COLUMNS, REASON_COLUMNS, Flow, Node, StorageReason
-from telemetry.models import DeviceHour, HouseholdHour
 from telemetry.writes import SNAPSHOT_POWERS
 
 # A snapshot older than this many tick intervals means the household's ticks stopped.
@@ -260,17 +260,16 @@ def energy_history(
     with schema_context(household.schema_name):
         if device_uid is None:
             fields = ["produced_wh", "consumed_wh", "imported_wh", "exported_wh", *FLOW_COLUMNS.values()]
-            sums = _bucket_sums(HouseholdHour.objects.all(), edges, fields)
-            reasons = _bucket_reasons(DeviceHour.objects.all(), edges)
+            sums = _bucket_sums(telemetry_selectors.household_hours(), edges, fields)
+            reasons = _bucket_reasons(telemetry_selectors.device_hours(), edges)
             kind = None
         else:
             device = Device.objects.filter(uid=device_uid).first()
             if device is None:
                 return []
-            sums = _bucket_sums(
-                DeviceHour.objects.filter(device=device), edges, ["produced_wh", "consumed_wh"]
-            )
-            reasons = _bucket_reasons(DeviceHour.objects.filter(device=device), edges)
+            hours = telemetry_selectors.device_hours(device_id=device.pk)
+            sums = _bucket_sums(hours, edges, ["produced_wh", "consumed_wh"])
+            reasons = _bucket_reasons(hours, edges)
             kind = device.kind
     now = now or timezone.now()
     return [

@@ -1,29 +1,64 @@
-"""Readings and the hourly rollups written with them, in the household's own schema.
+"""Readings, hourly rollups and tick claims: shared tables in public, keyed by household.
+
+One table per kind of row for the whole fleet lets a tick COPY the readings of hundreds of homes
+at once (telemetry.writes); tenant schemas keep only the devices. Isolation stays structural:
+every model's managers see only the rows of the household whose schema the connection is in
+(`public.current_household_id()`, the household owning `current_schema()`), so code running in a
+tenant, Django's cascades included, cannot reach another household's rows, and in public they see
+nothing. The tables are created by SQL (telemetry/migrations): readings and tick claims are range
+partitioned by day, dropped whole after TELEMETRY_RETENTION_DAYS (telemetry.partitions).
 
 A reading at instant T holds the device's power over [T, T + dt); it belongs to the local hour
 containing T. Rollup hours are local-hour starts stored as UTC instants, so half-hour zones and
-daylight-saving days bucket correctly. Rows are written by raw SQL in telemetry.writes.
+daylight-saving days bucket correctly. `device` joins the tenant's own devices table through the
+search path: there is no foreign key across schemas, so the column is plain data.
 """
 
 from django.db import models
 
-from devices.models import Device
+CURRENT_HOUSEHOLD = models.Func(function="public.current_household_id", output_field=models.BigIntegerField())
 
 
-class Tick(models.Model):
-    """One simulated instant for this household: its unique key makes a tick run exactly once."""
+class CurrentHouseholdManager(models.Manager):
+    """Rows of the household whose schema is active; none in public."""
 
-    at = models.DateTimeField(primary_key=True)
-    seconds = models.PositiveIntegerField()
-    recorded_at = models.DateTimeField(auto_now_add=True)
+    def get_queryset(self):
+        return super().get_queryset().filter(household_id=CURRENT_HOUSEHOLD)
+
+
+class HouseholdRow(models.Model):
+    # Filled by the database from the active schema when not given (bulk writes give it).
+    household_id = models.BigIntegerField(db_default=CURRENT_HOUSEHOLD)
+
+    objects = CurrentHouseholdManager()
 
     class Meta:
+        abstract = True
+        base_manager_name = "objects"
+
+
+def _device(related_name: str) -> models.ForeignKey:
+    return models.ForeignKey(
+        "devices.Device", on_delete=models.CASCADE, db_constraint=False, related_name=related_name
+    )
+
+
+class Tick(HouseholdRow):
+    """One simulated instant for a household: its unique key makes a tick run exactly once."""
+
+    pk = models.CompositePrimaryKey("household_id", "at")
+    at = models.DateTimeField()
+    seconds = models.PositiveIntegerField()
+    recorded_at = models.DateTimeField(db_default=models.functions.Now())
+
+    class Meta(HouseholdRow.Meta):
+        managed = False
         ordering = ["-at"]
 
 
-class Reading(models.Model):
-    pk = models.CompositePrimaryKey("device_id", "at")
-    device = models.ForeignKey(Device, on_delete=models.CASCADE, related_name="readings")
+class Reading(HouseholdRow):
+    pk = models.CompositePrimaryKey("household_id", "device_id", "at")
+    device = _device("readings")
     at = models.DateTimeField()
     power_w = models.FloatField(help_text="+ supplies the home, - draws from it")
     energy_wh = models.FloatField(help_text="power_w x tick length, same sign")
@@ -31,13 +66,13 @@ class Reading(models.Model):
     is_on = models.BooleanField(null=True)
     mode = models.CharField(max_length=12, blank=True, default="")
 
-    class Meta:
-        indexes = [models.Index(fields=["at"], name="reading_at_idx")]
+    class Meta(HouseholdRow.Meta):
+        managed = False
 
 
-class DeviceHour(models.Model):
-    pk = models.CompositePrimaryKey("device_id", "hour_start")
-    device = models.ForeignKey(Device, on_delete=models.CASCADE, related_name="hours")
+class DeviceHour(HouseholdRow):
+    pk = models.CompositePrimaryKey("household_id", "device_id", "hour_start")
+    device = _device("hours")
     hour_start = models.DateTimeField()
     produced_wh = models.FloatField(default=0.0)
     consumed_wh = models.FloatField(default=0.0)
@@ -51,15 +86,19 @@ class DeviceHour(models.Model):
     rate_limit_seconds = models.PositiveIntegerField(default=0)
     away_seconds = models.PositiveIntegerField(default=0)
 
+    class Meta(HouseholdRow.Meta):
+        managed = False
 
-class HouseholdHour(models.Model):
+
+class HouseholdHour(HouseholdRow):
     """Energy at the home's boundary per local hour; import/export come from each tick's net flow.
 
     One column per energy flow (solar_to_home_wh, battery_to_grid_wh, ...; telemetry.flows.FLOWS),
     summed from each tick's allocation: solar, load and storage totals are sums of these.
     """
 
-    hour_start = models.DateTimeField(primary_key=True)
+    pk = models.CompositePrimaryKey("household_id", "hour_start")
+    hour_start = models.DateTimeField()
     produced_wh = models.FloatField(default=0.0)
     consumed_wh = models.FloatField(default=0.0)
     imported_wh = models.FloatField(default=0.0)
@@ -84,5 +123,12 @@ class HouseholdHour(models.Model):
     grid_to_battery_wh = models.FloatField(default=0.0)
     grid_to_ev_wh = models.FloatField(default=0.0)
 
-    class Meta:
+    class Meta(HouseholdRow.Meta):
+        managed = False
         ordering = ["hour_start"]
+
+
+class RetentionHorizon(models.Model):
+    """One row: readings and tick claims before `before` were dropped, so no tick may write there again."""
+
+    before = models.DateTimeField()

@@ -12,11 +12,10 @@ from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
-from psycopg2 import sql
 
 from households.models import Household
 from households.timezones import local_hour_start, zone
-from telemetry import flows, physics, writes
+from telemetry import flows, partitions, physics, writes
 from telemetry.signals import fleet_ticked
 from telemetry.sql import render
 
@@ -102,36 +101,49 @@ def simulate_instants(
     return ticks
 
 
-def _store_sql(
-    cursor, household: HouseholdRef, devices: list[physics.DeviceState], ticks: list[writes.SimulatedTick]
-) -> list[sql.SQL]:
-    modes = {d.id: d.mode for d in devices}
-    schema = household.schema_name
-    return [
-        writes.readings_values_sql(cursor, schema, ticks, modes),
-        writes.rollups_sql(cursor, schema, ticks),
-        writes.device_state_sql(cursor, schema, ticks[-1]),
-        writes.snapshot_sql(cursor, household.id, ticks[-1], devices),
-    ]
+def _simulated(
+    household: HouseholdRef, devices: list[physics.DeviceState], instants: Sequence[datetime], seconds: int
+) -> writes.HouseholdTicks:
+    ticks = simulate_instants(household=household, devices=devices, instants=instants, seconds=seconds)
+    return writes.HouseholdTicks(household.id, household.schema_name, devices, ticks)
+
+
+def _store(cursor, homes: Sequence[writes.HouseholdTicks]) -> None:
+    """Everything the homes' ticks write: one COPY, then every statement in one round trip."""
+    homes = [home for home in homes if home.ticks]
+    if not homes:
+        return
+    writes.readings_copy(cursor, homes)
+    statements = [writes.rollups_sql(cursor, homes), writes.snapshots_sql(cursor, homes)]
+    statements += [writes.device_state_sql(cursor, home.schema, home.ticks[-1]) for home in homes]
+    cursor.execute(render(cursor, statements))
+
+
+def _claim_and_load(
+    cursor, households: Sequence[HouseholdRef], instants: Sequence[datetime], seconds: int
+) -> dict[int, tuple[list[datetime], list[physics.DeviceState]]]:
+    """Claim (household, instant) pairs; for each household that got any: its instants and devices."""
+    pairs = [(h.id, h.schema_name) for h in households]
+    cursor.execute(render(cursor, [writes.claim_and_load_sql(cursor, pairs, instants, seconds)]))
+    claimed: dict[int, tuple[list[datetime], list[physics.DeviceState]]] = {}
+    for row in cursor.fetchall():
+        household_id, at, device = row[0], row[1], row[3:]
+        claimed_instants, devices = claimed.setdefault(household_id, ([], []))
+        if not claimed_instants or claimed_instants[-1] != at:
+            claimed_instants.append(at)
+        if device[0] is not None and len(claimed_instants) == 1:
+            devices.append(writes.device_state(device))
+    return claimed
 
 
 def _tick_batch(households: Sequence[HouseholdRef], at: datetime, seconds: int) -> int:
-    """One transaction, two round trips: claim + load every household, then write them all."""
+    """One transaction, three round trips: claim + load every household, COPY, the other writes."""
+    partitions.partitions_ensure([at.astimezone(UTC).date()])
+    by_id = {h.id: h for h in households}
     with transaction.atomic(), connection.cursor() as cursor:
-        claims = [(h.schema_name, at, seconds) for h in households]
-        cursor.execute(render(cursor, [writes.claim_and_load_sql(cursor, claims)]))
-        claimed: dict[int, list[physics.DeviceState]] = {}
-        for row in cursor.fetchall():
-            devices = claimed.setdefault(row[0], [])
-            if row[1] is not None:
-                devices.append(writes.device_state(row[1:]))
-        statements = []
-        for index, devices in claimed.items():
-            household = households[index]
-            ticks = simulate_instants(household=household, devices=devices, instants=[at], seconds=seconds)
-            statements += _store_sql(cursor, household, devices, ticks)
-        if statements:
-            cursor.execute(render(cursor, statements))
+        claimed = _claim_and_load(cursor, households, [at], seconds)
+        homes = [_simulated(by_id[h], devices, [at], seconds) for h, (_, devices) in claimed.items()]
+        _store(cursor, homes)
     return len(claimed)
 
 
@@ -165,6 +177,11 @@ def households_tick(*, households: Sequence[HouseholdRef], at: datetime, seconds
     return report
 
 
+def household_args(household: HouseholdRef) -> list:
+    """The household as a task argument (JSON): HouseholdRef(*args) rebuilds it."""
+    return list(dataclasses.astuple(household))
+
+
 def fleet_households() -> list[HouseholdRef]:
     return [
         HouseholdRef(*row)
@@ -174,8 +191,9 @@ def fleet_households() -> list[HouseholdRef]:
     ]
 
 
-def fleet_tick_in_process(*, at: datetime, seconds: int, batch_size: int = 50) -> TickReport:
-    """The whole fleet's tick in this process (`simulate_tick`, benchmarks), in batches."""
+def fleet_tick_in_process(*, at: datetime, seconds: int, batch_size: int | None = None) -> TickReport:
+    """The whole fleet's tick in this process (`simulate_tick`, benchmarks), in the workers' chunks."""
+    batch_size = batch_size or settings.TELEMETRY_TICK_CHUNK
     report = TickReport()
     households = fleet_households()
     for start in range(0, len(households), batch_size):
@@ -195,36 +213,30 @@ def household_backfill(
     seconds: int,
     progress: Callable[[int], None] | None = None,
 ) -> int:
-    """Simulate [start, end) tick by tick and store it in chunks; instants already stored are skipped."""
-    first = tick_instant(now=start, seconds=seconds)
+    """Simulate [start, end) tick by tick and store it in chunks through the tick's write path.
+
+    Instants already stored are skipped; those before the retention horizon (their readings were
+    dropped) are left out.
+    """
+    first = tick_instant(now=max(start, partitions.horizon() or start), seconds=seconds)
     if first < start:
         first += timedelta(seconds=seconds)
     count = max(0, int((end - first).total_seconds() // seconds) + 1)
     instants = [first + timedelta(seconds=seconds * i) for i in range(count)]
     instants = [at for at in instants if at < end]
-    schema = household.schema_name
-    with connection.cursor() as cursor:
-        cursor.execute(render(cursor, [writes.load_devices_sql(cursor, schema)]))
-        devices = [writes.device_state(row) for row in cursor.fetchall()]
     written = 0
+    devices: list[physics.DeviceState] | None = None
     for offset in range(0, len(instants), BACKFILL_CHUNK_TICKS):
         chunk = instants[offset : offset + BACKFILL_CHUNK_TICKS]
+        partitions.partitions_ensure(at.astimezone(UTC).date() for at in chunk)
         with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(render(cursor, [writes.claim_instants_sql(cursor, schema, chunk, seconds)]))
-            claimed = {row[0] for row in cursor.fetchall()}
-            todo = [at for at in chunk if at in claimed]
-            if todo:
-                ticks = simulate_instants(
-                    household=household, devices=devices, instants=todo, seconds=seconds
-                )
-                devices = _carry_charge(devices, ticks[-1])
-                modes = {d.id: d.mode for d in devices}
-                if len(ticks) * len(devices) >= writes.COPY_THRESHOLD_ROWS:
-                    writes.readings_copy(cursor, schema, ticks, modes)
-                    statements = _store_sql(cursor, household, devices, ticks)[1:]
-                else:
-                    statements = _store_sql(cursor, household, devices, ticks)
-                cursor.execute(render(cursor, statements))
+            claimed = _claim_and_load(cursor, [household], chunk, seconds)
+            if household.id in claimed:
+                todo, loaded = claimed[household.id]
+                devices = loaded if devices is None else devices
+                home = _simulated(household, devices, todo, seconds)
+                devices = _carry_charge(devices, home.ticks[-1])
+                _store(cursor, [home])
                 written += len(todo)
         if progress:
             progress(len(chunk))

@@ -1,7 +1,10 @@
-"""The SQL of a tick: claim the instants, load device state, write readings, rollups and state.
+"""The SQL of a tick: claim the instants, load the devices, write readings, rollups and state.
 
-Every table is schema-qualified, so the ticks of many households can share one round trip and
-one transaction (see telemetry.services); nothing here depends on the connection's search_path.
+Readings, rollups and tick claims live in shared public tables keyed by household
+(telemetry.models), so the writes of a whole batch of households cost a fixed number of
+statements: one COPY of the readings, one set-based upsert per rollup table, one for the fleet
+snapshot. Only the devices' current state, which the tenant's devices table holds, still costs one
+UPDATE per household (sent in the same round trip).
 """
 
 import io
@@ -17,20 +20,32 @@ from devices.kinds import BY_VALUE, KINDS
 from telemetry import flows, physics
 from telemetry.sql import join, json_rows, literal, statement, table
 
-COPY_THRESHOLD_ROWS = 2_000
 NET_DUST_W = 1e-6
 
-DEVICE_COLUMNS = sql.SQL(
-    "id, kind, rated_capacity_w, capacity_wh, charge_wh, max_charge_rate_w, "
-    "max_discharge_rate_w, mode, average_power_w, category, tilt_degrees, azimuth_degrees"
+DEVICE_COLUMNS = (
+    "id",
+    "kind",
+    "rated_capacity_w",
+    "capacity_wh",
+    "charge_wh",
+    "max_charge_rate_w",
+    "max_discharge_rate_w",
+    "mode",
+    "average_power_w",
+    "category",
+    "tilt_degrees",
+    "azimuth_degrees",
 )
-ORDER_BY_ID = sql.SQL(" ORDER BY id")
-FROM_STDIN = sql.SQL("FROM STDIN")
-INSERT_INTO = sql.SQL("INSERT INTO ")
-READING_COLUMNS = sql.SQL(" (device_id, at, power_w, energy_wh, charge_wh, is_on, mode) ")
-# One-row templates quoted by the driver, and the column types of the many-row JSON payloads.
-TICK_ROW = "(%s::timestamptz, %s, now())"
-READING_TYPES = ("bigint", "timestamptz", "float8", "float8", "float8", "boolean", "text")
+_DEVICE_SELECT = sql.SQL(", ".join(f"d.{column}" for column in DEVICE_COLUMNS))
+READINGS_COPY = sql.SQL(
+    "COPY public.telemetry_reading (household_id, device_id, at, power_w, energy_wh, charge_wh, is_on, mode) "
+    "FROM STDIN"
+)
+CLAIM = sql.SQL(
+    "WITH c AS (INSERT INTO public.telemetry_tick (household_id, at, seconds) "
+    "SELECT h, i, s FROM unnest(%s::bigint[]) AS h, unnest(%s::timestamptz[]) AS i, "
+    "(SELECT %s::integer) AS t(s) ON CONFLICT DO NOTHING RETURNING household_id, at) "
+)
 DEVICE_STATE_TYPES = ("bigint", "float8", "float8", "boolean", "boolean")
 # Rollup columns that add up per hour (then ticks and covered_seconds): a device's energy and its
 # seconds per storage reason code; the home's energy at the meter and per flow (telemetry.flows).
@@ -39,19 +54,21 @@ _HOME_HOUR_SUMS = ("produced_wh", "consumed_wh", "imported_wh", "exported_wh", *
 # The JSON rows' column types: keys, the sums, then ticks and covered_seconds.
 DEVICE_HOUR_TYPES = (
     "bigint",
+    "bigint",
     "timestamptz",
     "float8",
     "float8",
     *("integer",) * (len(flows.REASON_COLUMNS) + 2),
 )
-HOME_HOUR_TYPES = ("timestamptz", *("float8",) * len(_HOME_HOUR_SUMS), "integer", "integer")
+HOME_HOUR_TYPES = ("bigint", "timestamptz", *("float8",) * len(_HOME_HOUR_SUMS), "integer", "integer")
 
 
-def _additive_upsert(key: Sequence[str], sums: Sequence[str]) -> tuple[sql.SQL, sql.SQL]:
-    """(` AS h (key..., sums..., ticks, covered_seconds) `, ` ON CONFLICT (key) DO UPDATE SET ...;`)."""
+def _additive_upsert(target: str, key: Sequence[str], sums: Sequence[str]) -> tuple[sql.SQL, sql.SQL]:
+    """(`INSERT INTO target AS h (key..., sums..., ticks, covered_seconds) `, `ON CONFLICT ... ;`):
+    every summed column and the tick counters add up."""
     added = (*sums, "ticks", "covered_seconds")
     return (
-        sql.SQL(f" AS h ({', '.join((*key, *added))}) "),
+        sql.SQL(f"INSERT INTO {target} AS h ({', '.join((*key, *added))}) "),
         sql.SQL(
             f" ON CONFLICT ({', '.join(key)}) DO UPDATE SET "
             + ", ".join(f"{column} = h.{column} + EXCLUDED.{column}" for column in added)
@@ -60,10 +77,12 @@ def _additive_upsert(key: Sequence[str], sums: Sequence[str]) -> tuple[sql.SQL, 
     )
 
 
-DEVICE_HOUR_COLUMNS, DEVICE_HOUR_ON_CONFLICT = _additive_upsert(
-    ("device_id", "hour_start"), _DEVICE_HOUR_SUMS
+DEVICE_HOURS_UPSERT, DEVICE_HOURS_ON_CONFLICT = _additive_upsert(
+    "public.telemetry_devicehour", ("household_id", "device_id", "hour_start"), _DEVICE_HOUR_SUMS
 )
-HOME_HOUR_COLUMNS, HOME_HOUR_ON_CONFLICT = _additive_upsert(("hour_start",), _HOME_HOUR_SUMS)
+HOME_HOURS_UPSERT, HOME_HOURS_ON_CONFLICT = _additive_upsert(
+    "public.telemetry_householdhour", ("household_id", "hour_start"), _HOME_HOUR_SUMS
+)
 SNAPSHOT_POWERS = (
     "produced_w",
     "consumed_w",
@@ -78,13 +97,13 @@ SNAPSHOT_POWERS = (
     "grid_export_w",
 )
 """The snapshot's measured columns (watts and storage), in the row's order."""
-SNAPSHOT_ROW = "(%s, %s::timestamptz" + ", %s::float8" * len(SNAPSHOT_POWERS) + ", %s" * len(KINDS) + ")"
-# The household's row in the public fleet table, moved forward only; one count column per kind.
+# The households' rows in the public fleet table, moved forward only; one count column per kind.
 _SNAPSHOT_COLUMNS = ["at", *SNAPSHOT_POWERS, *(kind.count_column for kind in KINDS)]
+SNAPSHOT_TYPES = ("bigint", "timestamptz", *("float8",) * len(SNAPSHOT_POWERS), *("integer",) * len(KINDS))
 SNAPSHOT_INSERT = statement(
     sql.SQL("INSERT INTO public.reporting_householdsnapshot AS s (household_id, "),
     join(", ", map(sql.SQL, _SNAPSHOT_COLUMNS)),
-    sql.SQL(") VALUES "),
+    sql.SQL(") "),
 )
 SNAPSHOT_ON_CONFLICT = statement(
     sql.SQL(" ON CONFLICT (household_id) DO UPDATE SET "),
@@ -116,65 +135,46 @@ class SimulatedTick:
         return net if abs(net) > NET_DUST_W else 0.0
 
 
-def claim_and_load_sql(cursor: Any, claims: Sequence[tuple[str, datetime, int]]) -> sql.SQL:
-    """One statement that records each (schema, instant) tick and returns the devices to simulate.
+@dataclass(frozen=True, slots=True)
+class HouseholdTicks:
+    """What one household's tick (or backfill chunk) stores: its ticks and its devices."""
 
-    A tick already recorded returns no row, so a duplicate or concurrent delivery simulates
+    household_id: int
+    schema: str
+    devices: Sequence[physics.DeviceState]
+    ticks: Sequence[SimulatedTick]
+
+
+def claim_and_load_sql(
+    cursor: Any, households: Sequence[tuple[int, str]], instants: Sequence[datetime], seconds: int
+) -> sql.SQL:
+    """One statement that claims each (household, instant) and returns the claimed households' devices.
+
+    A claim already recorded returns no row, so a duplicate or concurrent delivery simulates
     nothing: the second INSERT waits on the first's primary key until it commits, then skips.
-    Each claimed household returns at least one row (device columns NULL when it has none).
+    Rows: (household id, instant, device columns...), device columns NULL for a home without devices.
     """
-    ctes, selects = [], []
-    for index, (schema, at, seconds) in enumerate(claims):
-        claim = sql.SQL(f"c{index}")
-        ctes.append(
-            statement(
-                claim,
-                sql.SQL(" AS (INSERT INTO "),
-                table(cursor, schema, "telemetry_tick"),
-                sql.SQL(" (at, seconds, recorded_at) VALUES "),
-                literal(cursor, TICK_ROW, (at, seconds)),
-                sql.SQL(" ON CONFLICT DO NOTHING RETURNING at)"),
-            )
-        )
-        selects.append(
+    devices = join(
+        " UNION ALL ",
+        (
             statement(
                 sql.SQL("SELECT "),
-                literal(cursor, "%s", (index,)),
-                sql.SQL(" AS claim, d.* FROM "),
-                claim,
-                sql.SQL(" LEFT JOIN (SELECT "),
-                DEVICE_COLUMNS,
+                literal(cursor, "%s::bigint", (household_id,)),
+                sql.SQL(" AS household_id, "),
+                _DEVICE_SELECT,
                 sql.SQL(" FROM "),
                 table(cursor, schema, "devices_device"),
-                sql.SQL(") d ON true"),
+                sql.SQL(" AS d"),
             )
-        )
-    return statement(
-        sql.SQL("WITH "),
-        join(", ", ctes),
-        sql.SQL(" "),
-        join(" UNION ALL ", selects),
-        sql.SQL(" ORDER BY 1, 2"),
+            for household_id, schema in households
+        ),
     )
-
-
-def claim_instants_sql(cursor: Any, schema: str, instants: Sequence[datetime], seconds: int) -> sql.SQL:
+    claim = literal(cursor, CLAIM.string, ([h for h, _ in households], list(instants), seconds))
     return statement(
-        sql.SQL("INSERT INTO "),
-        table(cursor, schema, "telemetry_tick"),
-        sql.SQL(" (at, seconds, recorded_at) VALUES "),
-        join(", ", (literal(cursor, TICK_ROW, (at, seconds)) for at in instants)),
-        sql.SQL(" ON CONFLICT DO NOTHING RETURNING at"),
-    )
-
-
-def load_devices_sql(cursor: Any, schema: str) -> sql.SQL:
-    return statement(
-        sql.SQL("SELECT "),
-        DEVICE_COLUMNS,
-        sql.SQL(" FROM "),
-        table(cursor, schema, "devices_device"),
-        ORDER_BY_ID,
+        claim,
+        sql.SQL("SELECT c.household_id, c.at, d.* FROM c LEFT JOIN ("),
+        devices,
+        sql.SQL(") AS d ON d.household_id = c.household_id ORDER BY 1, 2, d.id"),
     )
 
 
@@ -195,101 +195,84 @@ def device_state(row: Sequence) -> physics.DeviceState:
     )
 
 
-def _reading_rows(ticks: Iterable[SimulatedTick], modes: dict[int, str | None], *, iso: bool = False):
-    for tick in ticks:
-        at = tick.at.isoformat() if iso else tick.at
-        for outcome in tick.outcomes:
-            yield at, outcome, modes.get(outcome.device_id)
+def _copy_value(value: Any) -> str:
+    if value is None:
+        return "\\N"
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    return repr(value)
 
 
-def readings_values_sql(
-    cursor: Any, schema: str, ticks: Sequence[SimulatedTick], modes: dict[int, str | None]
-) -> sql.SQL:
-    rows = [
-        (o.device_id, at, o.power_w, o.energy_wh, o.charge_wh, o.is_on, mode or "")
-        for at, o, mode in _reading_rows(ticks, modes, iso=True)
-    ]
-    if not rows:
-        return sql.SQL("")
-    return statement(
-        INSERT_INTO,
-        table(cursor, schema, "telemetry_reading"),
-        READING_COLUMNS,
-        json_rows(cursor, READING_TYPES, rows),
-        sql.SQL(" ON CONFLICT DO NOTHING;"),
-    )
-
-
-def readings_copy(cursor, schema: str, ticks: Sequence[SimulatedTick], modes: dict[int, str | None]) -> None:
-    """COPY for large batches (backfill): the fastest way PostgreSQL ingests rows."""
+def readings_copy(cursor: Any, homes: Iterable[HouseholdTicks]) -> int:
+    """COPY every reading of the batch into the shared table: the fastest way PostgreSQL ingests rows."""
     buffer = io.StringIO()
-    for at, outcome, mode in _reading_rows(ticks, modes):
-        charge = "\\N" if outcome.charge_wh is None else repr(outcome.charge_wh)
-        is_on = "\\N" if outcome.is_on is None else ("t" if outcome.is_on else "f")
-        buffer.write(
-            f"{outcome.device_id}\t{at.isoformat()}\t{outcome.power_w!r}\t{outcome.energy_wh!r}"
-            f"\t{charge}\t{is_on}\t{mode or ''}\n"
-        )
-    buffer.seek(0)
-    copy = statement(
-        sql.SQL("COPY "), table(cursor, schema, "telemetry_reading"), READING_COLUMNS, FROM_STDIN
-    )
-    cursor.copy_expert(copy, buffer)
+    write = buffer.write
+    count = 0
+    for home in homes:
+        prefix = f"{home.household_id}\t"
+        modes = {d.id: d.mode or "" for d in home.devices}
+        for tick in home.ticks:
+            at = f"\t{tick.at.isoformat()}\t"
+            for o in tick.outcomes:
+                write(
+                    f"{prefix}{o.device_id}{at}{o.power_w!r}\t{o.energy_wh!r}\t{_copy_value(o.charge_wh)}"
+                    f"\t{_copy_value(o.is_on)}\t{modes.get(o.device_id, '')}\n"
+                )
+                count += 1
+    if count:
+        buffer.seek(0)
+        cursor.copy_expert(READINGS_COPY.string, buffer)
+    return count
 
 
-def rollups_sql(cursor: Any, schema: str, ticks: Sequence[SimulatedTick]) -> sql.SQL:
-    """Additive upserts of the hourly rollups; import/export come from each tick's net flow.
+def rollups_sql(cursor: Any, homes: Iterable[HouseholdTicks]) -> sql.SQL:
+    """Additive upserts of the hourly rollups of the whole batch: one statement per table.
 
-    The home's row also sums each tick's flows (telemetry.flows.FLOW_COLUMNS); a store's row
-    counts the seconds it spent with each reason code. Each row: the sums, ticks, seconds.
+    Import/export come from each tick's net flow; the home's row also sums each tick's flows
+    (telemetry.flows.FLOW_COLUMNS); a store's row counts the seconds it spent with each reason code.
+    Each row: the keys, the sums, ticks, seconds.
     """
     flow_index = {flow: 4 + index for index, flow in enumerate(flows.FLOW_COLUMNS)}
     reason_index = {reason: 2 + index for index, reason in enumerate(flows.REASON_COLUMNS)}
-    device_hours: dict[tuple[int, datetime], list] = defaultdict(
+    device_hours: dict[tuple[int, int, datetime], list] = defaultdict(
         lambda: [0.0, 0.0] + [0] * (len(flows.REASON_COLUMNS) + 2)
     )
-    home_hours: dict[datetime, list] = defaultdict(lambda: [0.0] * len(_HOME_HOUR_SUMS) + [0, 0])
-    for tick in ticks:
-        hours = tick.seconds / 3600.0
-        home = home_hours[tick.hour_start]
-        home[0] += tick.produced_w * hours
-        home[1] += tick.consumed_w * hours
-        home[2] += max(-tick.net_w, 0.0) * hours
-        home[3] += max(tick.net_w, 0.0) * hours
-        for flow, power_w in tick.allocation.items():
-            home[flow_index[flow]] += power_w * hours
-        home[-2] += 1
-        home[-1] += tick.seconds
-        for outcome in tick.outcomes:
-            row = device_hours[(outcome.device_id, tick.hour_start)]
-            if outcome.energy_wh >= 0:
-                row[0] += outcome.energy_wh
-            else:
-                row[1] -= outcome.energy_wh
-            reason = tick.reasons.get(outcome.device_id)
-            if reason is not None:
-                row[reason_index[reason]] += tick.seconds
+    home_hours: dict[tuple[int, datetime], list] = defaultdict(lambda: [0.0] * len(_HOME_HOUR_SUMS) + [0, 0])
+    for home in homes:
+        for tick in home.ticks:
+            hours = tick.seconds / 3600.0
+            row = home_hours[(home.household_id, tick.hour_start)]
+            row[0] += tick.produced_w * hours
+            row[1] += tick.consumed_w * hours
+            row[2] += max(-tick.net_w, 0.0) * hours
+            row[3] += max(tick.net_w, 0.0) * hours
+            for flow, power_w in tick.allocation.items():
+                row[flow_index[flow]] += power_w * hours
             row[-2] += 1
             row[-1] += tick.seconds
+            for outcome in tick.outcomes:
+                device = device_hours[(home.household_id, outcome.device_id, tick.hour_start)]
+                if outcome.energy_wh >= 0:
+                    device[0] += outcome.energy_wh
+                else:
+                    device[1] -= outcome.energy_wh
+                reason = tick.reasons.get(outcome.device_id)
+                if reason is not None:
+                    device[reason_index[reason]] += tick.seconds
+                device[-2] += 1
+                device[-1] += tick.seconds
     statements: list[sql.SQL] = []
     if device_hours:
-        rows = [(device_id, hour.isoformat(), *row) for (device_id, hour), row in device_hours.items()]
+        rows = [(h, d, hour.isoformat(), *values) for (h, d, hour), values in device_hours.items()]
         statements += [
-            INSERT_INTO,
-            table(cursor, schema, "telemetry_devicehour"),
-            DEVICE_HOUR_COLUMNS,
+            DEVICE_HOURS_UPSERT,
             json_rows(cursor, DEVICE_HOUR_TYPES, rows),
-            DEVICE_HOUR_ON_CONFLICT,
+            DEVICE_HOURS_ON_CONFLICT,
         ]
     if home_hours:
-        home_rows = [(hour.isoformat(), *row) for hour, row in home_hours.items()]
-        statements += [
-            INSERT_INTO,
-            table(cursor, schema, "telemetry_householdhour"),
-            HOME_HOUR_COLUMNS,
-            json_rows(cursor, HOME_HOUR_TYPES, home_rows),
-            HOME_HOUR_ON_CONFLICT,
-        ]
+        rows = [(h, hour.isoformat(), *values) for (h, hour), values in home_hours.items()]
+        payload = json_rows(cursor, HOME_HOUR_TYPES, rows)
+        statements += [HOME_HOURS_UPSERT, payload, HOME_HOURS_ON_CONFLICT]
     return statement(*statements)
 
 
@@ -319,15 +302,13 @@ def device_state_sql(cursor: Any, schema: str, last: SimulatedTick) -> sql.SQL:
     )
 
 
-def snapshot_sql(
-    cursor: Any, household_id: int, last: SimulatedTick, devices: Sequence[physics.DeviceState]
-) -> sql.SQL:
-    """The household's row in the public fleet table, moved forward only."""
+def _snapshot_row(home: HouseholdTicks) -> tuple:
+    last = home.ticks[-1]
     counts = dict.fromkeys(BY_VALUE, 0)
-    for device in devices:
+    for device in home.devices:
         counts[device.kind] += 1
     charge_by_device = {o.device_id: o.charge_wh for o in last.outcomes if o.charge_wh is not None}
-    capacity = sum(d.capacity_wh or 0.0 for d in devices if d.id in charge_by_device)
+    capacity = sum(d.capacity_wh or 0.0 for d in home.devices if d.id in charge_by_device)
     charge = sum(charge_by_device.values())
     powers = last.powers
     measured = (
@@ -343,7 +324,12 @@ def snapshot_sql(
         -last.net_w if last.net_w < 0 else 0.0,
         last.net_w if last.net_w > 0 else 0.0,
     )
-    row = (household_id, last.at, *measured)
-    return statement(
-        SNAPSHOT_INSERT, literal(cursor, SNAPSHOT_ROW, (*row, *counts.values())), SNAPSHOT_ON_CONFLICT
-    )
+    return (home.household_id, last.at.isoformat(), *measured, *counts.values())
+
+
+def snapshots_sql(cursor: Any, homes: Sequence[HouseholdTicks]) -> sql.SQL:
+    """The households' rows in the public fleet table, moved forward only: one statement."""
+    if not homes:
+        return sql.SQL("")
+    rows = [_snapshot_row(home) for home in homes]
+    return statement(SNAPSHOT_INSERT, json_rows(cursor, SNAPSHOT_TYPES, rows), SNAPSHOT_ON_CONFLICT)

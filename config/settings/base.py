@@ -33,13 +33,14 @@ THIRD_PARTY_APPS = [
 LOCAL_SHARED_APPS = [
     "accounts",
     "households",
+    # Telemetry's tables are shared, keyed by household (telemetry.models): one COPY for many homes.
+    "telemetry",
     "reporting",
     "demo",
 ]
 SHARED_APPS = DJANGO_SHARED_APPS + THIRD_PARTY_APPS + LOCAL_SHARED_APPS
 TENANT_APPS = [
     "devices",
-    "telemetry",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -249,10 +250,19 @@ RATELIMIT_IP_META_KEY = "accounts.throttle.client_ip"
 CLIENT_IP_META_KEY = env("CLIENT_IP_META_KEY", default="REMOTE_ADDR")
 TELEMETRY_TICK_SECONDS = env.int("TELEMETRY_TICK_SECONDS", default=60)
 TELEMETRY_EV_RESERVE_PERCENT = env.float("TELEMETRY_EV_RESERVE_PERCENT", default=20.0)
+# Raw readings are kept this many days (whole daily partitions are dropped); hourly rollups forever.
+TELEMETRY_RETENTION_DAYS = env.int("TELEMETRY_RETENTION_DAYS", default=35)
+# Households per Celery tick task (and per write batch): one COPY and a few set-based statements each.
+TELEMETRY_TICK_CHUNK = env.int("TELEMETRY_TICK_CHUNK", default=250)
 CELERY_BEAT_SCHEDULE = {
     "fleet-tick": {
         "task": "telemetry.tasks.fleet_tick",
         "schedule": float(TELEMETRY_TICK_SECONDS),
+    },
+    # Tomorrow's reading partitions exist before midnight; those past the retention are dropped.
+    "telemetry-partitions": {
+        "task": "telemetry.tasks.partitions_maintain",
+        "schedule": 3600.0,
     },
     # Rotation leaves a revoked token behind on every refresh (django-graphql-jwt #159).
     "refresh-tokens-purge": {

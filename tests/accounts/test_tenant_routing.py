@@ -8,8 +8,8 @@ from django.db.utils import ProgrammingError
 from django.test import RequestFactory
 from django_tenants.utils import schema_context
 
+from devices.models import Device, DeviceKind
 from households.middleware import HouseholdFromTokenMiddleware
-from telemetry.models import Tick
 
 
 def _run(request):
@@ -18,7 +18,7 @@ def _run(request):
 
     def view(req):
         seen["schema"] = connection.schema_name
-        seen["ticks"] = list(Tick.objects.values_list("seconds", flat=True))
+        seen["ticks"] = list(Device.objects.values_list("rated_capacity_w", flat=True))
         return None
 
     HouseholdFromTokenMiddleware(view)(request)
@@ -34,7 +34,7 @@ def _request(token=None, **headers):
 @pytest.fixture
 def alice_tick(alice):
     with schema_context(alice.household.schema_name):
-        Tick.objects.create(at="2026-01-01T00:00:00Z", seconds=42)
+        Device.objects.create(name="Marker", kind=DeviceKind.SOLAR_PANEL, rated_capacity_w=42)
 
 
 def test_token_selects_its_own_household_schema(alice, bob, alice_tick):

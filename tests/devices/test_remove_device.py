@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 from django_tenants.utils import schema_context
 
 from devices.models import DeviceKind
+from telemetry import partitions
 from telemetry.models import Reading
 from tests.devices.conftest import device_rows, global_id, make_device
 
@@ -16,14 +17,17 @@ mutation RemoveDevice($id: ID!) {
 DEVICE = "query Device($id: ID!) { device(id: $id) { id } }"
 
 
-def test_device_is_removed_with_its_readings(api, alice):
+def test_device_is_removed_with_its_readings(api, alice, bob):
     # given
     device = make_device(alice, DeviceKind.BATTERY)
     kept = make_device(alice, DeviceKind.SOLAR_PANEL)
+    at = datetime(2026, 1, 1, tzinfo=UTC)
+    partitions.partitions_ensure([at.date()])
     with schema_context(alice.household.schema_name):
-        Reading.objects.create(
-            device=device, at=datetime(2026, 1, 1, tzinfo=UTC), power_w=-100, energy_wh=-1.7
-        )
+        Reading.objects.create(device=device, at=at, power_w=-100, energy_wh=-1.7)
+    # Readings share one table: Bob's reading of his device with the same per-schema id stays.
+    with schema_context(bob.household.schema_name):
+        Reading.objects.create(device_id=device.pk, at=at, power_w=-100, energy_wh=-1.7)
 
     # when
     payload = api.data(REMOVE_DEVICE, {"id": global_id(device)}, alice.token)["removeDevice"]
@@ -33,6 +37,8 @@ def test_device_is_removed_with_its_readings(api, alice):
     assert [row["uid"] for row in device_rows(alice)] == [kept.uid]
     with schema_context(alice.household.schema_name):
         assert not Reading.objects.exists()
+    with schema_context(bob.household.schema_name):
+        assert Reading.objects.filter(device_id=device.pk).exists()
     assert api.data(DEVICE, {"id": global_id(device)}, alice.token)["device"] is None
 
 

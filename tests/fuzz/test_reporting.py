@@ -1,5 +1,8 @@
 """energyHistory fuzzed over every argument: start, end, interval and deviceId.
 
+The rollups are shared tables keyed by household: Bob's rows sit beside Alice's, under the same
+hours and the same device id, and none of them may reach her answers.
+
 Well-typed ranges (any offset, 1900-9000, up to and past the bucket cap) must give contiguous
 buckets whose sums are exactly the rollup hours inside their edges, or a BAD_REQUEST; odd
 datetimes, unknown intervals and forged ids must give a clean refusal.
@@ -17,11 +20,11 @@ from hypothesis import strategies as st
 from config.graphql.rounding import HALF_STEP
 from devices.models import DeviceKind
 from reporting.buckets import MAX_BUCKETS
-from telemetry.models import HouseholdHour
+from telemetry.models import DeviceHour, HouseholdHour
 from tests.devices.conftest import global_id, make_device
 from tests.fuzz.conftest import FUZZ, changes, rows
 from tests.fuzz.strategies import enum_names, malformed_ids, odd_datetime_strings, typed
-from tests.reporting.conftest import hour_starts, household_hours, utc
+from tests.reporting.conftest import device_hours, hour_starts, household_hours, utc
 
 ENERGY_HISTORY = """
 query EnergyHistory($start: DateTime!, $end: DateTime!, $interval: Interval!, $deviceId: ID) {
@@ -38,6 +41,7 @@ SPAN = {
     "MONTH": timedelta(days=31),
 }
 ROLLUPS_FROM, ROLLUPS_TO = utc(2026, 3, 20), utc(2026, 4, 10)
+MY_DEVICE_WH, BOBS_WH = 500.0, 1e6
 
 
 def _energy(hour: datetime) -> tuple[float, float]:
@@ -46,15 +50,19 @@ def _energy(hour: datetime) -> tuple[float, float]:
 
 @pytest.fixture
 def home(alice, bob):
-    """Three weeks of rollups across a DST change, a device of Alice's and one of Bob's."""
-    household_hours(alice.household, hour_starts(ROLLUPS_FROM, ROLLUPS_TO), _energy)
-    return {
-        "alice": alice,
-        "ids": {
-            "mine": global_id(make_device(alice, DeviceKind.SOLAR_PANEL)),
-            "bobs": global_id(make_device(bob, DeviceKind.SOLAR_PANEL)),
-        },
-    }
+    """Three weeks of rollups across a DST change, a device of Alice's and one of Bob's.
+
+    Bob has rollups over the same hours in the same shared tables, far larger than Alice's, and
+    his device has the same per-schema id as hers: a leak into her answers would show in the sums.
+    """
+    starts = hour_starts(ROLLUPS_FROM, ROLLUPS_TO)
+    household_hours(alice.household, starts, _energy)
+    household_hours(bob.household, starts, lambda hour: (BOBS_WH, BOBS_WH))
+    mine = make_device(alice, DeviceKind.SOLAR_PANEL)
+    bobs = make_device(bob, DeviceKind.SOLAR_PANEL, id=mine.pk)
+    device_hours(mine, alice.household, starts, MY_DEVICE_WH)
+    device_hours(bobs, bob.household, starts, BOBS_WH)
+    return {"alice": alice, "ids": {"mine": global_id(mine), "bobs": global_id(bobs)}}
 
 
 offsets = st.integers(-(24 * 60 - 1), 24 * 60 - 1).map(lambda minutes: timezone(timedelta(minutes=minutes)))
@@ -75,9 +83,9 @@ def ranges(draw):
     return start, end, interval
 
 
-def _rollup_sums(member, start: str, end: str) -> tuple[float, float]:
+def _rollup_sums(member, start: str, end: str, model=HouseholdHour) -> tuple[float, float]:
     with schema_context(member.household.schema_name):
-        sums = HouseholdHour.objects.filter(
+        sums = model.objects.filter(
             hour_start__gte=datetime.fromisoformat(start), hour_start__lt=datetime.fromisoformat(end)
         ).aggregate(produced=Sum("produced_wh"), consumed=Sum("consumed_wh"))
     return sums["produced"] or 0.0, sums["consumed"] or 0.0
@@ -129,11 +137,12 @@ def test_well_typed_ranges_give_contiguous_buckets_holding_exactly_their_hours(
                 min(bucket["producedWh"], bucket["consumedWh"], bucket["importedWh"], bucket["exportedWh"])
                 >= 0
             )
-        if device is None:
-            produced, consumed = _rollup_sums(home["alice"], buckets[0]["start"], buckets[-1]["end"])
-            rounding = HALF_STEP * len(buckets)
-            assert sum(b["producedWh"] for b in buckets) == pytest.approx(produced, abs=rounding)
-            assert sum(b["consumedWh"] for b in buckets) == pytest.approx(consumed, abs=rounding)
+        model = HouseholdHour if device is None else DeviceHour
+        produced, consumed = _rollup_sums(home["alice"], buckets[0]["start"], buckets[-1]["end"], model)
+        rounding = HALF_STEP * len(buckets)
+        assert all(b["producedWh"] < BOBS_WH for b in buckets)
+        assert sum(b["producedWh"] for b in buckets) == pytest.approx(produced, abs=rounding)
+        assert sum(b["consumedWh"] for b in buckets) == pytest.approx(consumed, abs=rounding)
 
 
 @settings(FUZZ, max_examples=150)

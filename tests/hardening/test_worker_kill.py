@@ -1,6 +1,6 @@
 """A Celery worker SIGKILLed in the middle of a household's tick: nothing partial, the tick redone once.
 
-The tests pause the tick from the outside: they hold an exclusive lock on the household's hourly
+The tests pause the tick from the outside: they hold an exclusive lock on the shared hourly
 rollup table, so the worker's transaction blocks after it has claimed the tick and written the
 readings. Killed there, the worker never commits; PostgreSQL rolls its transaction back as soon as
 it finds the client gone.
@@ -34,7 +34,8 @@ from devices.models import Device, DeviceKind, StorageMode
 from households.services import household_sign_up
 from reporting.models import HouseholdSnapshot
 from telemetry.models import DeviceHour, HouseholdHour, Reading, Tick
-from telemetry.tasks import household_tick
+from telemetry.services import HouseholdRef, household_args
+from telemetry.tasks import households_tick
 from tests.conftest import PASSWORD
 from tests.hardening.servers import database_url, wait_for
 
@@ -112,15 +113,15 @@ def _workers(queue: str):
 
 
 @contextmanager
-def _rollups_locked(household):
-    """Holds the household's hourly rollup table locked, so a tick blocks halfway through."""
+def _rollups_locked():
+    """Holds the shared hourly rollup table locked, so a tick blocks halfway through."""
     db = connection.settings_dict
     blocker = psycopg2.connect(dbname=db["NAME"], user=db["USER"], host=db["HOST"], port=db["PORT"])
     try:
         with blocker.cursor() as cursor:
             cursor.execute(
                 sql.SQL("LOCK TABLE {} IN ACCESS EXCLUSIVE MODE").format(
-                    sql.Identifier(household.schema_name, "telemetry_householdhour")
+                    sql.Identifier("public", "telemetry_householdhour")
                 )
             )
         yield blocker.rollback
@@ -150,8 +151,9 @@ def _tick_rows(household, at: datetime) -> dict:
 
 
 def _queue_tick(household, at: datetime, queue: str) -> None:
-    with schema_context(household.schema_name):
-        household_tick.apply_async(args=[at.isoformat(), 60], queue=queue)
+    households_tick.apply_async(
+        args=[[household_args(HouseholdRef.of(household))], at.isoformat(), 60], queue=queue
+    )
 
 
 def _pool_processes(worker: subprocess.Popen) -> list[int]:
@@ -161,7 +163,7 @@ def _pool_processes(worker: subprocess.Popen) -> list[int]:
 
 def test_solo_worker_killed_mid_tick_leaves_nothing_and_a_new_worker_redoes_it_once(home):
     queue = f"hardening-solo-{os.getpid()}"
-    with _workers(queue) as start_worker, _rollups_locked(home) as release:
+    with _workers(queue) as start_worker, _rollups_locked() as release:
         killed = start_worker("solo")
         _queue_tick(home, AT, queue)
         assert wait_for(lambda: _worker_backends(waiting=True), timeout=60), "the tick never blocked"
@@ -187,7 +189,7 @@ def test_solo_worker_killed_mid_tick_leaves_nothing_and_a_new_worker_redoes_it_o
 def test_pool_process_killed_mid_tick_is_requeued_at_once_and_done_once(home):
     at = AT + timedelta(hours=1)
     queue = f"hardening-prefork-{os.getpid()}"
-    with _workers(queue) as start_worker, _rollups_locked(home) as release:
+    with _workers(queue) as start_worker, _rollups_locked() as release:
         worker = start_worker("prefork")
         _queue_tick(home, at, queue)
         assert wait_for(lambda: _worker_backends(waiting=True), timeout=60), "the tick never blocked"

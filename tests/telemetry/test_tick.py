@@ -11,7 +11,7 @@ from psycopg2 import sql
 from devices.models import Device, DeviceKind
 from households.timezones import local_hour_start, zone
 from reporting.models import HouseholdSnapshot
-from telemetry import appliances, flows, services, writes
+from telemetry import appliances, flows, partitions, services, writes
 from telemetry.flows import Node
 from telemetry.models import DeviceHour, HouseholdHour, Reading, Tick
 from tests.reporting.conftest import make_device
@@ -165,7 +165,7 @@ def test_a_household_without_devices_still_records_its_tick(bob):
 
 def test_a_tick_that_fails_half_way_leaves_no_rows(alice_home, monkeypatch):
     alice, _ = alice_home
-    monkeypatch.setattr(writes, "snapshot_sql", lambda *args: sql.SQL("SELECT 1 / 0;"))
+    monkeypatch.setattr(writes, "snapshots_sql", lambda *args: sql.SQL("SELECT 1 / 0;"))
 
     with pytest.raises(Exception, match="division by zero"):
         _tick(alice)
@@ -182,10 +182,10 @@ def test_a_broken_household_does_not_stop_the_rest_of_the_batch(alice_home, bob,
     alice, devices = alice_home
     original = writes.rollups_sql
 
-    def broken_for_bob(cursor, schema, ticks):
-        if schema == bob.household.schema_name:
+    def broken_for_bob(cursor, homes):
+        if any(home.household_id == bob.household.pk for home in homes):
             return sql.SQL("SELECT 1 / 0;")
-        return original(cursor, schema, ticks)
+        return original(cursor, homes)
 
     monkeypatch.setattr(writes, "rollups_sql", broken_for_bob)
 
@@ -218,19 +218,25 @@ def test_backfill_fills_every_instant_once_and_is_idempotent(alice_home):
         assert sum(h.covered_seconds for h in HouseholdHour.objects.all()) == 3 * 3600
 
 
-def test_a_batch_of_households_ticks_in_two_round_trips(alice_home, bob):
-    alice, _ = alice_home
+def test_a_batch_of_households_writes_with_a_fixed_number_of_inserts(alice_home, bob):
+    alice, devices = alice_home
     with schema_context(bob.household.schema_name):
         typical_home_devices()
     households = [services.HouseholdRef.of(m.household) for m in (alice, bob)]
+    partitions.partitions_ensure([NOON_BERLIN.date()])
 
     with CaptureQueriesContext(connection) as queries:
         report = services.households_tick(households=households, at=NOON_BERLIN, seconds=60)
 
     statements = [q["sql"] for q in queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE", "SET "))]
     assert report.written == 2
-    assert len(statements) == 2  # claim and load every household, then write them all
-    assert statements[1].count("INSERT INTO") == 2 * 4  # readings, 2 rollups, snapshot per household
+    # The partition check, the claim with every household's devices, the readings' COPY, the rest.
+    assert [s.split()[0] for s in statements] == ["SELECT", "WITH", "COPY", "INSERT"]
+    assert statements[3].count("INSERT INTO") == 3  # both rollup tables and the snapshots, whatever the batch
+    assert statements[3].count('UPDATE "h_') == 2  # each household's device state, in its schema
+    for member in (alice, bob):
+        with schema_context(member.household.schema_name):
+            assert Reading.objects.filter(at=NOON_BERLIN).count() == len(devices)
 
 
 def _an_away_instant(seed: str, device_id: int, tz_name: str) -> datetime:

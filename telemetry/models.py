@@ -128,6 +128,26 @@ class HouseholdHour(HouseholdRow):
         ordering = ["hour_start"]
 
 
+class DeviceLiveState(HouseholdRow):
+    """Each device's state after its household's newest tick; moved forward only (telemetry.writes).
+
+    Devices read it through telemetry.selectors.devices_live. `charge_revision` is the device's
+    revision of its owner-set charge that the tick started from (devices.models.Device).
+    """
+
+    pk = models.CompositePrimaryKey("household_id", "device_id")
+    device = _device("live_states")
+    at = models.DateTimeField()
+    power_w = models.FloatField(help_text="+ supplies the home, - draws from it")
+    charge_wh = models.FloatField(null=True)
+    is_on = models.BooleanField(null=True)
+    plugged_in = models.BooleanField(null=True)
+    charge_revision = models.PositiveIntegerField(default=0)
+
+    class Meta(HouseholdRow.Meta):
+        managed = False
+
+
 class RetentionHorizon(models.Model):
     """One row: readings and tick claims before `before` were dropped, so no tick may write there again."""
 

@@ -8,7 +8,8 @@ only the missing or stale ones are read from their schemas (telemetry.services).
 
 One cache per worker process, bounded by TELEMETRY_DEVICE_CACHE_HOUSEHOLDS (enough for the whole
 fleet: a worker may be handed any chunk); when full, the household cached longest ago goes first.
-Benchmarks prime it with `put` to tick households that have no schema.
+Benchmarks prime it with `put` to tick households that have no schema (a household whose devices
+were never written has version 0).
 """
 
 from collections.abc import Sequence

@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import schema_context
 
 from devices.models import Device, DeviceKind
+from devices.services import device_set_mode, device_update
 from households.models import Household
 from households.services import household_sign_up
 from telemetry import device_cache, partitions, services
@@ -214,3 +215,25 @@ def test_a_household_sees_only_its_own_live_state_though_device_ids_repeat(gql, 
         assert _devices(gql, member)["Roof"]["powerW"] == pytest.approx(readings[roof.pk].power_w, abs=0.05)
     alice_roof, bob_roof = (_devices(gql, m)["Roof"]["powerW"] for m in (alice, bob))
     assert alice_roof > bob_roof > 0
+
+
+def test_an_owner_charge_written_during_a_tick_in_flight_wins_over_that_ticks_state(alice):
+    ref = services.HouseholdRef.of(alice.household)
+    with schema_context(alice.household.schema_name):
+        typical_home_devices()
+        battery = Device.objects.get(name="Powerwall")
+        device_set_mode(uid=battery.uid, mode="idle")
+    _tick([ref], NOON)
+    in_flight = NOON + timedelta(minutes=1)
+
+    # A tick reads the live state, the owner sets the charge and commits, then the tick writes.
+    with connection.cursor() as cursor:
+        claimed = services._claim_and_load(cursor, [ref], [in_flight], 60)
+        with schema_context(alice.household.schema_name):
+            device_update(uid=battery.uid, battery={"charge_percent": 10})
+        services._store(cursor, [services._simulated(ref, claimed[ref.id], 60)])
+    assert _readings(alice, in_flight)[battery.pk].charge_wh == 6750.0  # the tick's own, older view
+
+    _tick([ref], NOON + timedelta(minutes=2))
+
+    assert _readings(alice, NOON + timedelta(minutes=2))[battery.pk].charge_wh == 1350.0

@@ -6,4 +6,10 @@ class TelemetryConfig(AppConfig):
     verbose_name = "Telemetry"
 
     def ready(self) -> None:
-        from telemetry import receivers  # noqa: F401  (connects the signal receivers)
+        from django.conf import settings
+
+        from telemetry import physics, receivers  # noqa: F401  (receivers connects the signal receivers)
+
+        physics.size_caches(
+            households=settings.TELEMETRY_SIMULATED_HOUSEHOLDS, places=settings.TELEMETRY_SIMULATED_PLACES
+        )

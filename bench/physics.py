@@ -12,7 +12,8 @@ battery, EV, 5 appliances) in the realism cities' zones, scattered over ±0.05°
 solar caches' 0.01° places per city).
 A warm-up minute, then RUNS minutes: the median µs per household-tick with its spread; then the
 first minute of a new local day (every household's appliance and trip days rebuilt at once) and
-the memory the fleet's caches hold (resident set growth over the warm-up). The homes do not carry
+the memory the fleet's caches hold (resident set growth over the warm-up; each fleet size has its
+own households, so a second size's growth is its households' days, the places being shared). The homes do not carry
 their charge from minute to minute (the physics costs the same).
 """
 
@@ -96,7 +97,7 @@ def _fleet(count: int) -> list[tuple[HouseholdRef, list[DeviceState]]]:
         city = realism.CITIES[index % len(realism.CITIES)]
         latitude = city.latitude + rng.uniform(-FLEET_SPREAD_DEGREES, FLEET_SPREAD_DEGREES)
         longitude = city.longitude + rng.uniform(-FLEET_SPREAD_DEGREES, FLEET_SPREAD_DEGREES)
-        ref = HouseholdRef(index + 1, f"h_{index:020x}", city.timezone, latitude, longitude)
+        ref = HouseholdRef(index + 1, f"h_{count}_{index:014x}", city.timezone, latitude, longitude)
         fleet.append((ref, _fleet_home(index)))
     return fleet
 

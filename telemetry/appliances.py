@@ -392,9 +392,10 @@ class HouseholdDay:
         return kernel
 
     def trip(self, device_id: int) -> Trip:
-        kernel = self.kernels.get(device_id)
+        """The vehicle's trips, kept under ~device_id so they never meet an appliance's kernel."""
+        kernel = self.kernels.get(~device_id)
         if not isinstance(kernel, Trip):
-            kernel = self.kernels[device_id] = Trip(self.seed, device_id, self.ordinal, self.occupancy)
+            kernel = self.kernels[~device_id] = Trip(self.seed, device_id, self.ordinal, self.occupancy)
         return kernel
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 import random
+import zlib
 from array import array
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -363,7 +364,17 @@ def _vehicle(seed: str, device_id: int) -> tuple[float, float]:
 class HouseholdDay:
     """One local day of one household at one place: its occupancy and its devices' kernels."""
 
-    __slots__ = ("_laundry", "_outdoor", "kernels", "key", "occupancy", "ordinal", "place", "seed")
+    __slots__ = (
+        "_laundry",
+        "_outdoor",
+        "kernels",
+        "key",
+        "occupancy",
+        "ordinal",
+        "place",
+        "seed",
+        "tomorrow",
+    )
 
     def __init__(self, seed: str, ordinal: int, place: Place):
         self.seed, self.ordinal, self.place = seed, ordinal, place
@@ -372,6 +383,8 @@ class HouseholdDay:
         self.kernels: dict[int, Kernel] = {}
         self._laundry: tuple[float, float] | bool | None = False
         self._outdoor: Outdoor | None = None
+        self.tomorrow: HouseholdDay | None = None
+        """The next day, built ahead in the last hour (`prepare_from_s`), taken when it comes."""
 
     def outdoor(self) -> Outdoor:
         if self._outdoor is None:
@@ -401,6 +414,15 @@ class HouseholdDay:
 
 _households: BoundedCache[HouseholdDay] = BoundedCache(300_000)
 
+PREPARE_FROM_S = 23 * 3600
+PREPARE_SPREAD_MINUTES = 50
+
+
+def prepare_from_s(seed: str) -> float:
+    """When in its last local hour a household builds tomorrow: a minute of 23:00-23:49 picked from
+    its seed, so a fleet's new day is built over that hour rather than in its first minute."""
+    return PREPARE_FROM_S + 60.0 * (zlib.crc32(seed.encode()) % PREPARE_SPREAD_MINUTES)
+
 
 def size_caches(*, households: int, places: int) -> None:
     """Hold the current day of `households` homes (at least the fleet one process ticks) and two
@@ -414,8 +436,12 @@ def household_day(
 ) -> HouseholdDay:
     """The household's day (cached: one day per household, replaced when the day or place changes)."""
     found = _households.get(seed)
-    if found is not None and found.key == (ordinal, latitude, longitude, midnight_s):
-        return found
+    if found is not None:
+        key = (ordinal, latitude, longitude, midnight_s)
+        if found.key == key:
+            return found
+        if found.tomorrow is not None and found.tomorrow.key == key:
+            return _households.put(seed, found.tomorrow)
     return _households.put(seed, HouseholdDay(seed, ordinal, Place(latitude, longitude, midnight_s)))
 
 

@@ -146,6 +146,21 @@ class Home:
         return block_mean(lambda o: kernel(self.day(o)), self.ordinal, self.wall_s, self.duration_s)
 
 
+def _prepare_tomorrow(home: Home, devices: Sequence[DeviceState]) -> None:
+    """Build the household's next day and its devices' kernels ahead, at its minute of the last hour."""
+    today = home.today()
+    if today.tomorrow is not None or home.wall_s < appliances.prepare_from_s(home.seed):
+        return
+    place = appliances.Place(home.latitude, home.longitude, today.place.midnight_epoch_s + 86_400.0)
+    tomorrow = today.tomorrow = appliances.HouseholdDay(home.seed, home.ordinal + 1, place)
+    for device in devices:
+        handler = HANDLERS.get(device.kind)
+        if handler == Handler.APPLIANCE:
+            tomorrow.appliance(device.id, device.category)
+        elif handler == Handler.VEHICLE:
+            tomorrow.trip(device.id)
+
+
 def size_caches(*, households: int, places: int) -> None:
     """Size the day caches for the fleet this process ticks: a day of each household (its occupancy
     and devices' kernels, ~1 KB), two days of each ~1 km place (sky, weather, panel profiles)."""
@@ -303,6 +318,8 @@ def simulate_household(
     tick they are there; driving drains them (trip_wh).
     """
     home = Home.at(local_time, dt_hours, seed, latitude, longitude)
+    if home.wall_s >= appliances.PREPARE_FROM_S and home.block >= 0:
+        _prepare_tomorrow(home, devices)
     reserve_fraction = min(max(ev_reserve_fraction, 0.0), 1.0)
     outcomes: list[DeviceOutcome | None] = [None] * len(devices)
     produced = consumed = commanded_in = commanded_out = 0.0

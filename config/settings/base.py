@@ -254,8 +254,12 @@ TELEMETRY_EV_RESERVE_PERCENT = env.float("TELEMETRY_EV_RESERVE_PERCENT", default
 TELEMETRY_RETENTION_DAYS = env.int("TELEMETRY_RETENTION_DAYS", default=35)
 # Households per Celery tick task (and per write batch): one COPY and a few set-based statements each.
 TELEMETRY_TICK_CHUNK = env.int("TELEMETRY_TICK_CHUNK", default=250)
+# Households whose device configuration one worker process caches (telemetry.device_cache): the
+# whole fleet, since any worker may be handed any chunk (measured ~1.8 KB per 8-device household:
+# ~450 MB per worker process for 250,000 households).
+TELEMETRY_DEVICE_CACHE_HOUSEHOLDS = env.int("TELEMETRY_DEVICE_CACHE_HOUSEHOLDS", default=300_000)
 # What one process's physics caches hold (telemetry.physics.size_caches): a day of each household it
-# ticks (~1 KB each, so at least the fleet), and two days of each ~1 km place its homes are at.
+# ticks (~2 KB each, so at least the fleet), and four solar days of each ~1 km place its homes are at.
 TELEMETRY_SIMULATED_HOUSEHOLDS = env.int("TELEMETRY_SIMULATED_HOUSEHOLDS", default=300_000)
 TELEMETRY_SIMULATED_PLACES = env.int("TELEMETRY_SIMULATED_PLACES", default=2_048)
 CELERY_BEAT_SCHEDULE = {

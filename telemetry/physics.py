@@ -2,9 +2,9 @@
 
 No Django here on purpose: the tick service feeds in `DeviceState`s and stores the returned
 `DeviceOutcome`s, so the rules can be property-tested (and benchmarked) without a database.
-What varies over a day comes from telemetry.solar (pvlib, weather) and telemetry.appliances
-(occupancy, appliances, trips) as day profiles; a tick takes their exact mean over its span, so
-the tick length does not change the energy.
+What varies over a day comes from telemetry.solar (pvlib, weather) as day profiles shared per place,
+and from telemetry.appliances (occupancy, appliances, trips) as a household's compact day; a tick
+takes their exact mean over its span, so the tick length does not change the energy.
 
 Sign convention, from the home's side: positive power supplies the home (solar, discharging),
 negative power draws from it (appliances, charging). All randomness is seeded with strings, never
@@ -163,7 +163,7 @@ def _prepare_tomorrow(home: Home, devices: Sequence[DeviceState]) -> None:
 
 def size_caches(*, households: int, places: int) -> None:
     """Size the day caches for the fleet this process ticks: a day of each household (its occupancy
-    and devices' kernels, ~1 KB), two days of each ~1 km place (sky, weather, panel profiles)."""
+    and devices' kernels, ~2 KB), the solar days of each ~1 km place (sky, weather, panel profiles)."""
     appliances.size_caches(households=households, places=places)
     solar.size_caches(places=places)
 

@@ -23,7 +23,6 @@ from django.db.migrations.executor import MigrationExecutor
 from django_tenants.utils import get_tenant_model, schema_exists
 from psycopg2 import sql
 
-
 # Household schemas compared per statement: each read locks a table and its index, and a transaction's
 # locks are bounded (max_locks_per_transaction x max_connections, 6,400 by default).
 COMPARE_BATCH = 500
@@ -96,7 +95,8 @@ def _differing(schemas: list[str]) -> list[str]:
     template = sql.Identifier(template_schema_name(), "django_migrations")
     checks = [
         sql.SQL(
-            "SELECT {name} WHERE EXISTS (SELECT app, name FROM template EXCEPT SELECT app, name FROM {history})"
+            "SELECT {name} WHERE EXISTS"
+            " (SELECT app, name FROM template EXCEPT SELECT app, name FROM {history})"
             " OR EXISTS (SELECT app, name FROM {history} EXCEPT SELECT app, name FROM template)"
         ).format(name=sql.Literal(schema), history=sql.Identifier(schema, "django_migrations"))
         for schema in schemas

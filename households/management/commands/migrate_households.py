@@ -27,6 +27,8 @@ class Command(MigrateSchemasCommand):
             template_sync(verbosity=options["verbosity"])
             behind = schemas_behind_template()
             if options["verbosity"] >= 1:
-                self.stdout.write(f"{len(behind)} household schema(s) differ from the template: migrating them.")
+                self.stdout.write(
+                    f"{len(behind)} household schema(s) differ from the template: migrating those."
+                )
             if behind:
                 executor.run_migrations(tenants=behind)

@@ -110,7 +110,7 @@ def _devices_of(households: list[services.HouseholdRef]) -> dict[int, list]:
     for household in households:
         with schema_context(household.schema_name):
             rows = Device.objects.order_by("id").values_list(*writes.DEVICE_COLUMNS)
-            loaded[household.id] = [writes.device_state(row) for row in rows]
+            loaded[household.id] = [writes.cached_device(row).config for row in rows]
     connection.set_schema_to_public()
     return loaded
 
@@ -274,7 +274,7 @@ def _catalog_bytes() -> int:
 
 
 def _tenant_schema_objects() -> dict:
-    """What each household schema holds (the template's twin): relations by kind and constraints."""
+    """What each household schema holds (the template's twin): relations by kind, constraints, triggers."""
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT c.relkind::text, count(*), count(*) FILTER (WHERE c.reltoastrelid <> 0) FROM pg_class c "
@@ -288,12 +288,19 @@ def _tenant_schema_objects() -> dict:
             [settings.TENANT_TEMPLATE_SCHEMA],
         )
         constraints = cursor.fetchone()[0]
+        cursor.execute(
+            "SELECT count(*) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+            "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = %s AND NOT t.tgisinternal",
+            [settings.TENANT_TEMPLATE_SCHEMA],
+        )
+        triggers = cursor.fetchone()[0]
     return {
         "tables": kinds.get("r", (0, 0))[0],
         "toast_tables": kinds.get("r", (0, 0))[1],
         "indexes": kinds.get("i", (0, 0))[0],
         "sequences": kinds.get("S", (0, 0))[0],
         "constraints": constraints,
+        "triggers": triggers,
     }
 
 

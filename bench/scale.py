@@ -107,7 +107,7 @@ def _devices_of(households: list[services.HouseholdRef]) -> dict[int, list]:
     for household in households:
         with schema_context(household.schema_name):
             rows = Device.objects.order_by("id").values_list(*writes.DEVICE_COLUMNS)
-            loaded[household.id] = [writes.device_state(row) for row in rows]
+            loaded[household.id] = [writes.cached_device(row).config for row in rows]
     connection.set_schema_to_public()
     return loaded
 

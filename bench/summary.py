@@ -3,7 +3,7 @@
 fleetSummary reads the totals row the fleet tick refreshes; the refresh (one aggregate over all
 snapshots, once per tick interval) is timed too.
 
-energySummary is compared with the raw SQL that reads the same device rows. The fleet's
+energySummary is compared with the raw SQL that reads the same device rows and their live state. The fleet's
 households get snapshot rows only (no schemas): fleetSummary never visits a household schema.
 A warm-up, then RUNS rounds with the variants alternated; a round's figure is the median of its
 calls, and each figure is the rounds' median with its spread (min, max).
@@ -86,7 +86,11 @@ def run() -> dict:
 
     def raw_devices():
         with schema_context(household.schema_name), connection.cursor() as cursor:
-            cursor.execute("SELECT kind, power_w, capacity_wh, charge_wh, mode FROM devices_device")
+            cursor.execute(
+                "SELECT d.kind, d.capacity_wh, d.mode, s.power_w, s.charge_wh, s.plugged_in "
+                "FROM devices_device d LEFT JOIN public.telemetry_devicelivestate s "
+                "ON s.household_id = public.current_household_id() AND s.device_id = d.id"
+            )
             return cursor.fetchall()
 
     load_average = [os.getloadavg()[0]]

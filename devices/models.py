@@ -100,10 +100,14 @@ class Device(models.Model):
     category = models.CharField(max_length=20, choices=ApplianceCategory.choices, blank=True, default="")
     is_on = models.BooleanField(null=True, blank=True)
 
-    # Current state, kept up to date by the simulation: + supplies the home, - draws from it.
+    # State at registration (charge_wh, is_on above, these three): what the API shows before the
+    # first tick. The tick keeps the live state in telemetry's shared table, never here (devices.live).
     power_w = models.FloatField(default=0.0)
     plugged_in = models.BooleanField(default=True, help_text="EVs: false while the car is away")
     last_reading_at = models.DateTimeField(null=True, blank=True)
+    # Bumped when the owner sets the charge (devices.services): a live state computed from an older
+    # revision is superseded by `charge_wh` here, so the owner's write wins over an in-flight tick.
+    charge_revision = models.PositiveIntegerField(db_default=0, editable=False)
 
     objects = DeviceQuerySet.as_manager()
 

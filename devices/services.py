@@ -218,6 +218,9 @@ def _charge(columns: dict[str, Any], percent: float | None, device: Device | Non
         return
     if percent is not None:
         columns["charge_wh"] = _charge_wh(capacity_wh, percent)
+        if device is not None:
+            # The owner's charge supersedes the live state the tick carries (devices.live).
+            columns["charge_revision"] = device.charge_revision + 1
     elif device is None:
         columns["charge_wh"] = _charge_wh(capacity_wh, default)
     elif device.charge_wh is not None and device.charge_wh > capacity_wh:

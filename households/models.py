@@ -23,6 +23,10 @@ class Household(TenantMixin):
     latitude = models.FloatField(default=0.0)
     longitude = models.FloatField(default=0.0)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Renewed (from one sequence) in the same transaction as every write to the household's devices
+    # (a trigger on its devices table, households/migrations/0003): the tick's worker-side cache of
+    # device configuration (telemetry.device_cache) is valid while this number is unchanged.
+    devices_version = models.BigIntegerField(db_default=0, editable=False)
 
     # Schemas are created by households.provisioning (tenant DDL replayed) inside the sign-up transaction.
     auto_create_schema = False

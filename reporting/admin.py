@@ -12,6 +12,7 @@ from devices.models import Device
 from households.admin import HouseholdAdmin
 from households.models import Household
 from reporting import charts, selectors
+from telemetry import selectors as telemetry_selectors
 
 
 class StaleFilter(admin.SimpleListFilter):
@@ -109,6 +110,7 @@ class FleetHouseholdAdmin(HouseholdAdmin):
         if household is not None:
             with schema_context(household.schema_name):
                 devices = list(Device.objects.all())
+                telemetry_selectors.devices_live(devices)
             extra_context = {
                 **(extra_context or {}),
                 "household_devices": devices,

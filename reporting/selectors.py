@@ -1,7 +1,7 @@
 """Reporting reads: a home's balance now, its history from the hourly rollups, the fleet's totals.
 
-None of these scan raw readings. The summary reads current device state (one query, grows with
-the devices only), history groups hourly rollup rows into local buckets inside PostgreSQL, and
+None of these scan raw readings. The summary reads each device and its live state (two queries,
+growing with the devices only), history groups hourly rollup rows into local buckets inside PostgreSQL, and
 the fleet reads the public snapshots the telemetry tick maintains, never the tenant schemas.
 """
 
@@ -114,6 +114,7 @@ def energy_summary(*, household: Household, now: datetime | None = None) -> Ener
     """The balance from each device's current state, as of its newest reading (else now)."""
     with schema_context(household.schema_name):
         devices = list(Device.objects.all())
+        telemetry_selectors.devices_live(devices)
     readings = [device.last_reading_at for device in devices if device.last_reading_at]
     produced_w = sum(max(device.power_w, 0.0) for device in devices)
     consumed_w = sum(max(-device.power_w, 0.0) for device in devices)
@@ -212,6 +213,7 @@ def _bucket_reasons(
         return {}
     if devices is None:
         devices = Device.objects.in_bulk({device_id for _, device_id in seconds})
+    telemetry_selectors.devices_live(list(devices.values()))
     reasons: dict[int, list[StoreReasonResult]] = {}
     for (index, device_id), row in sorted(seconds.items()):
         device = devices.get(device_id)

@@ -6,4 +6,8 @@ class TelemetryConfig(AppConfig):
     verbose_name = "Telemetry"
 
     def ready(self) -> None:
-        from telemetry import receivers  # noqa: F401  (connects the signal receivers)
+        # Connects the signal receivers; lets the devices API read the live state (devices.live).
+        from devices import live
+        from telemetry import receivers, selectors  # noqa: F401
+
+        live.reader_register(selectors.devices_live)

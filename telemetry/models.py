@@ -1,12 +1,15 @@
-"""Readings, hourly rollups and tick claims: shared tables in public, keyed by household.
+"""Readings, hourly rollups, tick claims and the devices' live state: shared tables in public, keyed
+by household.
 
 One table per kind of row for the whole fleet lets a tick COPY the readings of hundreds of homes
-at once (telemetry.writes); tenant schemas keep only the devices. Isolation stays structural:
-every model's managers see only the rows of the household whose schema the connection is in
-(`public.current_household_id()`, the household owning `current_schema()`), so code running in a
-tenant, Django's cascades included, cannot reach another household's rows, and in public they see
-nothing. The tables are created by SQL (telemetry/migrations): readings and tick claims are range
-partitioned by day, dropped whole after TELEMETRY_RETENTION_DAYS (telemetry.partitions).
+at once and upsert their devices' state in one statement (telemetry.writes); tenant schemas keep
+only the devices' configuration, which the tick reads only when it changed (telemetry.device_cache).
+Isolation stays structural: every model's managers see only the rows of the household whose
+schema the connection is in (`public.current_household_id()`, the household owning
+`current_schema()`), so code running in a tenant, Django's cascades included, cannot reach another
+household's rows, and in public they see nothing. The tables are created by SQL
+(telemetry/migrations): readings and tick claims are range partitioned by day, dropped whole after
+TELEMETRY_RETENTION_DAYS (telemetry.partitions).
 
 A reading at instant T holds the device's power over [T, T + dt); it belongs to the local hour
 containing T. Rollup hours are local-hour starts stored as UTC instants, so half-hour zones and
@@ -126,6 +129,26 @@ class HouseholdHour(HouseholdRow):
     class Meta(HouseholdRow.Meta):
         managed = False
         ordering = ["hour_start"]
+
+
+class DeviceLiveState(HouseholdRow):
+    """Each device's state after its household's newest tick; moved forward only (telemetry.writes).
+
+    Devices read it through telemetry.selectors.devices_live. `charge_revision` is the device's
+    revision of its owner-set charge that the tick started from (devices.models.Device).
+    """
+
+    pk = models.CompositePrimaryKey("household_id", "device_id")
+    device = _device("live_states")
+    at = models.DateTimeField()
+    power_w = models.FloatField(help_text="+ supplies the home, - draws from it")
+    charge_wh = models.FloatField(null=True)
+    is_on = models.BooleanField(null=True)
+    plugged_in = models.BooleanField(null=True)
+    charge_revision = models.PositiveIntegerField(default=0)
+
+    class Meta(HouseholdRow.Meta):
+        managed = False
 
 
 class RetentionHorizon(models.Model):

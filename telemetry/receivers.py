@@ -7,7 +7,13 @@ from psycopg2 import sql
 
 from households.models import Household
 
-SHARED_TABLES = ("telemetry_reading", "telemetry_devicehour", "telemetry_householdhour", "telemetry_tick")
+SHARED_TABLES = (
+    "telemetry_reading",
+    "telemetry_devicehour",
+    "telemetry_householdhour",
+    "telemetry_tick",
+    "telemetry_devicelivestate",
+)
 
 
 @receiver(post_delete, sender=Household, dispatch_uid="telemetry.household_telemetry_delete")

@@ -13,8 +13,9 @@ from django.db import connection
 from django.db.models import QuerySet
 from psycopg2 import sql
 
-from telemetry import flows
-from telemetry.models import DeviceHour, HouseholdHour
+from devices.models import Device
+from telemetry import flows, writes
+from telemetry.models import DeviceHour, DeviceLiveState, HouseholdHour
 
 HOUSEHOLD_SUMS = ("produced_wh", "consumed_wh", "imported_wh", "exported_wh", *flows.FLOW_COLUMNS.values())
 """The home's summed columns, in the order household_bucket_sums returns them (then covered seconds)."""
@@ -98,7 +99,7 @@ def store_reason_seconds(
     """{(bucket index, device id): REASON_SUMS} for the devices that held a reason code in the bucket.
 
     Only stores ever hold one (telemetry.writes). Served by a partial index of the hours that hold a
-    code, which carries the seconds (migration 0002): an index-only scan, never the heap.
+    code, which carries the seconds (migration 0003): an index-only scan, never the heap.
     """
     where: sql.Composable = _HAS_REASON
     params: tuple = ()
@@ -106,3 +107,34 @@ def store_reason_seconds(
         where, params = sql.SQL("({}) AND device_id = %s").format(_HAS_REASON), (device_id,)
     rows = _bucketed("telemetry_devicehour", REASON_SUMS, edges, by="device_id", where=where, params=params)
     return {(row[0], row[1]): row[2:] for row in rows}
+
+
+def devices_live(devices: Sequence[Device]) -> None:
+    """Set the active household's devices' state columns to their live state, in one query.
+
+    The tick writes each device's state to the shared live-state table (telemetry.writes), never to
+    the device; a device not ticked yet keeps its own columns. A store's charge follows
+    writes.live_charge_wh: the owner's newer write wins, the capacity caps it. Registered as the
+    reader of devices.live (telemetry.apps), so the devices API reads it without importing telemetry.
+    """
+    states = {
+        state.device_id: state
+        for state in DeviceLiveState.objects.filter(device_id__in=[d.pk for d in devices])
+    }
+    for device in devices:
+        state = states.get(device.pk)
+        if state is None:
+            continue
+        device.power_w = state.power_w
+        device.last_reading_at = state.at
+        device.charge_wh = writes.live_charge_wh(
+            own_wh=device.charge_wh,
+            own_revision=device.charge_revision,
+            capacity_wh=device.capacity_wh,
+            live_wh=state.charge_wh,
+            live_revision=state.charge_revision,
+        )
+        if state.is_on is not None:
+            device.is_on = state.is_on
+        if state.plugged_in is not None:
+            device.plugged_in = state.plugged_in

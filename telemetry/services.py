@@ -2,6 +2,9 @@
 
 The live Celery tick, `simulate_tick` and `backfill_telemetry` all run through
 `households_tick` / `household_backfill`, which share the physics and the SQL of telemetry.writes.
+In the steady state a batch touches no household schema and costs no statement per household:
+device configuration comes from the worker's cache (telemetry.device_cache), valid while the
+household's devices version is unchanged, and the stores' charge from the shared live state.
 """
 
 import dataclasses
@@ -15,7 +18,7 @@ from django.db import DatabaseError, connection, transaction
 
 from households.models import Household
 from households.timezones import local_hour_start, zone
-from telemetry import flows, partitions, physics, writes
+from telemetry import device_cache, flows, partitions, physics, writes
 from telemetry.signals import fleet_ticked
 from telemetry.sql import render
 
@@ -101,11 +104,22 @@ def simulate_instants(
     return ticks
 
 
-def _simulated(
-    household: HouseholdRef, devices: list[physics.DeviceState], instants: Sequence[datetime], seconds: int
-) -> writes.HouseholdTicks:
-    ticks = simulate_instants(household=household, devices=devices, instants=instants, seconds=seconds)
-    return writes.HouseholdTicks(household.id, household.schema_name, devices, ticks)
+@dataclass(frozen=True, slots=True)
+class Claimed:
+    """A household's claimed instants and its devices as they stand before the first of them."""
+
+    instants: list[datetime]
+    devices: list[physics.DeviceState]
+    charge_revisions: dict[int, int]
+
+
+def _simulated(household: HouseholdRef, claimed: Claimed, seconds: int) -> writes.HouseholdTicks:
+    ticks = simulate_instants(
+        household=household, devices=claimed.devices, instants=claimed.instants, seconds=seconds
+    )
+    return writes.HouseholdTicks(
+        household.id, household.schema_name, claimed.devices, ticks, claimed.charge_revisions
+    )
 
 
 def _store(cursor, homes: Sequence[writes.HouseholdTicks]) -> None:
@@ -114,35 +128,85 @@ def _store(cursor, homes: Sequence[writes.HouseholdTicks]) -> None:
     if not homes:
         return
     writes.readings_copy(cursor, homes)
-    statements = [writes.rollups_sql(cursor, homes), writes.snapshots_sql(cursor, homes)]
-    statements += [writes.device_state_sql(cursor, home.schema, home.ticks[-1]) for home in homes]
+    statements = [
+        writes.rollups_sql(cursor, homes),
+        writes.live_states_sql(cursor, homes),
+        writes.snapshots_sql(cursor, homes),
+    ]
     cursor.execute(render(cursor, statements))
+
+
+def _cached_devices(
+    cursor, households: Sequence[HouseholdRef], versions: dict[int, int]
+) -> dict[int, tuple[device_cache.CachedDevice, ...]]:
+    """Each household's devices from the cache; the missing or stale ones read from their schemas
+    (one statement) and cached at the version the claim returned."""
+    devices: dict[int, tuple[device_cache.CachedDevice, ...]] = {}
+    stale = []
+    for household in households:
+        cached = device_cache.get(household.id, versions[household.id])
+        if cached is None:
+            stale.append(household)
+        else:
+            devices[household.id] = cached
+    if stale:
+        cursor.execute(render(cursor, [writes.devices_sql(cursor, [(h.id, h.schema_name) for h in stale])]))
+        loaded: dict[int, list[device_cache.CachedDevice]] = {h.id: [] for h in stale}
+        for row in cursor.fetchall():
+            loaded[row[0]].append(writes.cached_device(row[1:]))
+        for household_id, rows in loaded.items():
+            device_cache.put(household_id, versions[household_id], rows)
+            devices[household_id] = tuple(rows)
+    return devices
 
 
 def _claim_and_load(
     cursor, households: Sequence[HouseholdRef], instants: Sequence[datetime], seconds: int
-) -> dict[int, tuple[list[datetime], list[physics.DeviceState]]]:
-    """Claim (household, instant) pairs; for each household that got any: its instants and devices."""
-    pairs = [(h.id, h.schema_name) for h in households]
-    cursor.execute(render(cursor, [writes.claim_and_load_sql(cursor, pairs, instants, seconds)]))
-    claimed: dict[int, tuple[list[datetime], list[physics.DeviceState]]] = {}
-    for row in cursor.fetchall():
-        household_id, at, device = row[0], row[1], row[3:]
-        claimed_instants, devices = claimed.setdefault(household_id, ([], []))
-        if not claimed_instants or claimed_instants[-1] != at:
-            claimed_instants.append(at)
-        if device[0] is not None and len(claimed_instants) == 1:
-            devices.append(writes.device_state(device))
+) -> dict[int, Claimed]:
+    """Claim (household, instant) pairs; for each household that got any: its instants and devices,
+    each store's charge carried from the live state unless the owner has set it since."""
+    cursor.execute(render(cursor, [writes.claim_sql(cursor, [h.id for h in households], instants, seconds)]))
+    versions: dict[int, int] = {}
+    claimed_instants: dict[int, list[datetime]] = {}
+    live: dict[int, dict[int, tuple[float, int]]] = {}
+    for household_id, at, version, device_id, charge_wh, charge_revision in cursor.fetchall():
+        versions[household_id] = version
+        claimed_instants[household_id] = at
+        charges = live.setdefault(household_id, {})
+        if device_id is not None:
+            charges[device_id] = (charge_wh, charge_revision)
+    by_id = {h.id: h for h in households}
+    devices = _cached_devices(cursor, [by_id[h] for h in versions], versions)
+    claimed = {}
+    for household_id, cached in devices.items():
+        charges = live[household_id]
+        states = []
+        for device in cached:
+            config = device.config
+            if config.id in charges:
+                live_wh, live_revision = charges[config.id]
+                charge_wh = writes.live_charge_wh(
+                    own_wh=config.charge_wh,
+                    own_revision=device.charge_revision,
+                    capacity_wh=config.capacity_wh,
+                    live_wh=live_wh,
+                    live_revision=live_revision,
+                )
+                config = dataclasses.replace(config, charge_wh=charge_wh)
+            states.append(config)
+        revisions = {device.config.id: device.charge_revision for device in cached}
+        claimed[household_id] = Claimed(claimed_instants[household_id], states, revisions)
     return claimed
 
 
 def _tick_batch(households: Sequence[HouseholdRef], at: datetime, seconds: int) -> int:
-    """One transaction, three round trips: claim + load every household, COPY, the other writes."""
+    """One transaction, three round trips once the device cache is warm: claim (with the devices
+    versions and carried charges), COPY, the other writes. Stale households add one read."""
     partitions.partitions_ensure([at.astimezone(UTC).date()])
     by_id = {h.id: h for h in households}
     with transaction.atomic(), connection.cursor() as cursor:
         claimed = _claim_and_load(cursor, households, [at], seconds)
-        homes = [_simulated(by_id[h], devices, [at], seconds) for h, (_, devices) in claimed.items()]
+        homes = [_simulated(by_id[h], c, seconds) for h, c in claimed.items()]
         _store(cursor, homes)
     return len(claimed)
 
@@ -232,12 +296,13 @@ def household_backfill(
         with transaction.atomic(), connection.cursor() as cursor:
             claimed = _claim_and_load(cursor, [household], chunk, seconds)
             if household.id in claimed:
-                todo, loaded = claimed[household.id]
-                devices = loaded if devices is None else devices
-                home = _simulated(household, devices, todo, seconds)
-                devices = _carry_charge(devices, home.ticks[-1])
+                todo = claimed[household.id]
+                if devices is not None:
+                    todo = dataclasses.replace(todo, devices=devices)
+                home = _simulated(household, todo, seconds)
+                devices = _carry_charge(todo.devices, home.ticks[-1])
                 _store(cursor, [home])
-                written += len(todo)
+                written += len(todo.instants)
         if progress:
             progress(len(chunk))
     return written

@@ -1,10 +1,12 @@
-"""The SQL of a tick: claim the instants, load the devices, write readings, rollups and state.
+"""The SQL of a tick: claim the instants, load stale device configuration, write readings, rollups
+and state.
 
-Readings, rollups and tick claims live in shared public tables keyed by household
-(telemetry.models), so the writes of a whole batch of households cost a fixed number of
-statements: one COPY of the readings, one set-based upsert per rollup table, one for the fleet
-snapshot. Only the devices' current state, which the tenant's devices table holds, still costs one
-UPDATE per household (sent in the same round trip).
+Readings, rollups, tick claims and the devices' live state live in shared public tables keyed by
+household (telemetry.models), so the writes of a whole batch of households cost a fixed number of
+statements: one COPY of the readings, one set-based upsert per rollup table, one for the live state,
+one for the fleet snapshot. The claim returns each household's devices version and the batch's
+carried charges; only households whose cached configuration is stale (telemetry.device_cache) are
+read from their schemas.
 """
 
 import io
@@ -17,7 +19,7 @@ from typing import Any
 from psycopg2 import sql
 
 from devices.kinds import BY_VALUE, KINDS
-from telemetry import flows, physics
+from telemetry import device_cache, flows, physics
 from telemetry.sql import join, json_rows, literal, statement, table
 
 NET_DUST_W = 1e-6
@@ -35,18 +37,35 @@ DEVICE_COLUMNS = (
     "category",
     "tilt_degrees",
     "azimuth_degrees",
+    "charge_revision",
 )
 _DEVICE_SELECT = sql.SQL(", ".join(f"d.{column}" for column in DEVICE_COLUMNS))
 READINGS_COPY = sql.SQL(
     "COPY public.telemetry_reading (household_id, device_id, at, power_w, energy_wh, charge_wh, is_on, mode) "
     "FROM STDIN"
 )
+# Claim each (household, instant); per claimed household: its instants, its devices version and
+# the charge each of its stores carries from the newest tick (one row per store, or one with NULLs).
 CLAIM = sql.SQL(
     "WITH c AS (INSERT INTO public.telemetry_tick (household_id, at, seconds) "
     "SELECT h, i, s FROM unnest(%s::bigint[]) AS h, unnest(%s::timestamptz[]) AS i, "
-    "(SELECT %s::integer) AS t(s) ON CONFLICT DO NOTHING RETURNING household_id, at) "
+    "(SELECT %s::integer) AS t(s) ON CONFLICT DO NOTHING RETURNING household_id, at), "
+    "k AS (SELECT household_id, array_agg(at ORDER BY at) AS instants FROM c GROUP BY household_id) "
+    "SELECT k.household_id, k.instants, h.devices_version, s.device_id, s.charge_wh, s.charge_revision "
+    "FROM k JOIN public.households_household AS h ON h.id = k.household_id "
+    "LEFT JOIN public.telemetry_devicelivestate AS s "
+    "ON s.household_id = k.household_id AND s.charge_wh IS NOT NULL ORDER BY 1"
 )
-DEVICE_STATE_TYPES = ("bigint", "float8", "float8", "boolean", "boolean")
+LIVE_STATE_TYPES = ("bigint", "bigint", "timestamptz", "float8", "float8", "boolean", "boolean", "integer")
+LIVE_STATE_INSERT = sql.SQL(
+    "INSERT INTO public.telemetry_devicelivestate AS s "
+    "(household_id, device_id, at, power_w, charge_wh, is_on, plugged_in, charge_revision) "
+)
+LIVE_STATE_ON_CONFLICT = sql.SQL(
+    " ON CONFLICT (household_id, device_id) DO UPDATE SET at = EXCLUDED.at, power_w = EXCLUDED.power_w, "
+    "charge_wh = EXCLUDED.charge_wh, is_on = EXCLUDED.is_on, plugged_in = EXCLUDED.plugged_in, "
+    "charge_revision = EXCLUDED.charge_revision WHERE s.at <= EXCLUDED.at;"
+)
 # Rollup columns that add up per hour (then ticks and covered_seconds): a device's energy and its
 # seconds per storage reason code; the home's energy at the meter and per flow (telemetry.flows).
 _DEVICE_HOUR_SUMS = ("produced_wh", "consumed_wh", *flows.REASON_COLUMNS.values())
@@ -143,43 +162,51 @@ class HouseholdTicks:
     schema: str
     devices: Sequence[physics.DeviceState]
     ticks: Sequence[SimulatedTick]
+    charge_revisions: Mapping[int, int] = field(default_factory=dict)
+    """Per device id: the revision of the owner-set charge the ticks started from (live state)."""
 
 
-def claim_and_load_sql(
-    cursor: Any, households: Sequence[tuple[int, str]], instants: Sequence[datetime], seconds: int
+def claim_sql(
+    cursor: Any, household_ids: Sequence[int], instants: Sequence[datetime], seconds: int
 ) -> sql.SQL:
-    """One statement that claims each (household, instant) and returns the claimed households' devices.
+    """One statement that claims each (household, instant); reads no household schema.
 
     A claim already recorded returns no row, so a duplicate or concurrent delivery simulates
     nothing: the second INSERT waits on the first's primary key until it commits, then skips.
-    Rows: (household id, instant, device columns...), device columns NULL for a home without devices.
+    Rows: (household id, claimed instants, devices version, store id, charge_wh, charge_revision),
+    the last three NULL for a household whose stores have no live state yet.
     """
-    devices = join(
-        " UNION ALL ",
-        (
-            statement(
-                sql.SQL("SELECT "),
-                literal(cursor, "%s::bigint", (household_id,)),
-                sql.SQL(" AS household_id, "),
-                _DEVICE_SELECT,
-                sql.SQL(" FROM "),
-                table(cursor, schema, "devices_device"),
-                sql.SQL(" AS d"),
-            )
-            for household_id, schema in households
-        ),
-    )
-    claim = literal(cursor, CLAIM.string, ([h for h, _ in households], list(instants), seconds))
+    return literal(cursor, CLAIM.string, (list(household_ids), list(instants), seconds))
+
+
+def devices_sql(cursor: Any, households: Sequence[tuple[int, str]]) -> sql.SQL:
+    """The devices of the given households (id, schema): one UNION ALL over just their schemas.
+
+    Rows: (household id, DEVICE_COLUMNS...), ordered by household and device id.
+    """
     return statement(
-        claim,
-        sql.SQL("SELECT c.household_id, c.at, d.* FROM c LEFT JOIN ("),
-        devices,
-        sql.SQL(") AS d ON d.household_id = c.household_id ORDER BY 1, 2, d.id"),
+        join(
+            " UNION ALL ",
+            (
+                statement(
+                    sql.SQL("SELECT "),
+                    literal(cursor, "%s::bigint", (household_id,)),
+                    sql.SQL(" AS household_id, "),
+                    _DEVICE_SELECT,
+                    sql.SQL(" FROM "),
+                    table(cursor, schema, "devices_device"),
+                    sql.SQL(" AS d"),
+                )
+                for household_id, schema in households
+            ),
+        ),
+        sql.SQL(" ORDER BY 1, 2"),
     )
 
 
-def device_state(row: Sequence) -> physics.DeviceState:
-    return physics.DeviceState(
+def cached_device(row: Sequence) -> device_cache.CachedDevice:
+    """A row of DEVICE_COLUMNS as the worker caches it."""
+    config = physics.DeviceState(
         id=row[0],
         kind=row[1],
         rated_capacity_w=row[2],
@@ -193,6 +220,26 @@ def device_state(row: Sequence) -> physics.DeviceState:
         tilt_degrees=row[10],
         azimuth_degrees=row[11],
     )
+    return device_cache.CachedDevice(config, row[12])
+
+
+def live_charge_wh(
+    *,
+    own_wh: float | None,
+    own_revision: int,
+    capacity_wh: float | None,
+    live_wh: float | None,
+    live_revision: int,
+) -> float | None:
+    """A store's charge now: the owner's write wins over a live state computed before it.
+
+    The owner setting the charge bumps the device's revision (devices.services); a live state that
+    started from an older revision, such as a tick in flight during the write, is superseded by the
+    device's own charge. A newer live state wins, cut to the capacity (which the owner may have lowered).
+    """
+    if live_wh is None or live_revision < own_revision or capacity_wh is None:
+        return own_wh
+    return min(live_wh, capacity_wh)
 
 
 def _copy_value(value: Any) -> str:
@@ -276,30 +323,29 @@ def rollups_sql(cursor: Any, homes: Iterable[HouseholdTicks]) -> sql.SQL:
     return statement(*statements)
 
 
-def device_state_sql(cursor: Any, schema: str, last: SimulatedTick) -> sql.SQL:
-    """Current state from the newest tick; an older (backfilled) tick never overwrites a newer one."""
-    if not last.outcomes:
+def live_states_sql(cursor: Any, homes: Iterable[HouseholdTicks]) -> sql.SQL:
+    """Each device's state after its household's newest tick, for the whole batch: one statement.
+
+    Moved forward only: an older (backfilled) tick never overwrites a newer state.
+    """
+    rows = [
+        (
+            home.household_id,
+            o.device_id,
+            at,
+            o.power_w,
+            o.charge_wh,
+            o.is_on,
+            o.plugged_in,
+            home.charge_revisions.get(o.device_id, 0),
+        )
+        for home in homes
+        for at, outcomes in [(home.ticks[-1].at.isoformat(), home.ticks[-1].outcomes)]
+        for o in outcomes
+    ]
+    if not rows:
         return sql.SQL("")
-    rows = [(o.device_id, o.power_w, o.charge_wh, o.is_on, o.plugged_in) for o in last.outcomes]
-    at = literal(cursor, "%s::timestamptz", (last.at,))
-    return statement(
-        sql.SQL("UPDATE "),
-        table(cursor, schema, "devices_device"),
-        sql.SQL(
-            " AS d SET power_w = v.power_w, charge_wh = COALESCE(v.charge_wh, d.charge_wh), "
-            "is_on = COALESCE(v.is_on, d.is_on), plugged_in = COALESCE(v.plugged_in, d.plugged_in), "
-            "last_reading_at = "
-        ),
-        at,
-        sql.SQL(" FROM ("),
-        json_rows(cursor, DEVICE_STATE_TYPES, rows),
-        sql.SQL(
-            ") AS v(id, power_w, charge_wh, is_on, plugged_in) "
-            "WHERE d.id = v.id AND (d.last_reading_at IS NULL OR d.last_reading_at <= "
-        ),
-        at,
-        sql.SQL(");"),
-    )
+    return statement(LIVE_STATE_INSERT, json_rows(cursor, LIVE_STATE_TYPES, rows), LIVE_STATE_ON_CONFLICT)
 
 
 def _snapshot_row(home: HouseholdTicks) -> tuple:

@@ -8,7 +8,7 @@ import graphene
 from config.graphql.errors import error_type
 from config.graphql.mutations import BaseMutation
 from config.graphql.permissions import household_required
-from devices import limits, services
+from devices import limits, live, services
 from devices.error_codes import DeviceErrorCode
 from devices.graphql.enums import StorageModeEnum
 from devices.graphql.types import FIELD_TYPES, DeviceInterface, device_uid
@@ -136,7 +136,8 @@ class UpdateDevice(BaseMutation):
     @staticmethod
     @household_required
     def perform_mutation(root, info, id, input):
-        return {"device": services.device_update(uid=_uid(id), name=input.name, **_specs(input))}
+        device = services.device_update(uid=_uid(id), name=input.name, **_specs(input))
+        return {"device": live.one_with_live_state(device)}
 
 
 class SetDeviceMode(BaseMutation):
@@ -154,7 +155,7 @@ class SetDeviceMode(BaseMutation):
     @staticmethod
     @household_required
     def perform_mutation(root, info, id, mode):
-        return {"device": services.device_set_mode(uid=_uid(id), mode=mode)}
+        return {"device": live.one_with_live_state(services.device_set_mode(uid=_uid(id), mode=mode))}
 
 
 class RemoveDevice(BaseMutation):

@@ -24,8 +24,9 @@ query Devices($kind: DeviceKind) {
 APPLIANCE_CATEGORIES = "{ applianceCategories { category label defaultAveragePowerW } }"
 
 KINDS = [DeviceKind.SOLAR_PANEL, DeviceKind.BATTERY, DeviceKind.ELECTRIC_VEHICLE, DeviceKind.APPLIANCE]
-# Three reads (the token's user, its membership, the devices), each after django-tenants' SET search_path.
-MAX_QUERIES = 6
+# Four reads (the token's user, its membership, the devices, their live state), each after
+# django-tenants' SET search_path.
+MAX_QUERIES = 8
 
 
 @pytest.fixture

@@ -19,6 +19,7 @@ from reporting.services import fleet_totals_refresh
 from telemetry import services
 from tests.conftest import PASSWORD
 from tests.devices.conftest import global_id, minimal_spec
+from tests.telemetry.homes import live_device
 
 NOON_BERLIN = datetime(2026, 6, 21, 10, 0, tzinfo=UTC)
 
@@ -72,7 +73,7 @@ def test_a_kind_registers_ticks_and_counts_in_the_fleet(gql, alice, kind):
     )
     assert (report.written, report.failed) == (1, [])
     with schema_context(alice.household.schema_name):
-        assert Device.objects.get(name=kind.label).last_reading_at == NOON_BERLIN
+        assert live_device(name=kind.label).last_reading_at == NOON_BERLIN
     snapshot = HouseholdSnapshot.objects.get(household=alice.household)
     assert getattr(snapshot, kind.count_column) == 1
     assert (snapshot.storage_capacity_wh > 0) is kind.storage

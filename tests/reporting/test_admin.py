@@ -8,6 +8,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from django_tenants.utils import schema_context
 
 from devices.models import DeviceKind
 from households.models import Household, new_schema_name
@@ -15,6 +16,8 @@ from households.timezones import local_hour_start
 from reporting import charts
 from reporting.models import HouseholdSnapshot
 from reporting.services import fleet_totals_refresh
+from telemetry import services
+from telemetry.models import Reading
 from tests.reporting.conftest import household_hours, make_device
 
 LIST_URL = "/admin/households/household/"
@@ -232,3 +235,16 @@ def test_the_list_opens_with_an_alert_when_homes_are_stale(operator, alice, bob,
 
     assert 'id="stale-alert"' in page and "1 of 2 homes has not ticked recently" in page
     assert page.index('id="stale-alert"') < page.index('id="fleet-totals"') < page.index('id="result_list"')
+
+
+def test_a_homes_page_shows_its_devices_live_state_from_the_last_tick(operator, alice):
+    make_device(alice.household, DeviceKind.SOLAR_PANEL, name="Roof array")
+    at = datetime(2026, 7, 1, 10, 5, tzinfo=UTC)
+    services.households_tick(households=[services.HouseholdRef.of(alice.household)], at=at, seconds=60)
+    with schema_context(alice.household.schema_name):
+        power_w = Reading.objects.get().power_w
+
+    page = operator.get(f"{LIST_URL}{alice.household.pk}/change/").content.decode()
+
+    assert power_w > 0 and f"<td>{power_w:,.0f}</td>" in page
+    assert "2026-07-01 12:05" in page  # the tick's instant, in Berlin summer time

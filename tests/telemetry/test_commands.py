@@ -11,7 +11,7 @@ from devices.models import Device, DeviceKind
 from reporting.models import HouseholdSnapshot
 from reporting.selectors import fleet_totals
 from telemetry.models import HouseholdHour, Reading, Tick
-from tests.telemetry.homes import typical_home_devices
+from tests.telemetry.homes import live_device, typical_home_devices
 
 
 def _run(*args) -> str:
@@ -69,14 +69,14 @@ def test_an_older_tick_written_late_never_moves_a_store_or_the_snapshot_back(ali
     _run("simulate_tick", "--at", "2026-06-01T12:00:00+00:00")
     _run("simulate_tick", "--at", "2026-06-01T12:02:00+00:00")
     with schema_context(alice.household.schema_name):
-        after_latest = Device.objects.get(pk=battery.pk)
+        after_latest = live_device(pk=battery.pk)
     snapshot_at = HouseholdSnapshot.objects.get(household=alice.household).at
 
     late = _run("simulate_tick", "--at", "2026-06-01T12:01:00+00:00")
 
     assert "0 already had it" in late
     with schema_context(alice.household.schema_name):
-        now = Device.objects.get(pk=battery.pk)
+        now = live_device(pk=battery.pk)
         assert Tick.objects.count() == 3
     assert (now.charge_wh, now.last_reading_at) == (after_latest.charge_wh, after_latest.last_reading_at)
     assert after_latest.last_reading_at == datetime(2026, 6, 1, 12, 2, tzinfo=UTC)

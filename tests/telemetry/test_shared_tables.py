@@ -13,14 +13,20 @@ from psycopg2 import sql
 from devices.models import DeviceKind
 from households.services import household_sign_up
 from telemetry import partitions, selectors, services
-from telemetry.models import DeviceHour, HouseholdHour, Reading, RetentionHorizon, Tick
+from telemetry.models import DeviceHour, DeviceLiveState, HouseholdHour, Reading, RetentionHorizon, Tick
 from tests.conftest import PASSWORD
 from tests.devices.conftest import global_id, make_device
 from tests.telemetry.homes import typical_home_devices
 
 NOON = datetime(2026, 6, 21, 10, 0, tzinfo=UTC)
-SHARED_MODELS = {"Tick", "Reading", "DeviceHour", "HouseholdHour"}
-SHARED_TABLES = ("telemetry_tick", "telemetry_reading", "telemetry_devicehour", "telemetry_householdhour")
+SHARED_MODELS = {"Tick", "Reading", "DeviceHour", "HouseholdHour", "DeviceLiveState"}
+SHARED_TABLES = (
+    "telemetry_tick",
+    "telemetry_reading",
+    "telemetry_devicehour",
+    "telemetry_householdhour",
+    "telemetry_devicelivestate",
+)
 # The only production modules that may touch the shared tables (reads go through telemetry.selectors).
 OWNERS = {
     "telemetry/models.py",
@@ -72,7 +78,7 @@ def test_a_household_sees_only_its_own_rows_in_the_shared_tables(alice, bob):
 
     for member in (alice, bob):
         with schema_context(member.household.schema_name):
-            for model in (Tick, Reading, DeviceHour, HouseholdHour):
+            for model in (Tick, Reading, DeviceHour, HouseholdHour, DeviceLiveState):
                 households = set(model.objects.values_list("household_id", flat=True))
                 assert households == {member.household.pk}, model
             # Device ids repeat across schemas: the same id is still only this household's device.
@@ -81,7 +87,7 @@ def test_a_household_sees_only_its_own_rows_in_the_shared_tables(alice, bob):
                 member.household.pk
             }
     # In public (no household), the shared tables show nothing at all.
-    for model in (Tick, Reading, DeviceHour, HouseholdHour):
+    for model in (Tick, Reading, DeviceHour, HouseholdHour, DeviceLiveState):
         assert not model.objects.exists()
 
 

@@ -15,7 +15,7 @@ from telemetry import appliances, flows, partitions, services, writes
 from telemetry.flows import Node
 from telemetry.models import DeviceHour, HouseholdHour, Reading, Tick
 from tests.reporting.conftest import make_device
-from tests.telemetry.homes import typical_home_devices
+from tests.telemetry.homes import live_device, typical_home_devices
 
 NOON_BERLIN = datetime(2026, 6, 21, 10, 0, tzinfo=UTC)
 
@@ -52,7 +52,7 @@ def test_tick_writes_one_reading_per_device_and_the_rollups(alice_home):
         assert min(hour.imported_wh, hour.exported_wh) == 0
         assert (hour.ticks, hour.covered_seconds) == (1, 60)
         assert DeviceHour.objects.count() == len(devices)
-        solar = Device.objects.get(name="Roof")
+        solar = live_device(name="Roof")
         assert solar.power_w > 0 and solar.last_reading_at == NOON_BERLIN
     snapshot = HouseholdSnapshot.objects.get(household=alice.household)
     assert snapshot.at == NOON_BERLIN
@@ -230,10 +230,12 @@ def test_a_batch_of_households_writes_with_a_fixed_number_of_inserts(alice_home,
 
     statements = [q["sql"] for q in queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE", "SET "))]
     assert report.written == 2
-    # The partition check, the claim with every household's devices, the readings' COPY, the rest.
-    assert [s.split()[0] for s in statements] == ["SELECT", "WITH", "COPY", "INSERT"]
-    assert statements[3].count("INSERT INTO") == 3  # both rollup tables and the snapshots, whatever the batch
-    assert statements[3].count('UPDATE "h_') == 2  # each household's device state, in its schema
+    # The partition check, the claims, the devices of the households not cached yet (both, in one
+    # statement), the readings' COPY, the rest (test_live_state: a warm tick skips the devices).
+    assert [s.split()[0] for s in statements] == ["SELECT", "WITH", "SELECT", "COPY", "INSERT"]
+    assert statements[2].count("devices_device") == 2
+    assert statements[4].count("INSERT INTO") == 4  # rollup tables, live state, snapshots, whatever the batch
+    assert "devices_device" not in statements[4]
     for member in (alice, bob):
         with schema_context(member.household.schema_name):
             assert Reading.objects.filter(at=NOON_BERLIN).count() == len(devices)
@@ -257,14 +259,14 @@ def test_the_tick_records_a_car_away_and_where_the_home_is(alice_home):
     _tick(alice, at=away)
 
     with schema_context(alice.household.schema_name):
-        car.refresh_from_db()
+        car = live_device(pk=car.pk)
         assert (car.plugged_in, car.power_w) == (False, 0.0)
         assert car.charge_wh < 10_000  # it is driving
-        panel = Device.objects.get(name="Roof").power_w
+        panel = live_device(name="Roof").power_w
     # The same home moved to the other side of the world sees night at that instant.
     with schema_context("public"):
         type(alice.household).objects.filter(pk=alice.household.pk).update(latitude=-33.87, longitude=151.21)
         alice.household.refresh_from_db()
     _tick(alice, at=away + timedelta(minutes=1))
     with schema_context(alice.household.schema_name):
-        assert panel > 0 and Device.objects.get(name="Roof").power_w == 0.0
+        assert panel > 0 and live_device(name="Roof").power_w == 0.0

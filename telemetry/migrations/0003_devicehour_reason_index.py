@@ -17,7 +17,7 @@ CREATE INDEX telemetry_devicehour_reasons ON public.telemetry_devicehour (househ
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("telemetry", "0001_shared_tables"),
+        ("telemetry", "0002_device_live_state"),
     ]
 
     operations = [

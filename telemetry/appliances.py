@@ -8,17 +8,24 @@ losses, air conditioning and heating on the outdoor temperature with a setback w
 asleep, a steady base load for "other". Each appliance's day is a DayProfile of its draw as a
 share of its rated power (the `average_power_w` column: what it draws while running), so a tick
 takes the exact mean over its span. Electric vehicles leave with the household's trips.
+
+A fleet ticks every household every minute, so a household's day is kept compact: a HouseholdDay
+holds its occupancy and, per device, a kernel that gives any block's value on demand: the few
+blocks a run covers (dishwasher, laundry, oven, water heater, pool pump, trips) as a small array, the
+thermostat, lighting and base loads computed from the occupancy and the place's shared outdoor
+day. One HouseholdDay per household is cached (`size_caches` sets how many the process holds).
 """
 
 from __future__ import annotations
 
 import math
 import random
+import zlib
+from array import array
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
-from functools import lru_cache
 
 from telemetry import sky, solar
 from telemetry.profiles import BLOCK_S, BLOCKS_PER_DAY, DAY_S, BoundedCache, DayProfile
@@ -67,7 +74,6 @@ class Occupancy:
         return "asleep"
 
 
-@lru_cache(maxsize=1 << 14)
 def occupancy(seed: str, ordinal: int) -> Occupancy:
     rng = random.Random(f"{seed}|occupancy|{ordinal}")
     u = [rng.random() for _ in range(5)]
@@ -86,34 +92,12 @@ def occupancy(seed: str, ordinal: int) -> Occupancy:
 # --- building day profiles ------------------------------------------------------------------
 
 
-def _paint(values: list[float], start_h: float, end_h: float, level: float) -> None:
-    """Add `level` over [start_h, end_h) (clipped to the day), pro rata in partly covered blocks."""
-    start, end = max(start_h, 0.0) * HOUR_BLOCKS, min(end_h, 24.0) * HOUR_BLOCKS
-    index = int(start)
-    while index < end and index < BLOCKS_PER_DAY:
-        overlap = min(end, index + 1) - max(start, index)
-        if overlap > 0:
-            values[index] += level * overlap
-        index += 1
-
-
-def _run(values: list[float], start_h: float, phases: tuple[tuple[float, float], ...]) -> float:
-    """Paint consecutive (minutes, level) phases from `start_h`; returns the end hour."""
-    hour = start_h
-    for minutes, level in phases:
-        _paint(values, hour, hour + minutes / 60.0, level)
-        hour += minutes / 60.0
-    return hour
-
-
 def _cycle_share(start_min: float, end_min: float, period: float, duty: float, phase: float) -> float:
     """Share of [start, end) spent in the 'on' part of a cycle (on for duty x period, then off)."""
-
-    def on_until(t: float) -> float:
-        cycles, rest = divmod(t + phase * period, period)
-        return cycles * duty * period + min(rest, duty * period)
-
-    return (on_until(end_min) - on_until(start_min)) / (end_min - start_min)
+    cycles, rest = divmod(end_min + phase * period, period)
+    until_end = cycles * duty * period + min(rest, duty * period)
+    cycles, rest = divmod(start_min + phase * period, period)
+    return (until_end - (cycles * duty * period + min(rest, duty * period))) / (end_min - start_min)
 
 
 def _hours() -> list[float]:
@@ -132,19 +116,35 @@ class Place:
     midnight_epoch_s: float
 
 
-@lru_cache(maxsize=4096)
-def _outdoor(place: Place) -> tuple[list[float], list[float]]:
-    """(temperature °C, GHI W/m²) at each wall-clock block midpoint of the local day (shared per place)."""
-    ordinal, start_s = sky.solar_clock(place.midnight_epoch_s + BLOCK_S / 2, place.longitude)
-    days = solar.location_days(place.latitude, place.longitude, ordinal, 2)
-    temps, ghis = [], []
+@dataclass(frozen=True, slots=True)
+class Outdoor:
+    """Temperature (°C) and GHI (W/m²) at each wall-clock block midpoint of a place's local day."""
+
+    temperature_c: array
+    ghi_w_m2: array
+    mean_temperature_c: float
+
+
+_outdoors: BoundedCache[Outdoor] = BoundedCache(8_192)
+
+
+def _outdoor(place: Place) -> Outdoor:
+    """The place's outdoor day, shared by every home in the same solar cache cell (~1 km)."""
+    latitude, longitude = solar.cell_of(place.latitude, place.longitude)
+    key = (latitude, longitude, place.midnight_epoch_s)
+    found = _outdoors.get(key)
+    if found is not None:
+        return found
+    ordinal, start_s = sky.solar_clock(place.midnight_epoch_s + BLOCK_S / 2, longitude)
+    days = solar.location_days(latitude, longitude, ordinal, 2)
+    temps, ghis = array("d"), array("d")
     for index in range(BLOCKS_PER_DAY):
         seconds = start_s + index * BLOCK_S
         day = days[0] if seconds < DAY_S else days[1]
         seconds = seconds if seconds < DAY_S else seconds - DAY_S
         temps.append(day.temperature.at(seconds))
         ghis.append(day.ghi.at(seconds))
-    return temps, ghis
+    return _outdoors.put(key, Outdoor(temps, ghis, sum(temps) / BLOCKS_PER_DAY))
 
 
 def _draws(seed: str, device_id: int, ordinal: int, count: int = 4) -> list[float]:
@@ -164,83 +164,156 @@ def _laundry(seed: str, ordinal: int, day: Occupancy) -> tuple[float, float] | N
     return start, start + 1.5
 
 
-def _thermal(values: list[float], day: Occupancy, temps: list[float], *, cooling: bool) -> None:
-    for index, (hour, temp) in enumerate(zip(_BLOCK_HOURS, temps, strict=True)):
-        state = day.state(hour)
-        if cooling:
-            values[index] = min(max((temp - COOLING_FROM_C[state]) / COOLING_SPAN_C, 0.0), 1.0)
-        else:
-            values[index] = min(max((HEATING_BELOW_C[state] - temp) / HEATING_SPAN_C, 0.0), 1.0)
+# --- kernels: one device's day, block by block ----------------------------------------------
 
 
-def _build(category: str, seed: str, device_id: int, ordinal: int, place: Place) -> list[float]:
-    values = [0.0] * BLOCKS_PER_DAY
-    day = occupancy(seed, ordinal)
+class Kernel:
+    """A device's day as a share of its rating: `value(block)` for each five-minute block."""
+
+    __slots__ = ("category",)
+
+    def __init__(self, category: str):
+        self.category = category
+
+    def value(self, block: int) -> float:
+        raise NotImplementedError
+
+
+class Painted(Kernel):
+    """A base level plus runs added pro rata into the blocks they cover: (start, end, level) in block
+    units, kept as a few floats and summed on demand, in order, as they add up in a shared block."""
+
+    __slots__ = ("_base", "_first", "_last", "_runs")
+
+    def __init__(self, category: str, base: float, runs: list[tuple[float, float, float]]):
+        super().__init__(category)
+        self._base = base
+        spans = [(max(s, 0.0) * HOUR_BLOCKS, min(e, 24.0) * HOUR_BLOCKS, level) for s, e, level in runs]
+        spans = [(s, e, level) for s, e, level in spans if int(s) < e and int(s) < BLOCKS_PER_DAY]
+        self._runs = array("d", [x for span in spans for x in span])
+        self._first = min((int(s) for s, _, _ in spans), default=0)
+        self._last = max((math.ceil(e) for _, e, _ in spans), default=0)
+
+    def value(self, block: int) -> float:
+        value = self._base
+        if self._first <= block < self._last:
+            runs = self._runs
+            for i in range(0, len(runs), 3):
+                start, end = runs[i], runs[i + 1]
+                if int(start) <= block < end:
+                    overlap = min(end, block + 1) - max(start, block)
+                    if overlap > 0:
+                        value += runs[i + 2] * overlap
+        return max(value, 0.0)
+
+
+class Cycle(Kernel):
+    """A fridge: the share of each block its thermostat cycle is on."""
+
+    __slots__ = ("_duty", "_period", "_phase")
+
+    def __init__(self, category: str, period: float, duty: float, phase: float):
+        super().__init__(category)
+        self._period, self._duty, self._phase = period, duty, phase
+
+    def value(self, block: int) -> float:
+        start = block * BLOCK_S / 60.0
+        return max(_cycle_share(start, start + BLOCK_S / 60.0, self._period, self._duty, self._phase), 0.0)
+
+
+class Thermal(Kernel):
+    """Air conditioning or heating: the outdoor temperature against the occupancy's setpoint."""
+
+    __slots__ = ("_cooling", "_day", "_temperature_c")
+
+    def __init__(self, category: str, day: Occupancy, outdoor: Outdoor):
+        super().__init__(category)
+        self._day, self._temperature_c = day, outdoor.temperature_c
+        self._cooling = category == Category.AIR_CONDITIONER
+
+    def value(self, block: int) -> float:
+        state, temp = self._day.state(_BLOCK_HOURS[block]), self._temperature_c[block]
+        if self._cooling:
+            return max(min(max((temp - COOLING_FROM_C[state]) / COOLING_SPAN_C, 0.0), 1.0), 0.0)
+        return max(min(max((HEATING_BELOW_C[state] - temp) / HEATING_SPAN_C, 0.0), 1.0), 0.0)
+
+
+class Lighting(Kernel):
+    """Lights: on while people are home and awake, dimmer as daylight grows."""
+
+    __slots__ = ("_day", "_ghi")
+
+    def __init__(self, category: str, day: Occupancy, outdoor: Outdoor):
+        super().__init__(category)
+        self._day, self._ghi = day, outdoor.ghi_w_m2
+
+    def value(self, block: int) -> float:
+        if self._day.state(_BLOCK_HOURS[block]) == "home":
+            return max(min(max(1.0 - self._ghi[block] / DARK_GHI_W_M2, 0.0), 1.0), 0.0)
+        return 0.0
+
+
+class Base(Kernel):
+    """'Other': a steady base load, higher while people are up, with a slow wobble."""
+
+    __slots__ = ("_day", "_slow")
+
+    def __init__(self, category: str, day: Occupancy, slow: float):
+        super().__init__(category)
+        self._day, self._slow = day, slow
+
+    def value(self, block: int) -> float:
+        hour = _BLOCK_HOURS[block]
+        active = OTHER_ACTIVE if self._day.state(hour) == "home" else 0.0
+        return max(OTHER_BASE + active + 0.1 * math.sin(self._slow + 2.0 * math.pi * hour / 7.0), 0.0)
+
+
+def _run(start_h: float, phases: tuple[tuple[float, float], ...]) -> list[tuple[float, float, float]]:
+    """Consecutive (minutes, level) phases from `start_h` as (start, end, level) runs."""
+    hour, runs = start_h, []
+    for minutes, level in phases:
+        runs.append((hour, hour + minutes / 60.0, level))
+        hour += minutes / 60.0
+    return runs
+
+
+def _kernel(category: str, seed: str, device_id: int, ordinal: int, home: HouseholdDay) -> Kernel:
+    day = home.occupancy
     u = _draws(seed, device_id, ordinal)
     if category == Category.FRIDGE:
-        period, duty, phase = 40.0 + 10.0 * u[0], 0.30 + 0.08 * u[1], u[2]
-        for index in range(BLOCKS_PER_DAY):
-            start = index * BLOCK_S / 60.0
-            values[index] = _cycle_share(start, start + BLOCK_S / 60.0, period, duty, phase)
-    elif category in (Category.AIR_CONDITIONER, Category.HEATING):
-        _thermal(values, day, _outdoor(place)[0], cooling=category == Category.AIR_CONDITIONER)
-    elif category == Category.LIGHTING:
-        ghis = _outdoor(place)[1]
-        for index, (hour, ghi) in enumerate(zip(_BLOCK_HOURS, ghis, strict=True)):
-            if day.state(hour) == "home":
-                values[index] = min(max(1.0 - ghi / DARK_GHI_W_M2, 0.0), 1.0)
-    elif category == Category.DISHWASHER:
+        return Cycle(category, 40.0 + 10.0 * u[0], 0.30 + 0.08 * u[1], u[2])
+    if category in (Category.AIR_CONDITIONER, Category.HEATING):
+        return Thermal(category, day, home.outdoor())
+    if category == Category.LIGHTING:
+        return Lighting(category, day, home.outdoor())
+    runs: list[tuple[float, float, float]] = []
+    base = 0.0
+    if category == Category.DISHWASHER:
         if u[0] < 0.75:
             start = max(19.5 + 2.0 * u[1], (day.back_h or 0.0) + 2.0)
-            _run(values, start, ((5, 0.05), (15, 1.0), (35, 0.05), (12, 1.0), (30, 0.02)))
+            runs = _run(start, ((5, 0.05), (15, 1.0), (35, 0.05), (12, 1.0), (30, 0.02)))
     elif category in (Category.WASHER, Category.DRYER):
-        wash = _laundry(seed, ordinal, day)
+        wash = home.laundry()
         if wash is not None and category == Category.WASHER:
-            _run(values, wash[0], ((12, 1.0), (60, 0.1), (18, 0.35)))
+            runs = _run(wash[0], ((12, 1.0), (60, 0.1), (18, 0.35)))
         elif wash is not None and u[0] < 0.8:
-            _run(values, wash[1] + (5 + 25 * u[1]) / 60.0, ((75, 0.8),))
+            runs = _run(wash[1] + (5 + 25 * u[1]) / 60.0, ((75, 0.8),))
     elif category == Category.OVEN:
         weekend = date.fromordinal(ordinal).weekday() >= 5
         if u[0] < (0.7 if weekend else 0.5):
             start = (12.0 if weekend and u[3] < 0.4 else 17.5) + 1.5 * u[1]
             if day.state(start) != "away":
-                _run(values, start, ((10, 1.0), (30 + 30 * u[2], 0.45)))
+                runs = _run(start, ((10, 1.0), (30 + 30 * u[2], 0.45)))
     elif category == Category.WATER_HEATER:
-        values = [WATER_HEATER_STANDBY] * BLOCKS_PER_DAY
-        _run(values, day.wake_h + 0.25 * u[0], ((30 + 30 * u[1], 1.0 - WATER_HEATER_STANDBY),))
-        _run(values, 19.0 + 2.0 * u[2], ((20 + 20 * u[3], 0.8 - WATER_HEATER_STANDBY),))
+        base = WATER_HEATER_STANDBY
+        runs = _run(day.wake_h + 0.25 * u[0], ((30 + 30 * u[1], 1.0 - WATER_HEATER_STANDBY),))
+        runs += _run(19.0 + 2.0 * u[2], ((20 + 20 * u[3], 0.8 - WATER_HEATER_STANDBY),))
     elif category == Category.POOL_PUMP:
-        warm = sum(_outdoor(place)[0]) / BLOCKS_PER_DAY >= 18.0
-        hours = 8.0 if warm else 4.0
-        _paint(values, 13.0 - hours / 2 + u[0] - 0.5, 13.0 + hours / 2 + u[0] - 0.5, 1.0)
+        hours = 8.0 if home.outdoor().mean_temperature_c >= 18.0 else 4.0
+        runs = [(13.0 - hours / 2 + u[0] - 0.5, 13.0 + hours / 2 + u[0] - 0.5, 1.0)]
     else:  # OTHER, empty or unknown: a steady base load, higher while people are up
-        slow = 2.0 * math.pi * u[0]
-        for index, hour in enumerate(_BLOCK_HOURS):
-            active = OTHER_ACTIVE if day.state(hour) == "home" else 0.0
-            values[index] = OTHER_BASE + active + 0.1 * math.sin(slow + 2.0 * math.pi * hour / 7.0)
-    return [max(v, 0.0) for v in values]
-
-
-_OUTDOOR = frozenset({Category.AIR_CONDITIONER, Category.HEATING, Category.LIGHTING, Category.POOL_PUMP})
-_days: BoundedCache[DayProfile] = BoundedCache(1 << 16)
-
-
-def appliance_day(
-    category: str | None, seed: str, device_id: int, ordinal: int, place: Callable[[int], Place]
-) -> DayProfile:
-    """The appliance's draw as a share of its rating over one local day (cached).
-
-    `place(ordinal)` says where and when the day is; it is only called to build a missing profile
-    (the key holds the place for the categories that depend on the weather).
-    """
-    category = category or Category.OTHER
-    outdoor = place(ordinal) if category in _OUTDOOR else None
-    key = (category, seed, device_id, ordinal, outdoor)
-    profile = _days.get(key)
-    if profile is None:
-        where = outdoor if outdoor is not None else place(ordinal)
-        profile = _days.put(key, DayProfile(_build(category, seed, device_id, ordinal, where)))
-    return profile
+        return Base(category, day, 2.0 * math.pi * u[0])
+    return Painted(category, base, runs)
 
 
 # --- trips ----------------------------------------------------------------------------------
@@ -255,31 +328,135 @@ class Trips:
     driven_km: float
 
 
+TRIP = "trip"
+
+
+class Trip(Kernel):
+    """A vehicle's day: the share of each block it is away, and its drain (W) while away."""
+
+    __slots__ = ("away", "drain_w", "driven_km")
+
+    def __init__(self, seed: str, device_id: int, ordinal: int, day: Occupancy):
+        super().__init__(TRIP)
+        self.driven_km = 0.0
+        if day.leave_h is None or day.back_h is None:
+            self.away = self.drain_w = Painted(TRIP, 0.0, [])
+            return
+        commute_km, kwh_per_100km = _vehicle(seed, device_id)
+        if date.fromordinal(ordinal).weekday() < 5:
+            self.driven_km = 2.0 * commute_km
+        else:
+            self.driven_km = 20.0 + 110.0 * _draws(seed, device_id, ordinal)[3]
+        drain_w = self.driven_km * kwh_per_100km * 10.0 / (day.back_h - day.leave_h)
+        self.away = Painted(TRIP, 0.0, [(day.leave_h, day.back_h, 1.0)])
+        self.drain_w = Painted(TRIP, 0.0, [(day.leave_h, day.back_h, drain_w)])
+
+
 def _vehicle(seed: str, device_id: int) -> tuple[float, float]:
     """(one-way commute km, consumption kWh/100 km), fixed per vehicle."""
     rng = random.Random(f"{seed}|{device_id}|vehicle")
     return 18.0 + 17.0 * rng.random(), 15.0 + 5.0 * rng.random()
 
 
-def _build_trips(seed: str, device_id: int, ordinal: int) -> Trips:
-    day = occupancy(seed, ordinal)
-    away, drain = [0.0] * BLOCKS_PER_DAY, [0.0] * BLOCKS_PER_DAY
-    km = 0.0
-    if day.leave_h is not None and day.back_h is not None:
-        commute_km, kwh_per_100km = _vehicle(seed, device_id)
-        if date.fromordinal(ordinal).weekday() < 5:
-            km = 2.0 * commute_km
-        else:
-            km = 20.0 + 110.0 * _draws(seed, device_id, ordinal)[3]
-        _paint(away, day.leave_h, day.back_h, 1.0)
-        _paint(drain, day.leave_h, day.back_h, km * kwh_per_100km * 10.0 / (day.back_h - day.leave_h))
-    return Trips(DayProfile(away), DayProfile(drain), km)
+# --- a household's day ----------------------------------------------------------------------
 
 
-_trips: BoundedCache[Trips] = BoundedCache(1 << 14)
+class HouseholdDay:
+    """One local day of one household at one place: its occupancy and its devices' kernels."""
+
+    __slots__ = (
+        "_laundry",
+        "_outdoor",
+        "kernels",
+        "key",
+        "occupancy",
+        "ordinal",
+        "place",
+        "seed",
+        "tomorrow",
+    )
+
+    def __init__(self, seed: str, ordinal: int, place: Place):
+        self.seed, self.ordinal, self.place = seed, ordinal, place
+        self.key = (ordinal, place.latitude, place.longitude, place.midnight_epoch_s)
+        self.occupancy = occupancy(seed, ordinal)
+        self.kernels: dict[int, Kernel] = {}
+        self._laundry: tuple[float, float] | bool | None = False
+        self._outdoor: Outdoor | None = None
+        self.tomorrow: HouseholdDay | None = None
+        """The next day, built ahead in the last hour (`prepare_from_s`), taken when it comes."""
+
+    def outdoor(self) -> Outdoor:
+        if self._outdoor is None:
+            self._outdoor = _outdoor(self.place)
+        return self._outdoor
+
+    def laundry(self) -> tuple[float, float] | None:
+        if self._laundry is False:
+            self._laundry = _laundry(self.seed, self.ordinal, self.occupancy)
+        return self._laundry  # type: ignore[return-value]
+
+    def appliance(self, device_id: int, category: str | None) -> Kernel:
+        """The appliance's draw as a share of its rating, block by block (built on first use)."""
+        category = category or Category.OTHER
+        kernel = self.kernels.get(device_id)
+        if kernel is None or kernel.category != category:
+            kernel = self.kernels[device_id] = _kernel(category, self.seed, device_id, self.ordinal, self)
+        return kernel
+
+    def trip(self, device_id: int) -> Trip:
+        """The vehicle's trips, kept under ~device_id so they never meet an appliance's kernel."""
+        kernel = self.kernels.get(~device_id)
+        if not isinstance(kernel, Trip):
+            kernel = self.kernels[~device_id] = Trip(self.seed, device_id, self.ordinal, self.occupancy)
+        return kernel
+
+
+_households: BoundedCache[HouseholdDay] = BoundedCache(300_000)
+
+PREPARE_FROM_S = 23 * 3600
+PREPARE_SPREAD_MINUTES = 50
+
+
+def prepare_from_s(seed: str) -> float:
+    """When in its last local hour a household builds tomorrow: a minute of 23:00-23:49 picked from
+    its seed, so a fleet's new day is built over that hour rather than in its first minute."""
+    return PREPARE_FROM_S + 60.0 * (zlib.crc32(seed.encode()) % PREPARE_SPREAD_MINUTES)
+
+
+def size_caches(*, households: int, places: int) -> None:
+    """Hold the current day of `households` homes (at least the fleet one process ticks) and two
+    outdoor days of `places` cells."""
+    _households.size = households
+    _outdoors.size = 2 * places
+
+
+def household_day(
+    seed: str, ordinal: int, latitude: float, longitude: float, midnight_s: float
+) -> HouseholdDay:
+    """The household's day (cached: one day per household, replaced when the day or place changes)."""
+    found = _households.get(seed)
+    if found is not None:
+        key = (ordinal, latitude, longitude, midnight_s)
+        if found.key == key:
+            return found
+        if found.tomorrow is not None and found.tomorrow.key == key:
+            return _households.put(seed, found.tomorrow)
+    return _households.put(seed, HouseholdDay(seed, ordinal, Place(latitude, longitude, midnight_s)))
+
+
+def _profile(kernel: Kernel) -> DayProfile:
+    return DayProfile(kernel.value(block) for block in range(BLOCKS_PER_DAY))
+
+
+def appliance_day(
+    category: str | None, seed: str, device_id: int, ordinal: int, place: Callable[[int], Place]
+) -> DayProfile:
+    """The appliance's draw as a share of its rating over one local day, as a whole profile."""
+    return _profile(HouseholdDay(seed, ordinal, place(ordinal)).appliance(device_id, category))
 
 
 def trips(seed: str, device_id: int, ordinal: int) -> Trips:
-    key = (seed, device_id, ordinal)
-    found = _trips.get(key)
-    return found if found is not None else _trips.put(key, _build_trips(seed, device_id, ordinal))
+    """One local day of a vehicle, as whole profiles."""
+    trip = Trip(seed, device_id, ordinal, occupancy(seed, ordinal))
+    return Trips(_profile(trip.away), _profile(trip.drain_w), trip.driven_km)

@@ -2,9 +2,9 @@
 
 No Django here on purpose: the tick service feeds in `DeviceState`s and stores the returned
 `DeviceOutcome`s, so the rules can be property-tested (and benchmarked) without a database.
-What varies over a day comes from telemetry.solar (pvlib, weather) and telemetry.appliances
-(occupancy, appliances, trips) as day profiles; a tick takes their exact mean over its span, so
-the tick length does not change the energy.
+What varies over a day comes from telemetry.solar (pvlib, weather) as day profiles shared per place,
+and from telemetry.appliances (occupancy, appliances, trips) as a household's compact day; a tick
+takes their exact mean over its span, so the tick length does not change the energy.
 
 Sign convention, from the home's side: positive power supplies the home (solar, discharging),
 negative power draws from it (appliances, charging). All randomness is seeded with strings, never
@@ -13,7 +13,7 @@ negative power draws from it (appliances, charging). All randomness is seeded wi
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -22,7 +22,7 @@ from types import SimpleNamespace
 from devices.kinds import KINDS
 from telemetry import appliances, solar
 from telemetry.appliances import Category
-from telemetry.profiles import average
+from telemetry.profiles import BLOCK_S, Blocks, block_mean
 
 STORAGE_EFFICIENCY: float = 0.95
 """Charging adds |p|·dt·η Wh to a store; discharging removes p·dt/η Wh."""
@@ -38,6 +38,7 @@ __all__ = [
     "Kind",
     "Mode",
     "simulate_household",
+    "size_caches",
     "store_step",
 ]
 
@@ -103,7 +104,7 @@ class DeviceOutcome:
     trip_wh: float = 0.0
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Home:
     """Where and when the tick happens, as the profiles need it."""
 
@@ -114,20 +115,57 @@ class Home:
     duration_s: float
     ordinal: int
     wall_s: float
+    block: int
+    """The five-minute block the tick lies in, or -1 when it spans more than one (then: block_mean)."""
+    _today: appliances.HouseholdDay | None = None
 
     @classmethod
     def at(cls, local_time: datetime, dt_hours: float, seed: str, latitude: float, longitude: float) -> Home:
         t = local_time
         wall_s = t.hour * 3600 + t.minute * 60 + t.second + t.microsecond / 1e6
-        return cls(seed, latitude, longitude, t.timestamp(), dt_hours * 3600.0, t.toordinal(), wall_s)
+        duration_s = dt_hours * 3600.0
+        block = int(wall_s // BLOCK_S)
+        if duration_s <= 0.0 or wall_s + duration_s > (block + 1) * BLOCK_S:
+            block = -1
+        return cls(seed, latitude, longitude, t.timestamp(), duration_s, t.toordinal(), wall_s, block)
 
-    def place(self, ordinal: int) -> appliances.Place:
+    def day(self, ordinal: int) -> appliances.HouseholdDay:
+        """The household's local day `ordinal` (its occupancy and devices' kernels)."""
         midnight = self.epoch_s - self.wall_s + (ordinal - self.ordinal) * 86_400.0
-        return appliances.Place(self.latitude, self.longitude, midnight)
+        return appliances.household_day(self.seed, ordinal, self.latitude, self.longitude, midnight)
 
-    def wall_mean(self, day) -> float:
-        """Mean of a wall-clock day profile (ordinal -> DayProfile) over the tick."""
-        return average(day, self.ordinal, self.wall_s, self.duration_s)
+    def today(self) -> appliances.HouseholdDay:
+        if self._today is None:
+            self._today = self.day(self.ordinal)
+        return self._today
+
+    def wall_mean(self, kernel: Callable[[appliances.HouseholdDay], Blocks]) -> float:
+        """Mean over the tick of what `kernel` picks from each local day the tick covers."""
+        if self.block >= 0:
+            return kernel(self.today()).value(self.block)
+        return block_mean(lambda o: kernel(self.day(o)), self.ordinal, self.wall_s, self.duration_s)
+
+
+def _prepare_tomorrow(home: Home, devices: Sequence[DeviceState]) -> None:
+    """Build the household's next day and its devices' kernels ahead, at its minute of the last hour."""
+    today = home.today()
+    if today.tomorrow is not None or home.wall_s < appliances.prepare_from_s(home.seed):
+        return
+    place = appliances.Place(home.latitude, home.longitude, today.place.midnight_epoch_s + 86_400.0)
+    tomorrow = today.tomorrow = appliances.HouseholdDay(home.seed, home.ordinal + 1, place)
+    for device in devices:
+        handler = HANDLERS.get(device.kind)
+        if handler == Handler.APPLIANCE:
+            tomorrow.appliance(device.id, device.category)
+        elif handler == Handler.VEHICLE:
+            tomorrow.trip(device.id)
+
+
+def size_caches(*, households: int, places: int) -> None:
+    """Size the day caches for the fleet this process ticks: a day of each household (its occupancy
+    and devices' kernels, ~2 KB), the solar days of each ~1 km place (sky, weather, panel profiles)."""
+    appliances.size_caches(households=households, places=places)
+    solar.size_caches(places=places)
 
 
 # --- sources and loads ------------------------------------------------------------------------
@@ -151,10 +189,7 @@ def appliance_w(device: DeviceState, home: Home) -> float:
     rating = device.average_power_w or 0.0
     if rating <= 0.0:
         return 0.0
-    share = home.wall_mean(
-        lambda o: appliances.appliance_day(device.category, home.seed, device.id, o, home.place)
-    )
-    return -rating * share
+    return -rating * home.wall_mean(lambda day: day.appliance(device.id, device.category))
 
 
 # --- storage ----------------------------------------------------------------------------------
@@ -249,8 +284,8 @@ def _vehicle_outcome(
 def _vehicle_at_home(device: DeviceState, home: Home) -> tuple[float, float, float]:
     """(share of the tick at home, charge after this tick's driving, Wh driven off the battery)."""
     # Rounded so float dust in the block sums cannot leave an away car a 1e-10 share at home.
-    away = round(home.wall_mean(lambda o: appliances.trips(home.seed, device.id, o).away), 9)
-    drain_w = home.wall_mean(lambda o: appliances.trips(home.seed, device.id, o).drain_w)
+    away = round(home.wall_mean(lambda day: day.trip(device.id).away), 9)
+    drain_w = home.wall_mean(lambda day: day.trip(device.id).drain_w)
     capacity = max(device.capacity_wh or 0.0, 0.0)
     charge = min(max(device.charge_wh or 0.0, 0.0), capacity)
     driven = min(drain_w * home.duration_s / 3600.0, charge)
@@ -283,6 +318,8 @@ def simulate_household(
     tick they are there; driving drains them (trip_wh).
     """
     home = Home.at(local_time, dt_hours, seed, latitude, longitude)
+    if home.wall_s >= appliances.PREPARE_FROM_S and home.block >= 0:
+        _prepare_tomorrow(home, devices)
     reserve_fraction = min(max(ev_reserve_fraction, 0.0), 1.0)
     outcomes: list[DeviceOutcome | None] = [None] * len(devices)
     produced = consumed = commanded_in = commanded_out = 0.0

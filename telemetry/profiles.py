@@ -7,9 +7,11 @@ overlaps, so 60 s, 300 s and 900 s ticks add up to the same daily energy.
 
 from __future__ import annotations
 
+from array import array
+from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable
 from itertools import accumulate
-from typing import Generic, TypeVar
+from typing import Generic, Protocol, TypeVar
 
 BLOCK_S = 300
 BLOCKS_PER_DAY = 288
@@ -19,15 +21,15 @@ V = TypeVar("V")
 
 
 class DayProfile:
-    """Block values (any unit) with their running sums, for O(1) integrals."""
+    """Block values (any unit) with their running sums, for O(1) integrals (packed doubles: 4.6 KB)."""
 
     __slots__ = ("_prefix", "values")
 
     def __init__(self, values: Iterable[float]):
-        self.values: list[float] = [float(v) for v in values]
+        self.values = array("d", (float(v) for v in values))
         if len(self.values) != BLOCKS_PER_DAY:
             raise ValueError(f"a day profile has {BLOCKS_PER_DAY} blocks, not {len(self.values)}")
-        self._prefix: list[float] = [0.0, *accumulate(self.values)]
+        self._prefix = array("d", [0.0, *accumulate(self.values)])
 
     def _cumulative(self, seconds: float) -> float:
         """Integral from midnight to `seconds`, in value·blocks."""
@@ -64,17 +66,41 @@ def average(day: Callable[[int], DayProfile], ordinal: int, start_s: float, dura
     return total / duration_s
 
 
+class Blocks(Protocol):
+    """A day given block by block (telemetry.appliances' kernels)."""
+
+    def value(self, block: int) -> float: ...
+
+
+def block_mean(day: Callable[[int], Blocks], ordinal: int, start_s: float, duration_s: float) -> float:
+    """Mean of block values over [start, start + duration), continuing into the next days."""
+    if duration_s <= 0.0:
+        return day(ordinal).value(min(int(max(start_s, 0.0) // BLOCK_S), BLOCKS_PER_DAY - 1))
+    total, start, stop = 0.0, start_s, start_s + duration_s
+    while True:
+        end = min(stop, DAY_S)
+        blocks, block = day(ordinal), int(start // BLOCK_S)
+        while start < end:
+            edge = min((block + 1) * BLOCK_S, end)
+            total += blocks.value(block) * (edge - start)
+            start, block = edge, block + 1
+        if stop <= DAY_S:
+            return total / duration_s
+        ordinal, start, stop = ordinal + 1, 0.0, stop - DAY_S
+
+
 class BoundedCache(Generic[V]):
     """A dict that forgets its oldest entries past `size` (functools.lru_cache cannot be filled in
-    bulk). First in, first out: a lookup costs one dict access, and day profiles age out in order."""
+    bulk). First in, first out: a lookup costs one dict access, and day profiles age out in order.
+    An OrderedDict, as a plain dict's oldest entry costs a scan over the slots freed before it."""
 
     def __init__(self, size: int):
         self.size = size
-        self._items: dict[Hashable, V] = {}
+        self._items: OrderedDict[Hashable, V] = OrderedDict()
         self.get = self._items.get
 
     def put(self, key: Hashable, value: V) -> V:
         self._items[key] = value
         while len(self._items) > self.size:
-            del self._items[next(iter(self._items))]
+            self._items.popitem(last=False)
         return value

@@ -7,7 +7,8 @@ PVWatts gives DC power (-0.37 %/°C, SYSTEM_LOSSES for soiling, wiring, mismatch
 power through an inverter rated at the panel's rating, so output clips there.
 
 The result is a DayProfile of AC output as a share of the rating, cached per location and
-orientation; a tick looks up the exact mean over its span, which costs a few float operations.
+orientation; a tick looks up the exact mean over its span, once for all homes of a ~1 km cell with
+the same orientation (homes in one city share the sun).
 """
 
 from __future__ import annotations
@@ -48,27 +49,67 @@ _locations: BoundedCache[LocationDay] = BoundedCache(8_192)
 _panels: BoundedCache[DayProfile] = BoundedCache(16_384)
 
 
-def _place(latitude: float, longitude: float) -> tuple[float, float]:
+def cell_of(latitude: float, longitude: float) -> tuple[float, float]:
+    """The place (~1 km cell) whose sun, sky and weather a home shares."""
     return round(latitude, LOCATION_PRECISION), round(longitude, LOCATION_PRECISION)
 
 
+PANEL_ORIENTATIONS_PER_PLACE = 2
+"""Room in the panel caches for this many (tilt, azimuth) per place, on average."""
+
+
+DAYS_HELD = 4
+"""Solar days held per place: yesterday (local days straddle two), today and the two prefetched."""
+PREFETCH_FROM_S = 11 * 3600
+PREFETCH_SPREAD_MINUTES = 8 * 60
+"""Each cell fetches its next two solar days at a minute of 11:00-19:00 solar time picked from its
+coordinates, so pvlib's work for a new day is spread over the afternoon rather than falling on the
+fleet's first tick after midnight (and before any zone's local midnight, which local days need)."""
+
+
+def size_caches(*, places: int) -> None:
+    """Hold the solar days of `places` cells and of their panel orientations."""
+    _locations.size = DAYS_HELD * places
+    _panels.size = DAYS_HELD * places * PANEL_ORIENTATIONS_PER_PLACE
+
+
+def _prefetch_from_s(latitude: float, longitude: float) -> float:
+    spread = (round(latitude * 100) * 7_919 + round(longitude * 100)) % PREFETCH_SPREAD_MINUTES
+    return PREFETCH_FROM_S + 60.0 * spread
+
+
+class _TickShares:
+    """The panel shares of the latest tick (instant and length), by cell and orientation: a fleet
+    ticks one instant at a time, so the next instant starts afresh."""
+
+    __slots__ = ("shares", "tick")
+
+    def __init__(self) -> None:
+        self.tick: tuple[float, float] | None = None
+        self.shares: dict[tuple[float, float, float, float], float] = {}
+
+
+_tick_shares = _TickShares()
+
+
 def location_days(latitude: float, longitude: float, first_ordinal: int, days: int) -> list[LocationDay]:
-    """Consecutive solar days at a place, computed in one vectorised pvlib pass where missing."""
-    latitude, longitude = _place(latitude, longitude)
-    cached = [_locations.get((latitude, longitude, first_ordinal + i)) for i in range(days)]
-    if all(c is not None for c in cached):
-        return cached  # type: ignore[return-value]
-    clear = sky.clear_sky(latitude, longitude, first_ordinal, days)
-    result = []
-    for i in range(days):
+    """Consecutive solar days at a place; the missing ones computed in one vectorised pvlib pass."""
+    latitude, longitude = cell_of(latitude, longitude)
+    found = [_locations.get((latitude, longitude, first_ordinal + i)) for i in range(days)]
+    missing = [i for i, day in enumerate(found) if day is None]
+    if not missing:
+        return found  # type: ignore[return-value]
+    first, count = missing[0], missing[-1] - missing[0] + 1
+    clear = sky.clear_sky(latitude, longitude, first_ordinal + first, count)
+    for i in range(count):
         part = slice(i * BLOCKS_PER_DAY, (i + 1) * BLOCKS_PER_DAY)
-        ordinal = first_ordinal + i
+        ordinal = first_ordinal + first + i
         index = weather.clear_sky_index(latitude, longitude, ordinal)
         temp = weather.temperature_c(latitude, longitude, ordinal)
         day_sky = sky.Sky(*(getattr(clear, f)[part] for f in sky.Sky.__slots__))
         value = LocationDay(day_sky, index, temp, DayProfile(index * day_sky.ghi), DayProfile(temp))
-        result.append(_locations.put((latitude, longitude, ordinal), value))
-    return result
+        found[first + i] = _locations.put((latitude, longitude, ordinal), value)
+    return found  # type: ignore[return-value]
 
 
 def _ac_share(days: list[LocationDay], tilt: float, azimuth: float) -> np.ndarray:
@@ -104,23 +145,35 @@ def panel_days(
     latitude: float, longitude: float, tilt: float, azimuth: float, first_ordinal: int, days: int
 ) -> list[DayProfile]:
     """AC output as a share of the rating over consecutive solar days (cached; vectorised if missing)."""
-    latitude, longitude = _place(latitude, longitude)
+    latitude, longitude = cell_of(latitude, longitude)
     keys = [(latitude, longitude, tilt, azimuth, first_ordinal + i) for i in range(days)]
-    cached = [_panels.get(key) for key in keys]
-    if all(c is not None for c in cached):
-        return cached  # type: ignore[return-value]
-    share = _ac_share(location_days(latitude, longitude, first_ordinal, days), tilt, azimuth)
-    return [
-        _panels.put(key, DayProfile(share[i * BLOCKS_PER_DAY : (i + 1) * BLOCKS_PER_DAY]))
-        for i, key in enumerate(keys)
-    ]
+    found = [_panels.get(key) for key in keys]
+    missing = [i for i, day in enumerate(found) if day is None]
+    if not missing:
+        return found  # type: ignore[return-value]
+    first, count = missing[0], missing[-1] - missing[0] + 1
+    share = _ac_share(location_days(latitude, longitude, first_ordinal + first, count), tilt, azimuth)
+    for i in range(count):
+        profile = DayProfile(share[i * BLOCKS_PER_DAY : (i + 1) * BLOCKS_PER_DAY])
+        found[first + i] = _panels.put(keys[first + i], profile)
+    return found  # type: ignore[return-value]
 
 
 def panel_share(
     latitude: float, longitude: float, tilt: float, azimuth: float, utc_epoch_s: float, duration_s: float
 ) -> float:
-    """Mean AC output / rating over [t, t + duration)."""
-    ordinal, seconds = sky.solar_clock(utc_epoch_s, longitude)
-    return average(
-        lambda o: panel_days(latitude, longitude, tilt, azimuth, o, 1)[0], ordinal, seconds, duration_s
-    )
+    """Mean AC output / rating over [t, t + duration): computed once per cell, orientation and tick."""
+    latitude, longitude = cell_of(latitude, longitude)
+    memo = _tick_shares
+    if memo.tick != (utc_epoch_s, duration_s):
+        memo.tick, memo.shares = (utc_epoch_s, duration_s), {}
+    key = (latitude, longitude, tilt, azimuth)
+    share = memo.shares.get(key)
+    if share is None:
+        ordinal, seconds = sky.solar_clock(utc_epoch_s, longitude)
+        if seconds >= _prefetch_from_s(latitude, longitude):
+            panel_days(latitude, longitude, tilt, azimuth, ordinal + 1, 2)
+        share = memo.shares[key] = average(
+            lambda o: panel_days(latitude, longitude, tilt, azimuth, o, 1)[0], ordinal, seconds, duration_s
+        )
+    return share

@@ -258,6 +258,10 @@ TELEMETRY_TICK_CHUNK = env.int("TELEMETRY_TICK_CHUNK", default=250)
 # whole fleet, since any worker may be handed any chunk (measured ~1.8 KB per 8-device household:
 # ~450 MB per worker process for 250,000 households).
 TELEMETRY_DEVICE_CACHE_HOUSEHOLDS = env.int("TELEMETRY_DEVICE_CACHE_HOUSEHOLDS", default=300_000)
+# What one process's physics caches hold (telemetry.physics.size_caches): a day of each household it
+# ticks (~2 KB each, so at least the fleet), and four solar days of each ~1 km place its homes are at.
+TELEMETRY_SIMULATED_HOUSEHOLDS = env.int("TELEMETRY_SIMULATED_HOUSEHOLDS", default=300_000)
+TELEMETRY_SIMULATED_PLACES = env.int("TELEMETRY_SIMULATED_PLACES", default=2_048)
 CELERY_BEAT_SCHEDULE = {
     "fleet-tick": {
         "task": "telemetry.tasks.fleet_tick",

@@ -15,10 +15,11 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.conf import settings as django_settings
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from telemetry import appliances, realism, weather
+from telemetry import appliances, physics, realism, weather
 from telemetry.physics import (
     STORAGE_EFFICIENCY,
     Category,
@@ -514,6 +515,40 @@ def test_a_fridge_cycles_on_its_thermostat():
     day = _days("fridge", "cold", date(2026, 3, 2), 1)[0]
     assert 0.28 <= day.total() / 24 <= 0.4
     assert min(day.values) < 0.2 and max(day.values) > 0.8
+
+
+# --- a fleet in one process ------------------------------------------------------------------
+
+
+def _fleet_day(seeds_in_turn, cache_households):
+    """Each household's outcomes over an evening, ticked in turn as a worker ticks its fleet."""
+    devices = [*realism.house_in_the_us(), realism.commuter_ev(20), realism.panel(30, 5_000.0)]
+    start = datetime(2026, 7, 6, 17, 0)
+    physics.size_caches(households=cache_households, places=64)
+    try:
+        rows = {seed: [] for seed in seeds_in_turn}
+        for n in range(0, 6 * 60, 7):
+            for seed in seeds_in_turn:
+                rows[seed].append(tick(devices, start + timedelta(minutes=n), PLACES[1], seed=seed))
+        return rows
+    finally:
+        physics.size_caches(
+            households=django_settings.TELEMETRY_SIMULATED_HOUSEHOLDS,
+            places=django_settings.TELEMETRY_SIMULATED_PLACES,
+        )
+
+
+def test_a_households_outcomes_do_not_depend_on_the_fleet_the_process_ticks():
+    seeds_in_turn = [f"home{n}" for n in range(5)]
+    assert _fleet_day(seeds_in_turn, cache_households=1) == _fleet_day(seeds_in_turn, cache_households=10)
+
+
+def test_a_household_that_moves_gets_its_new_places_weather_in_the_same_day():
+    devices = [DeviceState(1, Kind.APPLIANCE, average_power_w=3_000.0, category=Category.AIR_CONDITIONER)]
+    noon = datetime(2026, 7, 15, 15, 0)
+    in_oslo = tick(devices, noon, ("Europe/Berlin", 59.91, 10.75), seed="mover")
+    in_madrid = tick(devices, noon + timedelta(minutes=1), ("Europe/Berlin", 40.42, -3.70), seed="mover")
+    assert in_madrid[0].power_w < in_oslo[0].power_w <= 0.0
 
 
 # --- weather ----------------------------------------------------------------------------------

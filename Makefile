@@ -45,7 +45,7 @@ FAST_TESTS := -m "not celery_worker and not server"
 # The test image (compose service `tests`, profile `test`) with the working tree mounted as you,
 # so test runs see your current code and files it writes (migrations, bench reports) land here.
 DC_DEV := $(COMPOSE) --profile test run --rm --build --user "$$(id -u):$$(id -g)" -v "$(CURDIR):/app"
-MIGRATE_SH := python manage.py migrate_schemas --noinput && python manage.py sync_tenant_template
+MIGRATE_SH := python manage.py migrate_households --noinput
 
 .PHONY: help venv build up down logs shell django-shell migrate makemigrations seed reset \
 	test test-fast run lint typecheck migrations-check bench attack realism services schema compose-check secret-key
@@ -59,7 +59,7 @@ down:           ## Docker: stop the stack (data kept) | local: explains how to s
 logs:           ## Docker: follow the logs (ARGS=web for one service) | local: explains where they are
 shell:          ## Docker: bash in the web container | local: bash with .venv activated
 django-shell:   ## Django shell (manage.py shell), in the web container or locally
-migrate:        ## migrate_schemas (public + every household), sync_tenant_template (local: creates the db if missing)
+migrate:        ## migrate_households: public, the household template, households that differ from it (local: creates the db if missing)
 makemigrations: ## manage.py makemigrations ARGS (files land in the working tree in both modes)
 seed:           ## migrate, then load demo data (manage.py seed_demo)
 reset:          ## fresh database + demo data | Docker: down -v, up, seed | local: drop + recreate db, migrate, seed
@@ -183,8 +183,7 @@ services: compose-check
 else
 # --- Without Docker (this machine, CI) ----------------------------------------------------------
 define migrate_local
-	$(MANAGE) migrate_schemas --noinput
-	$(MANAGE) sync_tenant_template
+	$(MANAGE) migrate_households --noinput
 endef
 
 define run_local

@@ -13,9 +13,12 @@ code runs reduced while the machine is shared and full-size when it is quiet:
 - SCALE_CELERY_HOUSEHOLDS (2,000) and SCALE_CELERY_MINUTES (3): (b) real `celery beat` and a real
   prefork worker (2 processes) tick that many households every minute; each minute's completion
   time (first claim to last household stored) is one sample.
-- SCALE_SIGNUP_SIZES ("1000") and SCALE_SIGNUP_SAMPLES (5): (c) with that many households
-  provisioned, the real signUp mutation (password hash included) and `migrate_schemas` over every
-  schema, in seconds per tenant, and the catalog's size per household.
+- SCALE_SIGNUP_SIZES ("1000,10000"), SCALE_SIGNUP_SAMPLES (5), SCALE_MIGRATE_RUNS (3) and
+  SCALE_MIGRATE_STOCK_UP_TO (1,000): (c) with that many households provisioned, the real signUp
+  mutation (password hash included) against the hash alone, the catalog's growth per household, and
+  the deploy's migrate commands with nothing to apply, in seconds per tenant: stock `migrate_schemas`
+  (standard and multiprocessing executors, at sizes up to SCALE_MIGRATE_STOCK_UP_TO) against
+  `migrate_households` (template, then only the households that differ from it), alternated.
 SCALE_PARTS ("tick,celery,signup") picks the parts; "provision" (SCALE_PROVISION households) only
 provisions, and BENCH_KEEP_DATABASE=1 keeps an earlier run's households for the next.
 """
@@ -33,7 +36,7 @@ from datetime import UTC, datetime, timedelta
 
 import redis
 from django.conf import settings
-from django.core.management import call_command
+from django.contrib.auth.hashers import get_hasher, make_password
 from django.db import connection, connections
 from django.test import Client
 
@@ -343,7 +346,22 @@ def celery_part(households_n: int, minutes: int) -> dict:
     }
 
 
-# --- (c) sign-up and migrate_schemas per tenant --------------------------------------------------
+# --- (c) sign-up and migrations per tenant -------------------------------------------------------
+
+# The deploy commands compared, each run as `manage.py <command>` the way a deploy runs it (interpreter
+# and Django start included; the CLI's system checks run per schema, as in `make migrate` before).
+MIGRATE_COMMANDS = {
+    "migrate_schemas": ["migrate_schemas", "--tenant", "--noinput"],
+    "migrate_schemas_multiprocessing": [
+        "migrate_schemas",
+        "--tenant",
+        "--noinput",
+        "--executor=multiprocessing",
+    ],
+    "migrate_households": ["migrate_households", "--tenant", "--noinput"],
+}
+# The stock commands cost ~0.1 s per schema: by default they are measured up to this many households.
+MIGRATE_STOCK_UP_TO = 1_000
 
 
 def _catalog_bytes() -> int:
@@ -355,51 +373,129 @@ def _catalog_bytes() -> int:
         return int(cursor.fetchone()[0])
 
 
-def _sign_up_seconds(samples: int) -> list[float]:
-    client = Client(HTTP_HOST="localhost")
-    seconds = []
-    for _ in range(samples):
-        name = uuid.uuid4().hex[:12]
-        variables = {
-            "input": {
-                "email": f"scale-{name}@example.com",
-                "password": f"Kw-{uuid.uuid4().hex[:14]}-9z",
-                "householdName": f"Scale {name}",
-                "timezone": "Europe/Berlin",
-            }
+def _tenant_schema_objects() -> dict:
+    """What each household schema holds (the template's twin): relations by kind, constraints, triggers."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.relkind::text, count(*), count(*) FILTER (WHERE c.reltoastrelid <> 0) FROM pg_class c "
+            "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = %s GROUP BY c.relkind",
+            [settings.TENANT_TEMPLATE_SCHEMA],
+        )
+        kinds = {kind: (count, toasted) for kind, count, toasted in cursor.fetchall()}
+        cursor.execute(
+            "SELECT count(*) FROM pg_constraint k JOIN pg_namespace n ON n.oid = k.connamespace "
+            "WHERE n.nspname = %s",
+            [settings.TENANT_TEMPLATE_SCHEMA],
+        )
+        constraints = cursor.fetchone()[0]
+        cursor.execute(
+            "SELECT count(*) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+            "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = %s AND NOT t.tgisinternal",
+            [settings.TENANT_TEMPLATE_SCHEMA],
+        )
+        triggers = cursor.fetchone()[0]
+    return {
+        "tables": kinds.get("r", (0, 0))[0],
+        "toast_tables": kinds.get("r", (0, 0))[1],
+        "indexes": kinds.get("i", (0, 0))[0],
+        "sequences": kinds.get("S", (0, 0))[0],
+        "constraints": constraints,
+        "triggers": triggers,
+    }
+
+
+def _sign_up_seconds(client: Client) -> float:
+    name = uuid.uuid4().hex[:12]
+    variables = {
+        "input": {
+            "email": f"scale-{name}@example.com",
+            "password": f"Kw-{uuid.uuid4().hex[:14]}-9z",
+            "householdName": f"Scale {name}",
+            "timezone": "Europe/Berlin",
         }
-        with timed() as t:
-            response = client.post(
-                "/graphql", {"query": SIGN_UP, "variables": variables}, content_type="application/json"
-            )
-        payload = response.json()["data"]["signUp"]
-        assert payload["errors"] == [] and payload["token"], payload
-        seconds.append(t["seconds"])
-        connection.set_schema_to_public()
-    return seconds
+    }
+    with timed() as t:
+        response = client.post(
+            "/graphql", {"query": SIGN_UP, "variables": variables}, content_type="application/json"
+        )
+    payload = response.json()["data"]["signUp"]
+    assert payload["errors"] == [] and payload["token"], payload
+    connection.set_schema_to_public()
+    return t["seconds"]
 
 
-def signup_part(sizes: list[int], samples: int) -> dict:
-    figures = {}
-    base = _catalog_bytes()
-    households_before = Household.objects.exclude(schema_name=settings.PUBLIC_SCHEMA_NAME).count()
+def _password_hash_seconds() -> float:
+    """The hash that sign-up computes, with the hasher the settings name (production's default)."""
+    with timed() as t:
+        make_password(f"Kw-{uuid.uuid4().hex[:14]}-9z")
+    return t["seconds"]
+
+
+def _sign_up_part(samples: int) -> dict:
+    client = Client(HTTP_HOST="localhost")
+    _sign_up_seconds(client)  # warm-up: the hasher, the GraphQL schema, the provisioning DDL
+    _password_hash_seconds()
+    sign_up, hashing = [], []
+    for run in range(samples):
+        variants = [
+            lambda: sign_up.append(_sign_up_seconds(client)),
+            lambda: hashing.append(_password_hash_seconds()),
+        ]
+        for measure in variants if run % 2 == 0 else variants[::-1]:
+            measure()
+    return {
+        "sign_up_seconds": _spread(sign_up),
+        "password_hasher": get_hasher().algorithm,
+        "password_hash_seconds": _spread(hashing),
+        "password_hash_share": statistics.median(hashing) / statistics.median(sign_up),
+    }
+
+
+def _migrate_seconds(command: list[str]) -> float:
+    with timed() as t:
+        subprocess.run(
+            [sys.executable, "manage.py", *command, "--verbosity", "0"],
+            env=_process_env(),
+            cwd=settings.BASE_DIR,
+            check=True,
+        )
+    return t["seconds"]
+
+
+def _migrate_part(size: int, households: int, runs: int, stock_up_to: int) -> dict:
+    names = [name for name in MIGRATE_COMMANDS if size <= stock_up_to or name == "migrate_households"]
+    _migrate_seconds(MIGRATE_COMMANDS["migrate_households"])  # warm-up: the OS and PostgreSQL caches
+    seconds: dict[str, list[float]] = {name: [] for name in names}
+    for run in range(runs):
+        for name in names if run % 2 == 0 else names[::-1]:
+            seconds[name].append(_migrate_seconds(MIGRATE_COMMANDS[name]))
+    return {
+        name: {
+            "command": " ".join(MIGRATE_COMMANDS[name]),
+            "seconds": _spread(values),
+            "seconds_per_tenant": _spread([value / households for value in values]),
+        }
+        for name, values in seconds.items()
+    }
+
+
+def signup_part(sizes: list[int], samples: int, runs: int, stock_up_to: int) -> dict:
+    """Per size: sign-up against its hash, the catalog's growth, the migrate commands with nothing to do."""
+    figures: dict = {"tenant_schema_objects": _tenant_schema_objects()}
     for size in sizes:
+        before = _catalog_bytes()
         provisioning = provision(size)
-        catalog = _catalog_bytes()
-        _sign_up_seconds(1)  # warm-up: the hasher, the GraphQL schema, the provisioning DDL
-        sign_up = _sign_up_seconds(samples)
+        grown = _catalog_bytes() - before
+        sign_up = _sign_up_part(samples)
         tenants = Household.objects.exclude(schema_name=settings.PUBLIC_SCHEMA_NAME).count()
-        with timed() as migrate:
-            call_command("migrate_schemas", tenant=True, interactive=False, verbosity=0)
-        connection.set_schema_to_public()
         figures[str(size)] = {
             "provisioning": provisioning,
-            "sign_up_seconds": _spread(sign_up),
-            "migrate_schemas_seconds": migrate["seconds"],
-            "migrate_schemas_tenants": tenants,
-            "migrate_schemas_seconds_per_tenant": migrate["seconds"] / tenants,
-            "catalog_bytes_per_household": (catalog - base) / max(size - households_before, 1),
+            **sign_up,
+            "catalog_bytes_per_household": grown / provisioning["added"] if provisioning["added"] else None,
+            "migrate_tenants": tenants,
+            "migrate": _migrate_part(size, tenants, runs, stock_up_to),
         }
+        print(json.dumps({size: figures[str(size)]}, indent=2), flush=True)
     return figures
 
 
@@ -423,8 +519,10 @@ def run() -> dict:
             int(os.environ.get("SCALE_CELERY_MINUTES", 3)),
         ),
         "signup": lambda: signup_part(
-            [int(size) for size in os.environ.get("SCALE_SIGNUP_SIZES", "1000").split(",")],
+            [int(size) for size in os.environ.get("SCALE_SIGNUP_SIZES", "1000,10000").split(",")],
             int(os.environ.get("SCALE_SIGNUP_SAMPLES", 5)),
+            int(os.environ.get("SCALE_MIGRATE_RUNS", 3)),
+            int(os.environ.get("SCALE_MIGRATE_STOCK_UP_TO", MIGRATE_STOCK_UP_TO)),
         ),
     }
     figures = _previous()

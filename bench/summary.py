@@ -3,10 +3,14 @@
 fleetSummary reads the totals row the fleet tick refreshes; the refresh (one aggregate over all
 snapshots, once per tick interval) is timed too.
 
-energySummary is compared with the raw SQL that reads the same device rows. The fleet's
+energySummary is compared with the raw SQL that reads the same device rows and their live state. The fleet's
 households get snapshot rows only (no schemas): fleetSummary never visits a household schema.
+A warm-up, then RUNS rounds with the variants alternated; a round's figure is the median of its
+calls, and each figure is the rounds' median with its spread (min, max).
 """
 
+import os
+import statistics
 import time
 from datetime import UTC, datetime
 
@@ -20,6 +24,7 @@ from reporting.selectors import energy_summary, fleet_totals
 from reporting.services import fleet_totals_refresh
 
 REPEAT = 200
+RUNS = 3
 
 
 def _median_ms(fn, repeat: int = REPEAT) -> float:
@@ -59,25 +64,58 @@ def _fleet_of(count: int) -> None:
         cursor.execute("ANALYZE households_household; ANALYZE reporting_householdsnapshot")
 
 
+def _rounds(variants: dict, repeat: dict) -> dict:
+    """{name: median ms of each round}: a warm-up call each, then RUNS rounds, order alternated."""
+    for fn in variants.values():
+        fn()
+    times: dict[str, list[float]] = {name: [] for name in variants}
+    for round_ in range(RUNS):
+        names = list(variants) if round_ % 2 == 0 else list(reversed(variants))
+        for name in names:
+            times[name].append(_median_ms(variants[name], repeat[name]))
+    return times
+
+
+def _spread(name: str, values: list[float]) -> dict:
+    return {name: statistics.median(values), f"{name}_min": min(values), f"{name}_max": max(values)}
+
+
 def run() -> dict:
     household = household_create(name="Summary home", timezone="Europe/Berlin")
     devices_create(household, appliances=7)
 
     def raw_devices():
         with schema_context(household.schema_name), connection.cursor() as cursor:
-            cursor.execute("SELECT kind, power_w, capacity_wh, charge_wh, mode FROM devices_device")
+            cursor.execute(
+                "SELECT d.kind, d.capacity_wh, d.mode, s.power_w, s.charge_wh, s.plugged_in "
+                "FROM devices_device d LEFT JOIN public.telemetry_devicelivestate s "
+                "ON s.household_id = public.current_household_id() AND s.device_id = d.id"
+            )
             return cursor.fetchall()
 
-    figures = {
-        "energy_summary_ms": _median_ms(lambda: energy_summary(household=household)),
-        "raw_device_select_ms": _median_ms(raw_devices),
-    }
+    load_average = [os.getloadavg()[0]]
+    times = _rounds(
+        {
+            "energy_summary_ms": lambda: energy_summary(household=household),
+            "raw_device_select_ms": raw_devices,
+        },
+        {"energy_summary_ms": REPEAT, "raw_device_select_ms": REPEAT},
+    )
+    figures: dict = {"runs": RUNS}
+    for name, values in times.items():
+        figures.update(_spread(name, values))
     figures["energy_summary_vs_raw_x"] = figures["energy_summary_ms"] / figures["raw_device_select_ms"]
     for count in (100, 10_000):
         _fleet_of(count)
-        figures[f"fleet_totals_refresh_ms_at_{count}"] = _median_ms(fleet_totals_refresh, repeat=20)
-        figures[f"fleet_summary_ms_at_{count}"] = _median_ms(fleet_totals)
+        refresh, summary = f"fleet_totals_refresh_ms_at_{count}", f"fleet_summary_ms_at_{count}"
+        times = _rounds(
+            {refresh: fleet_totals_refresh, summary: fleet_totals}, {refresh: 20, summary: REPEAT}
+        )
+        for name, values in times.items():
+            figures.update(_spread(name, values))
+        load_average.append(os.getloadavg()[0])
     figures["fleet_10000_vs_100_x"] = (
         figures["fleet_summary_ms_at_10000"] / figures["fleet_summary_ms_at_100"]
     )
+    figures["load_average_1min"] = {"min": min(load_average), "max": max(load_average)}
     return figures

@@ -34,6 +34,11 @@ def report_figures(text: str) -> dict:
     scale_tick = figures.get("scale", {}).get("tick")
     if scale_tick:
         figures["derived"]["scale_seconds_for_fleet"] = FLEET_HOUSEHOLDS / scale_tick["household_ticks_per_s"]
+    stock_migrate = figures.get("scale", {}).get("signup", {}).get("1000", {}).get("migrate", {})
+    if "migrate_schemas" in stock_migrate:
+        per_tenant = stock_migrate["migrate_schemas"]["seconds_per_tenant"]["median"]
+        figures["derived"]["scale_migrate_schemas_minutes_10000"] = per_tenant * 10_000 / 60
+        figures["derived"]["scale_migrate_schemas_hours_fleet"] = per_tenant * FLEET_HOUSEHOLDS / 3600
     return figures
 
 

@@ -13,8 +13,7 @@ from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.contrib.postgres.fields import ArrayField
-from django.db.models import Count, DateTimeField, F, FloatField, Func, IntegerField, Max, Q, Sum, Value
+from django.db.models import Count, FloatField, IntegerField, Max, Q, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django_tenants.utils import schema_context
@@ -195,48 +194,34 @@ def _bounded_percent(fraction: float) -> float:
     return min(max(100.0 * fraction, 0.0), 100.0)
 
 
-class _WidthBucket(Func):
-    """PostgreSQL's width_bucket(value, sorted_edges): the 1-based bucket, found by binary search."""
-
-    function = "width_bucket"
-    output_field = IntegerField()
-
-
-def _bucket_sums(rows, edges: list[datetime], fields: list[str], by: tuple[str, ...] = ()) -> dict:
-    """One grouped query: sums per bucket index (and per `by` columns, as (index, *by) keys)."""
-    grouped = (
-        rows.filter(hour_start__gte=edges[0], hour_start__lt=edges[-1])
-        .annotate(bucket=_WidthBucket(F("hour_start"), Value(edges, ArrayField(DateTimeField()))))
-        .values("bucket", *by)
-        .annotate(**{field: Sum(field) for field in fields}, covered=Sum("covered_seconds"))
-        .order_by()
-    )
-    if not by:
-        return {row["bucket"] - 1: row for row in grouped}
-    return {(row["bucket"] - 1, *(row[column] for column in by)): row for row in grouped}
-
-
 _STORE_KINDS = [DeviceKind.BATTERY, DeviceKind.ELECTRIC_VEHICLE]
+# The home's sums as telemetry.selectors returns them: energy at the meter, each flow, covered seconds.
+_HOME_EMPTY = (0.0,) * len(telemetry_selectors.HOUSEHOLD_SUMS) + (0,)
+_DEVICE_EMPTY = (0.0,) * len(telemetry_selectors.DEVICE_SUMS) + (0,)
+_FLOW_SLICE = slice(4, 4 + len(FLOW_COLUMNS))
+_REASON_CODES = tuple(REASON_COLUMNS)
 
 
-def _bucket_reasons(device_hours, edges: list[datetime]) -> dict[int, list[StoreReasonResult]]:
-    """{bucket index: the code each store held longest}, from the stores' hourly reason seconds."""
-    columns = list(REASON_COLUMNS.values())
-    has_reason = Q()
-    for column in columns:
-        has_reason |= Q(**{f"{column}__gt": 0})
-    sums = _bucket_sums(
-        device_hours.filter(has_reason, device__kind__in=_STORE_KINDS), edges, columns, by=("device_id",)
-    )
-    if not sums:
+def _bucket_reasons(
+    seconds: dict[tuple[int, int], tuple], devices: dict[int, Device] | None = None
+) -> dict[int, list[StoreReasonResult]]:
+    """{bucket index: the code each store held longest}, from the stores' reason seconds per bucket.
+
+    `devices` are the ones already loaded; otherwise those with a code are read in one query.
+    """
+    if not seconds:
         return {}
-    devices = Device.objects.in_bulk({device_id for _, device_id in sums})
+    if devices is None:
+        devices = Device.objects.in_bulk({device_id for _, device_id in seconds})
     telemetry_selectors.devices_live(list(devices.values()))
     reasons: dict[int, list[StoreReasonResult]] = {}
-    for (index, device_id), row in sorted(sums.items()):
-        reason = flows.dominant_reason({code: row[column] for code, column in REASON_COLUMNS.items()})
-        if reason is not None and device_id in devices:
-            reasons.setdefault(index, []).append(StoreReasonResult(devices[device_id], reason))
+    for (index, device_id), row in sorted(seconds.items()):
+        device = devices.get(device_id)
+        if device is None or device.kind not in _STORE_KINDS:
+            continue
+        reason = flows.dominant_reason(dict(zip(_REASON_CODES, row, strict=True)))
+        if reason is not None:
+            reasons.setdefault(index, []).append(StoreReasonResult(device, reason))
     return reasons
 
 
@@ -261,38 +246,43 @@ def energy_history(
     edges = [bucket.start for bucket in buckets] + [buckets[-1].end]
     with schema_context(household.schema_name):
         if device_uid is None:
-            fields = ["produced_wh", "consumed_wh", "imported_wh", "exported_wh", *FLOW_COLUMNS.values()]
-            sums = _bucket_sums(telemetry_selectors.household_hours(), edges, fields)
-            reasons = _bucket_reasons(telemetry_selectors.device_hours(), edges)
-            kind = None
+            sums = telemetry_selectors.household_bucket_sums(edges=edges)
+            reasons = _bucket_reasons(telemetry_selectors.store_reason_seconds(edges=edges))
+            kind, empty = None, _HOME_EMPTY
         else:
             device = Device.objects.filter(uid=device_uid).first()
             if device is None:
                 return []
-            hours = telemetry_selectors.device_hours(device_id=device.pk)
-            sums = _bucket_sums(hours, edges, ["produced_wh", "consumed_wh"])
-            reasons = _bucket_reasons(hours, edges)
-            kind = device.kind
+            sums = telemetry_selectors.device_bucket_sums(device_id=device.pk, edges=edges)
+            seconds = telemetry_selectors.store_reason_seconds(edges=edges, device_id=device.pk)
+            reasons = _bucket_reasons(seconds, {device.pk: device})
+            kind, empty = device.kind, _DEVICE_EMPTY
     now = now or timezone.now()
     return [
-        _energy_bucket(bucket, sums.get(index, {}), reasons.get(index, []), zone=zone, now=now, kind=kind)
+        _energy_bucket(bucket, sums.get(index, empty), reasons.get(index, []), zone=zone, now=now, kind=kind)
         for index, bucket in enumerate(buckets)
     ]
 
 
 def _energy_bucket(
     bucket: Bucket,
-    sums: dict,
+    sums: tuple,
     reasons: list[StoreReasonResult],
     *,
     zone: ZoneInfo,
     now: datetime,
     kind: str | None,
 ) -> EnergyBucketResult:
-    """The bucket of the home (kind None, with flows) or of one device of this kind."""
-    produced, consumed = sums.get("produced_wh") or 0.0, sums.get("consumed_wh") or 0.0
+    """The bucket of the home (kind None, with flows) or of one device of this kind.
+
+    `sums` as telemetry.selectors returns them: HOUSEHOLD_SUMS (home) or DEVICE_SUMS (device),
+    then the covered seconds.
+    """
+    produced, consumed, covered = sums[0], sums[1], sums[-1]
+    imported = exported = 0.0
     if kind is None:
-        flow_wh = {flow: sums.get(column) or 0.0 for flow, column in FLOW_COLUMNS.items()}
+        imported, exported = sums[2], sums[3]
+        flow_wh = dict(zip(FLOW_COLUMNS, sums[_FLOW_SLICE], strict=True))
         out, into = flows.node_totals(flow_wh)
         split = {
             "solar_wh": out[Node.SOLAR],
@@ -314,9 +304,9 @@ def _energy_bucket(
         end=bucket.end.astimezone(zone),
         produced_wh=produced,
         consumed_wh=consumed,
-        imported_wh=sums.get("imported_wh") or 0.0,
-        exported_wh=sums.get("exported_wh") or 0.0,
-        complete=(sums.get("covered") or 0) >= bucket.seconds and bucket.end <= now,
+        imported_wh=imported,
+        exported_wh=exported,
+        complete=covered >= bucket.seconds and bucket.end <= now,
         flow_wh=flow_wh,
         reasons=reasons,
         **split,

@@ -1,17 +1,31 @@
 """Reads of the shared telemetry tables, always for the household whose schema is active.
 
-The household is never an argument: the managers (telemetry.models.CurrentHouseholdManager)
-filter on `public.current_household_id()`, which the database derives from the connection's
-schema. Code outside telemetry reads these tables only through this module (a test enforces it).
+The household is never an argument: the managers (telemetry.models.CurrentHouseholdManager) and
+the bucketed sums below filter on `public.current_household_id()`, which the database derives from
+the connection's schema. Code outside telemetry reads these tables only through this module (a
+test enforces it).
 """
 
 from collections.abc import Sequence
+from datetime import datetime
 
+from django.db import connection
 from django.db.models import QuerySet
+from psycopg2 import sql
 
 from devices.models import Device
-from telemetry import writes
+from telemetry import flows, writes
 from telemetry.models import DeviceHour, DeviceLiveState, HouseholdHour
+
+HOUSEHOLD_SUMS = ("produced_wh", "consumed_wh", "imported_wh", "exported_wh", *flows.FLOW_COLUMNS.values())
+"""The home's summed columns, in the order household_bucket_sums returns them (then covered seconds)."""
+DEVICE_SUMS = ("produced_wh", "consumed_wh")
+"""One device's summed columns, in the order device_bucket_sums returns them (then covered seconds)."""
+REASON_SUMS = tuple(flows.REASON_COLUMNS.values())
+"""A store's seconds per reason code, in the order store_reason_seconds returns them."""
+
+_EVERY_HOUR = sql.SQL("TRUE")
+_HAS_REASON = sql.SQL(" OR ").join(sql.SQL("{} > 0").format(sql.Identifier(column)) for column in REASON_SUMS)
 
 
 def household_hours() -> QuerySet[HouseholdHour]:
@@ -23,6 +37,76 @@ def device_hours(*, device_id: int | None = None) -> QuerySet[DeviceHour]:
     """The active household's devices hour by hour, or one of them (none for another's id)."""
     hours = DeviceHour.objects.all()
     return hours if device_id is None else hours.filter(device_id=device_id)
+
+
+def _bucketed(
+    table: str,
+    columns: Sequence[str],
+    edges: Sequence[datetime],
+    *,
+    by: str = "",
+    where: sql.Composable = _EVERY_HOUR,
+    params: Sequence = (),
+) -> list[tuple]:
+    """Rows (0-based bucket, [by,] sums...) of the active household's hours in [edges[0], edges[-1]).
+
+    One grouped query; PostgreSQL finds each hour's bucket with width_bucket (a binary search of the
+    sorted edges), so the Python side handles one row per bucket instead of one per hour. Raw SQL
+    rather than the ORM: preparing each edge and converting each sum cost more than the query.
+    """
+    keys = [sql.SQL("width_bucket(hour_start, %s::timestamptz[]) - 1")]
+    if by:
+        keys.append(sql.Identifier(by))
+    query = sql.SQL(
+        "SELECT {keys}, {sums} FROM {table} WHERE household_id = public.current_household_id() "
+        "AND hour_start >= %s AND hour_start < %s AND ({where}) GROUP BY {groups}"
+    ).format(
+        keys=sql.SQL(", ").join(keys),
+        sums=sql.SQL(", ").join(sql.SQL("sum({})").format(sql.Identifier(column)) for column in columns),
+        table=sql.Identifier("public", table),
+        where=where,
+        groups=sql.SQL(", ").join(sql.SQL(str(position)) for position in range(1, len(keys) + 1)),
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(query, [list(edges), edges[0], edges[-1], *params])
+        return cursor.fetchall()
+
+
+def household_bucket_sums(*, edges: Sequence[datetime]) -> dict[int, tuple]:
+    """{bucket index: HOUSEHOLD_SUMS + (covered seconds,)} over [edges[i], edges[i + 1]).
+
+    Buckets without rollup hours are absent.
+    """
+    rows = _bucketed("telemetry_householdhour", (*HOUSEHOLD_SUMS, "covered_seconds"), edges)
+    return {row[0]: row[1:] for row in rows}
+
+
+def device_bucket_sums(*, device_id: int, edges: Sequence[datetime]) -> dict[int, tuple]:
+    """{bucket index: DEVICE_SUMS + (covered seconds,)} of one device (none for another's id)."""
+    rows = _bucketed(
+        "telemetry_devicehour",
+        (*DEVICE_SUMS, "covered_seconds"),
+        edges,
+        where=sql.SQL("device_id = %s"),
+        params=(device_id,),
+    )
+    return {row[0]: row[1:] for row in rows}
+
+
+def store_reason_seconds(
+    *, edges: Sequence[datetime], device_id: int | None = None
+) -> dict[tuple[int, int], tuple]:
+    """{(bucket index, device id): REASON_SUMS} for the devices that held a reason code in the bucket.
+
+    Only stores ever hold one (telemetry.writes). Served by a partial index of the hours that hold a
+    code, which carries the seconds (migration 0003): an index-only scan, never the heap.
+    """
+    where: sql.Composable = _HAS_REASON
+    params: tuple = ()
+    if device_id is not None:
+        where, params = sql.SQL("({}) AND device_id = %s").format(_HAS_REASON), (device_id,)
+    rows = _bucketed("telemetry_devicehour", REASON_SUMS, edges, by="device_id", where=where, params=params)
+    return {(row[0], row[1]): row[2:] for row in rows}
 
 
 def devices_live(devices: Sequence[Device]) -> None:

@@ -8,7 +8,7 @@ hand-formatted literals it replaced; as JSON it costs about the same (measured, 
 """
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
 from typing import Any
 
@@ -61,8 +61,8 @@ def json_rows(cursor: Any, types: tuple[str, ...], rows: Iterable[Sequence[Any]]
     return statement(_json_select(types), literal(cursor, "%s", (payload,)), _JSON_END)
 
 
-def literal(cursor: Any, template: str, args: Sequence[Any]) -> sql.SQL:
-    """One `template` with its arguments quoted by the driver."""
+def literal(cursor: Any, template: str, args: Sequence[Any] | Mapping[str, Any]) -> sql.SQL:
+    """One `template` with its arguments (positional, or named as `%(name)s`) quoted by the driver."""
     return sql.SQL(raw(cursor).mogrify(template, args).decode())
 
 

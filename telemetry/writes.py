@@ -46,15 +46,18 @@ READINGS_COPY = sql.SQL(
 )
 # Claim each (household, instant); per claimed household: its instants, its devices version and
 # the charge each of its stores carries from the newest tick (one row per store, or one with NULLs).
+# The joined tables are also filtered on the batch's ids (%(ids)s): the planner cannot estimate the
+# claim's rows, and without the filter it hash-joined a sequential scan of the whole fleet's live
+# state (~120 ms a chunk at 250,000 households, against ~5 ms through the primary keys).
 CLAIM = sql.SQL(
     "WITH c AS (INSERT INTO public.telemetry_tick (household_id, at, seconds) "
-    "SELECT h, i, s FROM unnest(%s::bigint[]) AS h, unnest(%s::timestamptz[]) AS i, "
-    "(SELECT %s::integer) AS t(s) ON CONFLICT DO NOTHING RETURNING household_id, at), "
+    "SELECT h, i, s FROM unnest(%(ids)s::bigint[]) AS h, unnest(%(instants)s::timestamptz[]) AS i, "
+    "(SELECT %(seconds)s::integer) AS t(s) ON CONFLICT DO NOTHING RETURNING household_id, at), "
     "k AS (SELECT household_id, array_agg(at ORDER BY at) AS instants FROM c GROUP BY household_id) "
     "SELECT k.household_id, k.instants, h.devices_version, s.device_id, s.charge_wh, s.charge_revision "
-    "FROM k JOIN public.households_household AS h ON h.id = k.household_id "
-    "LEFT JOIN public.telemetry_devicelivestate AS s "
-    "ON s.household_id = k.household_id AND s.charge_wh IS NOT NULL ORDER BY 1"
+    "FROM k JOIN public.households_household AS h ON h.id = k.household_id AND h.id = ANY(%(ids)s::bigint[]) "
+    "LEFT JOIN public.telemetry_devicelivestate AS s ON s.household_id = k.household_id "
+    "AND s.household_id = ANY(%(ids)s::bigint[]) AND s.charge_wh IS NOT NULL ORDER BY 1"
 )
 LIVE_STATE_TYPES = ("bigint", "bigint", "timestamptz", "float8", "float8", "boolean", "boolean", "integer")
 LIVE_STATE_INSERT = sql.SQL(
@@ -176,7 +179,9 @@ def claim_sql(
     Rows: (household id, claimed instants, devices version, store id, charge_wh, charge_revision),
     the last three NULL for a household whose stores have no live state yet.
     """
-    return literal(cursor, CLAIM.string, (list(household_ids), list(instants), seconds))
+    return literal(
+        cursor, CLAIM.string, {"ids": list(household_ids), "instants": list(instants), "seconds": seconds}
+    )
 
 
 def devices_sql(cursor: Any, households: Sequence[tuple[int, str]]) -> sql.SQL:

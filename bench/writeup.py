@@ -22,18 +22,21 @@ FLEET_HOUSEHOLDS = 250_000
 def report_figures(text: str) -> dict:
     """The JSON block of every `## name` section of the report, plus the derived figures."""
     figures = {match["name"]: json.loads(match["json"]) for match in SECTION.finditer(text)}
-    batched = figures["tick"]["batch_50"]["household_ticks_per_s"]
     speedups = [figures["history"][interval]["speedup_x"] for interval in ("DAY", "WEEK", "MONTH")]
     figures["derived"] = {
         "provisioning_ms": 1000 * figures["tick"]["provisioning_seconds_per_household"],
-        "homes_per_machine": batched * TICK_SECONDS,
-        "machines_for_fleet": FLEET_HOUSEHOLDS / (batched * TICK_SECONDS),
         "history_speedup_min": min(speedups),
         "history_speedup_max": max(speedups),
     }
     scale_tick = figures.get("scale", {}).get("tick")
     if scale_tick:
-        figures["derived"]["scale_seconds_for_fleet"] = FLEET_HOUSEHOLDS / scale_tick["household_ticks_per_s"]
+        rate = scale_tick["household_ticks_per_s"]
+        figures["derived"].update(
+            scale_homes_per_machine=rate * TICK_SECONDS,
+            scale_devices_per_machine_m=rate * TICK_SECONDS * scale_tick["devices_per_household"] / 1e6,
+            scale_machines_for_2m=FLEET_HOUSEHOLDS / (rate * TICK_SECONDS),
+            scale_machines_for_20m=10 * FLEET_HOUSEHOLDS / (rate * TICK_SECONDS),
+        )
     stock_migrate = figures.get("scale", {}).get("signup", {}).get("1000", {}).get("migrate", {})
     if "migrate_schemas" in stock_migrate:
         per_tenant = stock_migrate["migrate_schemas"]["seconds_per_tenant"]["median"]

@@ -28,11 +28,11 @@ def test_a_figure_is_the_reports_value_in_its_format():
     text = (
         "<!-- fig tick.batch_50.household_ticks_per_s ,.0f -->1<!-- /fig --> household-ticks/s, "
         "<!-- fig derived.history_speedup_min .0f -->2<!-- /fig -->x, "
-        "<!-- fig derived.homes_per_machine ,.0f -->3<!-- /fig --> homes"
+        "<!-- fig derived.provisioning_ms .0f -->3<!-- /fig --> ms"
     )
 
     assert render(text, REPORT_TEXT) == (
         "<!-- fig tick.batch_50.household_ticks_per_s ,.0f -->800<!-- /fig --> household-ticks/s, "
         "<!-- fig derived.history_speedup_min .0f -->101<!-- /fig -->x, "
-        "<!-- fig derived.homes_per_machine ,.0f -->48,024<!-- /fig --> homes"
+        "<!-- fig derived.provisioning_ms .0f -->20<!-- /fig --> ms"
     )

@@ -24,10 +24,10 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bench.homes import APPLIANCES
+from bench.homes import home_device_states
 from households.timezones import zone
 from telemetry import realism
-from telemetry.physics import DeviceState, Kind, Mode, simulate_household
+from telemetry.physics import DeviceState, Mode, simulate_household
 from telemetry.services import HouseholdRef
 
 TICKS = 5_000
@@ -60,36 +60,6 @@ def _per_tick_us(devices: list[DeviceState]) -> float:
     return (time.perf_counter() - began) / TICKS * 1e6
 
 
-def _fleet_home(index: int) -> list[DeviceState]:
-    """bench.homes' devices: a 6 kW panel, an AUTO battery, an idle EV, the first 5 appliances."""
-    first = index * 8
-    return [
-        DeviceState(first + 1, Kind.SOLAR_PANEL, rated_capacity_w=6_000.0),
-        DeviceState(
-            first + 2,
-            Kind.BATTERY,
-            capacity_wh=13_500.0,
-            charge_wh=6_000.0,
-            max_charge_rate_w=5_000.0,
-            max_discharge_rate_w=5_000.0,
-            mode=Mode.AUTO,
-        ),
-        DeviceState(
-            first + 3,
-            Kind.ELECTRIC_VEHICLE,
-            capacity_wh=60_000.0,
-            charge_wh=40_000.0,
-            max_charge_rate_w=7_400.0,
-            max_discharge_rate_w=5_000.0,
-            mode=Mode.IDLE,
-        ),
-        *(
-            DeviceState(first + 4 + n, Kind.APPLIANCE, average_power_w=float(watts), category=str(category))
-            for n, (category, watts) in enumerate(APPLIANCES[:5])
-        ),
-    ]
-
-
 def _fleet(count: int) -> list[tuple[HouseholdRef, list[DeviceState]]]:
     rng = random.Random("bench-physics-fleet")
     fleet = []
@@ -98,7 +68,7 @@ def _fleet(count: int) -> list[tuple[HouseholdRef, list[DeviceState]]]:
         latitude = city.latitude + rng.uniform(-FLEET_SPREAD_DEGREES, FLEET_SPREAD_DEGREES)
         longitude = city.longitude + rng.uniform(-FLEET_SPREAD_DEGREES, FLEET_SPREAD_DEGREES)
         ref = HouseholdRef(index + 1, f"h_{count}_{index:014x}", city.timezone, latitude, longitude)
-        fleet.append((ref, _fleet_home(index)))
+        fleet.append((ref, home_device_states(first_id=index * 8 + 1, appliances=5)))
     return fleet
 
 

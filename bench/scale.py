@@ -41,11 +41,11 @@ from django.db import connection, connections
 from django.test import Client
 
 from bench import writeup
-from bench.homes import APPLIANCES, devices_create, household_create
+from bench.homes import devices_create, home_device_states, household_create
 from bench.setup import BENCH_DATABASE_URL, timed
 from households.locations import default_location
 from households.models import Household
-from telemetry import device_cache, partitions, services, writes
+from telemetry import device_cache, partitions, services
 
 DEVICES = 8
 # Rows one 8-device household-tick writes: readings, device hours and device state per device;
@@ -137,36 +137,10 @@ def _fleet_rows(first: int, stop: int) -> None:
 
 
 def _fleet_devices() -> list[device_cache.CachedDevice]:
-    """bench.homes' 8-device home, as the tick's cache holds it (ids as the schema would number them)."""
-    solar, battery, car = (
-        {"kind": "solar_panel", "rated_capacity_w": 6000.0},
-        {
-            "kind": "battery",
-            "capacity_wh": 13500.0,
-            "charge_wh": 6000.0,
-            "max_charge_rate_w": 5000.0,
-            "max_discharge_rate_w": 5000.0,
-            "mode": "auto",
-        },
-        {
-            "kind": "electric_vehicle",
-            "capacity_wh": 60000.0,
-            "charge_wh": 40000.0,
-            "max_charge_rate_w": 7400.0,
-            "max_discharge_rate_w": 5000.0,
-            "mode": "idle",
-        },
-    )
-    appliances = [
-        {"kind": "appliance", "category": str(category), "average_power_w": float(watts)}
-        for category, watts in APPLIANCES[: DEVICES - 3]
+    """bench.homes' 8-device home as the tick's cache holds it (ids as its schema would number them)."""
+    return [
+        device_cache.CachedDevice(device) for device in home_device_states(first_id=1, appliances=DEVICES - 3)
     ]
-    devices = []
-    for device_id, fields in enumerate([solar, battery, car, *appliances], start=1):
-        row = dict.fromkeys(writes.DEVICE_COLUMNS)
-        row.update(id=device_id, charge_revision=0, **fields)
-        devices.append(writes.cached_device(list(row.values())))
-    return devices
 
 
 def _fleet_prime(households_n: int) -> None:

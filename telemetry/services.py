@@ -73,7 +73,7 @@ def simulate_instants(
     tz = zone(household.timezone)
     reserve = settings.TELEMETRY_EV_RESERVE_PERCENT / 100.0
     ticks = []
-    for at in instants:
+    for index, at in enumerate(instants):
         outcomes = physics.simulate_household(
             devices,
             local_time=at.astimezone(tz),
@@ -86,21 +86,24 @@ def simulate_instants(
         produced = sum(o.power_w for o in outcomes if o.power_w > 0)
         consumed = -sum(o.power_w for o in outcomes if o.power_w < 0)
         powers = flows.node_powers((d.kind, o.power_w) for d, o in zip(devices, outcomes, strict=True))
-        tick = writes.SimulatedTick(
-            at=at,
-            seconds=seconds,
-            hour_start=local_hour_start(at=at, zone=tz),
-            outcomes=outcomes,
-            produced_w=produced,
-            consumed_w=consumed,
-            powers=powers,
-            allocation=flows.allocate(powers),
-        )
         pairs = zip(devices, outcomes, strict=True)
         stores = ((d, o.power_w, o.charge_wh, o.plugged_in) for d, o in pairs if o.charge_wh is not None)
-        reasons = flows.store_reasons(stores, net_w=tick.net_w, ev_reserve_fraction=reserve)
-        ticks.append(dataclasses.replace(tick, reasons=reasons))
-        devices = _carry_charge(devices, ticks[-1])
+        net_w = writes.net_power_w(produced, consumed)
+        ticks.append(
+            writes.SimulatedTick(
+                at=at,
+                seconds=seconds,
+                hour_start=local_hour_start(at=at, zone=tz),
+                outcomes=outcomes,
+                produced_w=produced,
+                consumed_w=consumed,
+                powers=powers,
+                allocation=flows.allocate(powers),
+                reasons=flows.store_reasons(stores, net_w=net_w, ev_reserve_fraction=reserve),
+            )
+        )
+        if index + 1 < len(instants):  # the next instant starts from this one's charge
+            devices = _carry_charge(devices, ticks[-1])
     return ticks
 
 

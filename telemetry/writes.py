@@ -24,6 +24,13 @@ from telemetry.sql import join, json_rows, literal, statement, table
 
 NET_DUST_W = 1e-6
 
+
+def net_power_w(produced_w: float, consumed_w: float) -> float:
+    """Produced minus consumed; float dust from an exactly balancing battery counts as 0."""
+    net = produced_w - consumed_w
+    return net if abs(net) > NET_DUST_W else 0.0
+
+
 DEVICE_COLUMNS = (
     "id",
     "kind",
@@ -152,9 +159,7 @@ class SimulatedTick:
 
     @property
     def net_w(self) -> float:
-        """Produced minus consumed; float dust from an exactly balancing battery counts as 0."""
-        net = self.produced_w - self.consumed_w
-        return net if abs(net) > NET_DUST_W else 0.0
+        return net_power_w(self.produced_w, self.consumed_w)
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,9 +23,9 @@ class FieldSpec:
     description: str
     check: str = ""
     """How devices.services validates a value sent for it: `rating` (more than 0, at most
-    `maximum`), `degrees` (within `bounds`), `percent` (0 to 100 of the capacity, stored as
-    `charge_wh`), `mode` (one of `choices`) or `category` (an appliance category). Empty: not
-    an input, only shown."""
+    `maximum`), `degrees` or `range` (within `bounds`, in `unit`), `percent` (0 to 100 of the
+    capacity, stored as `charge_wh`), `mode` (one of `choices`) or `category` (an appliance
+    category). Empty: not an input, only shown."""
     graphql_type: str = "Float"
     """`Float`, `String`, `Boolean` or a mode enum (`StorageMode`, `EvMode`)."""
     unit: str = ""
@@ -128,7 +128,7 @@ KINDS: tuple[KindSpec, ...] = (
         fields=(
             _rating(
                 "rated_capacity_w",
-                "Peak output, W (the inverter clips there).",
+                "The panels' DC peak rating, W (kWp x 1000); the inverter is smaller by dcAcRatio.",
                 limits.SOLAR_RATED_CAPACITY_MAX_W,
                 "W",
                 required=True,
@@ -148,6 +148,14 @@ KINDS: tuple[KindSpec, ...] = (
                 default_rule="equator",
                 register_note="Default: facing the equator.",
             ),
+            FieldSpec(
+                "dc_ac_ratio",
+                "The panels' DC rating over the inverter's AC rating: above 1, sunny cool hours clip at "
+                "ratedCapacityW / dcAcRatio.",
+                check="range",
+                bounds=limits.DC_AC_RATIO_RANGE,
+                default=limits.DEFAULT_DC_AC_RATIO,
+            ),
         ),
     ),
     KindSpec(
@@ -159,18 +167,28 @@ KINDS: tuple[KindSpec, ...] = (
         "batteries",
         storage=True,
         physics="battery",
-        fields=_storage_fields(
-            _rating(
-                "capacity_wh",
-                "Usable capacity, Wh.",
-                limits.BATTERY_CAPACITY_MAX_WH,
-                "Wh",
-                required=True,
-                update_note=_CAPACITY_UPDATE,
+        fields=(
+            *_storage_fields(
+                _rating(
+                    "capacity_wh",
+                    "Usable capacity, Wh.",
+                    limits.BATTERY_CAPACITY_MAX_WH,
+                    "Wh",
+                    required=True,
+                    update_note=_CAPACITY_UPDATE,
+                ),
+                modes=("auto", "charging", "discharging", "idle"),
+                mode_type="StorageMode",
+                default_mode="auto",
             ),
-            modes=("auto", "charging", "discharging", "idle"),
-            mode_type="StorageMode",
-            default_mode="auto",
+            FieldSpec(
+                "reserve_percent",
+                "Charge AUTO keeps for backup, percent of capacity: it never discharges below it.",
+                check="range",
+                unit="%",
+                bounds=limits.RESERVE_PERCENT_RANGE,
+                default=limits.DEFAULT_BATTERY_RESERVE_PERCENT,
+            ),
         ),
     ),
     KindSpec(

@@ -51,3 +51,12 @@ APPLIANCE_DEFAULT_POWER_W = MappingProxyType(
 TILT_DEGREES_RANGE = (0.0, 90.0)
 AZIMUTH_DEGREES_RANGE = (0.0, 360.0)
 DEFAULT_TILT_DEGREES = 30.0
+
+# Installed-system defaults. A solar array's DC rating over its inverter's AC rating: installers size
+# the inverter smaller (NREL's Annual Technology Baseline assumes 1.15-1.34), so clear, cool days clip.
+DC_AC_RATIO_RANGE = (0.5, 2.0)
+DEFAULT_DC_AC_RATIO = 1.15
+# A home battery's reserve, percent of its capacity, that AUTO never discharges below (backup for an
+# outage and cell health; vendors ship 5-20 %).
+RESERVE_PERCENT_RANGE = (0.0, 100.0)
+DEFAULT_BATTERY_RESERVE_PERCENT = 10.0

@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models import Q
 
 from devices.kinds import BY_VALUE, KINDS, STORAGE_VALUES
-from devices.limits import NAME_MAX_LENGTH
+from devices.limits import DC_AC_RATIO_RANGE, NAME_MAX_LENGTH, RESERVE_PERCENT_RANGE
 
 # The choices follow the registry (devices.kinds); the members are DeviceKind.SOLAR_PANEL etc.
 DeviceKind = models.TextChoices("DeviceKind", [(kind.name, (kind.value, kind.label)) for kind in KINDS])
@@ -86,6 +86,11 @@ class Device(models.Model):
     rated_capacity_w = models.FloatField(null=True, blank=True)
     tilt_degrees = models.FloatField(null=True, blank=True)
     azimuth_degrees = models.FloatField(null=True, blank=True)
+    # NULL: the default (devices.limits), for panels and batteries registered before these existed.
+    dc_ac_ratio = models.FloatField(null=True, blank=True)
+
+    # Battery: the share AUTO keeps.
+    reserve_percent = models.FloatField(null=True, blank=True)
 
     # Battery and electric vehicle: one notion of energy storage.
     capacity_wh = models.FloatField(null=True, blank=True)
@@ -149,6 +154,24 @@ class Device(models.Model):
                 ),
             ),
             models.CheckConstraint(name="device_name_not_blank", condition=~Q(name="")),
+            models.CheckConstraint(
+                name="device_dc_ac_ratio_only_solar_and_in_range",
+                condition=Q(dc_ac_ratio__isnull=True)
+                | Q(
+                    kind=DeviceKind.SOLAR_PANEL,
+                    dc_ac_ratio__gte=DC_AC_RATIO_RANGE[0],
+                    dc_ac_ratio__lte=DC_AC_RATIO_RANGE[1],
+                ),
+            ),
+            models.CheckConstraint(
+                name="device_reserve_only_battery_and_in_range",
+                condition=Q(reserve_percent__isnull=True)
+                | Q(
+                    kind=DeviceKind.BATTERY,
+                    reserve_percent__gte=RESERVE_PERCENT_RANGE[0],
+                    reserve_percent__lte=RESERVE_PERCENT_RANGE[1],
+                ),
+            ),
             models.CheckConstraint(
                 name="device_orientation_only_solar_and_in_range",
                 condition=(

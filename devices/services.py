@@ -130,11 +130,12 @@ def _charge_wh(capacity_wh: float, percent: float) -> float:
     return min(capacity_wh, max(0.0, capacity_wh * percent / 100.0))
 
 
-def _degrees(errors: _Errors, path: str, value: Any, bounds: tuple[float, float]) -> float | None:
+def _within(errors: _Errors, path: str, value: Any, bounds: tuple[float, float], unit: str) -> float | None:
     number = _finite(errors, path, value)
     if number is not None and not bounds[0] <= number <= bounds[1]:
+        unit = f" {unit}" if unit and unit != "%" else unit
         errors.add(
-            path, f"Must be between {bounds[0]:g} and {bounds[1]:g} degrees.", DeviceErrorCode.OUT_OF_RANGE
+            path, f"Must be between {bounds[0]:g} and {bounds[1]:g}{unit}.", DeviceErrorCode.OUT_OF_RANGE
         )
         return None
     return number
@@ -155,7 +156,9 @@ def _checked(errors: _Errors, path: str, value: Any, field: FieldSpec, kind: Kin
     if field.check == "rating":
         return _rating(errors, path, value, maximum=field.maximum, unit=field.unit)
     if field.check == "degrees":
-        return _degrees(errors, path, value, field.bounds)
+        return _within(errors, path, value, field.bounds, "degrees")
+    if field.check == "range":
+        return _within(errors, path, value, field.bounds, field.unit)
     if field.check == "percent":
         return _percent(errors, path, value)
     if field.check == "mode":

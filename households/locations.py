@@ -46,6 +46,16 @@ def zone_points() -> dict[str, tuple[float, float]]:
     return _read_tab("zone.tab") | _read_tab("zone1970.tab")
 
 
+@cache
+def zone_countries() -> dict[str, str]:
+    """Zone name -> the ISO 3166 code of the one country zone.tab lists it for (public holidays)."""
+    text = resources.files("tzdata.zoneinfo").joinpath("zone.tab").read_text(encoding="utf-8")
+    return {
+        fields[2]: fields[0]
+        for fields in (line.split("\t") for line in text.splitlines() if line and not line.startswith("#"))
+    }
+
+
 def default_location(tz_name: str) -> tuple[float, float]:
     """The representative point of an IANA zone (see the module docstring)."""
     point = zone_points().get(tz_name)

@@ -12,6 +12,7 @@ from devices.graphql.enums import DeviceKindEnum
 from devices.graphql.types import DeviceInterface, device_uid
 from reporting import buckets, selectors
 from telemetry import flows
+from telemetry.physics import STORAGE_EFFICIENCY
 
 
 class BadRequest(GraphQLError):
@@ -180,6 +181,20 @@ class EnergyBucket(graphene.ObjectType):
     load_wh = graphene.Float(required=True, description="What the appliances drew, Wh.")
     storage_charge_wh = graphene.Float(required=True, description="Into batteries and EVs, Wh.")
     storage_discharge_wh = graphene.Float(required=True, description="Out of batteries and EVs, Wh.")
+    driven_wh = graphene.Float(
+        description=(
+            "An electric vehicle's bucket (deviceId) only: energy its battery spent driving, Wh; null "
+            "otherwise."
+        )
+    )
+    charged_away_wh = graphene.Float(
+        description=(
+            "An electric vehicle's bucket (deviceId) only: energy charged into its battery away from home "
+            "(what the home did not supply for its trips), Wh; null otherwise. drivenWh = storageChargeWh x "
+            f"{STORAGE_EFFICIENCY:g} (charging efficiency) - storageDischargeWh / {STORAGE_EFFICIENCY:g} + "
+            "chargedAwayWh - the change in charge."
+        )
+    )
     flows = graphene.List(
         graphene.NonNull(EnergyFlowTotal),
         required=True,

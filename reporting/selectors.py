@@ -164,6 +164,10 @@ class EnergyBucketResult:
     load_wh: float = 0.0
     storage_charge_wh: float = 0.0
     storage_discharge_wh: float = 0.0
+    driven_wh: float | None = None
+    """An EV's bucket only: drained by driving (battery side); None otherwise."""
+    charged_away_wh: float | None = None
+    """An EV's bucket only: charged into its battery away from home; None otherwise."""
     flow_wh: dict[Flow, float] = dataclasses.field(default_factory=dict)
     reasons: list[StoreReasonResult] = dataclasses.field(default_factory=list)
 
@@ -299,6 +303,8 @@ def _energy_bucket(
             "storage_charge_wh": consumed if store else 0.0,
             "storage_discharge_wh": produced if store else 0.0,
         }
+        if kind == DeviceKind.ELECTRIC_VEHICLE:
+            split["driven_wh"], split["charged_away_wh"] = sums[2], sums[3]
     return EnergyBucketResult(
         start=bucket.start.astimezone(zone),
         end=bucket.end.astimezone(zone),

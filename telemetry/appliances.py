@@ -26,6 +26,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from functools import lru_cache
+
+import holidays
 
 from telemetry import sky, solar
 from telemetry.profiles import BLOCK_S, BLOCKS_PER_DAY, DAY_S, BoundedCache, DayProfile
@@ -37,7 +40,12 @@ COOLING_FROM_C = {"home": 24.0, "asleep": 25.5, "away": 28.0}
 COOLING_SPAN_C = 10.0
 HEATING_BELOW_C = {"home": 16.0, "asleep": 13.0, "away": 13.0}
 HEATING_SPAN_C = 28.0
-DARK_GHI_W_M2 = 200.0
+DARK_GHI_W_M2 = 100.0
+INDOOR_SEASON_PER_C = 0.02
+"""'Other' draws this much more per °C the day is colder than 15 °C (circulation pumps, more hours
+indoors): with lighting, what makes a German flat's winter day ~1.3 times its summer day (H0)."""
+LIGHTS_IN_USE = 0.7
+"""Share of a home's lighting on while people are home, awake and it is dark: the rooms in use."""
 OTHER_BASE = 0.7
 OTHER_ACTIVE = 0.5
 WATER_HEATER_STANDBY = 0.04
@@ -74,19 +82,107 @@ class Occupancy:
         return "asleep"
 
 
-def occupancy(seed: str, ordinal: int) -> Occupancy:
+class Routine(StrEnum):
+    """How a household's adults spend a workday."""
+
+    COMMUTER = "commuter"
+    PART_TIME = "part_time"
+    HOME_OFFICE = "home_office"
+    AT_HOME = "at_home"
+    """Retired, or otherwise at home on workdays."""
+
+
+ROUTINE_SHARES = (
+    (Routine.COMMUTER, 0.42),
+    (Routine.PART_TIME, 0.16),
+    (Routine.HOME_OFFICE, 0.12),
+    (Routine.AT_HOME, 0.30),
+)
+"""Shares of households by weekday routine, rounded from Destatis (Mikrozensus 2023: about 30 % of
+households live on pensions; 12 % of employees work mostly from home; a third of the employed work
+part time) and its time-use survey (Zeitverwendungserhebung 2022: meals at home at 12-13 h and
+18-19 h)."""
+SIZE_SHARES = ((1, 0.41), (2, 0.34), (3, 0.12), (4, 0.13))
+"""Persons per household (Destatis, Mikrozensus 2023: 41 % single, 34 % two, 12 % three, 13 % four+)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Household:
+    """Who lives in a home, drawn once from its seed: what makes homes of one preset differ."""
+
+    persons: int
+    routine: Routine
+    usage: float
+    """How heavily it uses its appliances (runs per day, cooking), around 1."""
+    stock: float
+    """Its standby and small-appliance stock (the 'other' base load), around 1 (log-normal)."""
+
+
+def _pick(shares, u: float):
+    total = 0.0
+    for value, share in shares:
+        total += share
+        if u < total:
+            return value
+    return shares[-1][0]
+
+
+@lru_cache(maxsize=65_536)
+def household(seed: str) -> Household:
+    rng = random.Random(f"{seed}|household")
+    persons = _pick(SIZE_SHARES, rng.random())
+    routine = _pick(ROUTINE_SHARES, rng.random())
+    if persons >= 3 and routine == Routine.AT_HOME:
+        routine = Routine.PART_TIME  # families are rarely all retired
+    return Household(persons, routine, rng.lognormvariate(0.0, 0.2), rng.lognormvariate(0.0, 0.3))
+
+
+def _holiday_calendar(country: str, year: int) -> frozenset[date]:
+    return _holidays_cached(country, year)
+
+
+@lru_cache(maxsize=512)
+def _holidays_cached(country: str, year: int) -> frozenset[date]:
+    try:
+        return frozenset(holidays.country_holidays(country, years=year))
+    except NotImplementedError:
+        return frozenset()
+
+
+def day_type(ordinal: int, country: str | None) -> int:
+    """0 workday, 1 Saturday, 2 Sunday or public holiday (the `holidays` package, per country)."""
+    when = date.fromordinal(ordinal)
+    if when.weekday() == 6 or (country and when in _holiday_calendar(country, when.year)):
+        return 2
+    return 1 if when.weekday() == 5 else 0
+
+
+def occupancy(seed: str, ordinal: int, country: str | None = None) -> Occupancy:
     rng = random.Random(f"{seed}|occupancy|{ordinal}")
     u = [rng.random() for _ in range(5)]
-    if date.fromordinal(ordinal).weekday() < 5:
-        wake = 6.0 + 1.5 * u[0]
-        out = u[1] < 0.85  # someone commutes; otherwise a day at home
-        leave, back = (wake + 0.75 + 0.5 * u[2], 16.5 + 2.5 * u[3]) if out else (None, None)
-        return Occupancy(wake, min(22.5 + 1.5 * u[4], 23.9), leave, back)
-    wake = 7.5 + 2.0 * u[0]
-    out = u[1] < 0.6
-    leave = 10.5 + 3.0 * u[2]
-    back = leave + 2.0 + 4.0 * u[3]
-    return Occupancy(wake, 23.0 + 0.9 * u[4], leave if out else None, back if out else None)
+    routine = household(seed).routine
+    if day_type(ordinal, country) == 0:
+        if routine == Routine.AT_HOME:
+            wake = 6.5 + 2.0 * u[0]
+            out = u[1] < 0.5  # errands
+            leave = 9.0 + 3.0 * u[2]
+            back = leave + 1.0 + 2.0 * u[3]
+        elif routine == Routine.HOME_OFFICE:
+            wake = 6.5 + 1.5 * u[0]
+            out = u[1] < 0.3  # a day in the office now and then
+            leave, back = wake + 0.75 + 0.5 * u[2], 16.5 + 2.0 * u[3]
+        else:
+            wake = 5.5 + 2.0 * u[0]
+            out = u[1] < 0.92
+            leave = wake + 0.75 + 0.75 * u[2]
+            back = 12.5 + 2.0 * u[3] if routine == Routine.PART_TIME else 16.0 + 3.0 * u[3]
+        sleep = min(22.0 + 2.0 * u[4], 24.0)
+        return Occupancy(wake, sleep, leave if out else None, back if out else None)
+    wake = 7.0 + 2.5 * u[0]
+    out = u[1] < 0.4
+    leave = 10.0 + 6.0 * u[2]
+    back = leave + 1.5 + 2.0 * u[3]
+    return Occupancy(wake, min(22.5 + 2.0 * u[4], 24.0), leave if out else None, back if out else None)
 
 
 # --- building day profiles ------------------------------------------------------------------
@@ -105,6 +201,9 @@ def _hours() -> list[float]:
 
 
 _BLOCK_HOURS = _hours()
+_ACTIVITY = [0.8 + 0.6 * math.exp(-(((hour - 12.0) / 4.0) ** 2)) for hour in _BLOCK_HOURS]
+"""How much an awake household at home uses of its 'other' stock by hour: most around midday
+(kettles, computers, kitchen gadgets), least late at night."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +213,8 @@ class Place:
     latitude: float
     longitude: float
     midnight_epoch_s: float
+    country: str | None = None
+    """ISO 3166 code whose public holidays the household keeps (from its time zone)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,16 +253,50 @@ def _draws(seed: str, device_id: int, ordinal: int, count: int = 4) -> list[floa
     return [rng.random() for _ in range(count)]
 
 
-def _laundry(seed: str, ordinal: int, day: Occupancy) -> tuple[float, float] | None:
+def intensity(seed: str) -> float:
+    """How many appliance runs a household makes relative to a typical two-person one."""
+    home = household(seed)
+    return home.usage * (0.55 + 0.3 * home.persons) / 1.15
+
+
+def _laundry(seed: str, ordinal: int, day: Occupancy, kind: int) -> tuple[float, float] | None:
     """The household's wash of the day as (start, end) hours, or None: shared by washer and dryer."""
     rng = random.Random(f"{seed}|laundry|{ordinal}")
     chance, when = rng.random(), rng.random()
-    weekend = date.fromordinal(ordinal).weekday() >= 5
-    if chance >= (0.6 if weekend else 0.3):
+    if chance >= min((0.5 if kind else 0.22) * intensity(seed), 0.9):
         return None
     # At home: late morning; after work otherwise.
     start = max(day.wake_h + 1.0, 9.0) + 4.0 * when if day.back_h is None else day.back_h + 0.5 + 1.5 * when
     return start, start + 1.5
+
+
+LUNCH_CHANCE = {
+    Routine.AT_HOME: 0.6,
+    Routine.HOME_OFFICE: 0.4,
+    Routine.PART_TIME: 0.25,
+    Routine.COMMUTER: 0.0,
+}
+"""Chance of a cooked lunch at home on a workday, by routine (Sundays and holidays: SUNDAY_LUNCH)."""
+SUNDAY_LUNCH, SATURDAY_LUNCH, DINNER = 0.5, 0.35, 0.55
+
+
+def _cooking(
+    seed: str, ordinal: int, day: Occupancy, kind: int, u: list[float]
+) -> list[tuple[float, float, float]]:
+    """The oven and hob's runs of the day: lunch (mostly on Sundays and holidays, and for those at
+    home), dinner."""
+    lunch_chance = (LUNCH_CHANCE[household(seed).routine], SATURDAY_LUNCH, SUNDAY_LUNCH)[kind]
+    runs = []
+    scale = min(intensity(seed), 1.6)
+    if u[0] < lunch_chance * scale:
+        start = 10.5 + 2.5 * u[1]
+        if day.state(start) == "home":
+            runs += _run(start, ((8, 0.9), (30 + 40 * u[2], 0.3)))
+    if u[3] < DINNER * scale * (0.6 if kind == 2 else 1.0):
+        start = 16.75 + 3.0 * u[4]
+        if day.state(start) == "home":
+            runs += _run(start, ((8, 0.9), (20 + 30 * u[5], 0.3)))
+    return runs
 
 
 # --- kernels: one device's day, block by block ----------------------------------------------
@@ -249,23 +384,25 @@ class Lighting(Kernel):
 
     def value(self, block: int) -> float:
         if self._day.state(_BLOCK_HOURS[block]) == "home":
-            return max(min(max(1.0 - self._ghi[block] / DARK_GHI_W_M2, 0.0), 1.0), 0.0)
+            return LIGHTS_IN_USE * max(min(max(1.0 - self._ghi[block] / DARK_GHI_W_M2, 0.0), 1.0), 0.0)
         return 0.0
 
 
 class Base(Kernel):
-    """'Other': a steady base load, higher while people are up, with a slow wobble."""
+    """'Other': a steady base load (the home's standby stock), higher while people are up, with a
+    slow wobble."""
 
-    __slots__ = ("_day", "_slow")
+    __slots__ = ("_active", "_base", "_day", "_slow")
 
-    def __init__(self, category: str, day: Occupancy, slow: float):
+    def __init__(self, category: str, day: Occupancy, slow: float, stock: float = 1.0, people: float = 1.0):
         super().__init__(category)
         self._day, self._slow = day, slow
+        self._base, self._active = OTHER_BASE * stock, OTHER_ACTIVE * people
 
     def value(self, block: int) -> float:
         hour = _BLOCK_HOURS[block]
-        active = OTHER_ACTIVE if self._day.state(hour) == "home" else 0.0
-        return max(OTHER_BASE + active + 0.1 * math.sin(self._slow + 2.0 * math.pi * hour / 7.0), 0.0)
+        active = self._active * _ACTIVITY[block] if self._day.state(hour) == "home" else 0.0
+        return max(self._base + active + 0.1 * math.sin(self._slow + 2.0 * math.pi * hour / 7.0), 0.0)
 
 
 def _run(start_h: float, phases: tuple[tuple[float, float], ...]) -> list[tuple[float, float, float]]:
@@ -279,7 +416,8 @@ def _run(start_h: float, phases: tuple[tuple[float, float], ...]) -> list[tuple[
 
 def _kernel(category: str, seed: str, device_id: int, ordinal: int, home: HouseholdDay) -> Kernel:
     day = home.occupancy
-    u = _draws(seed, device_id, ordinal)
+    u = _draws(seed, device_id, ordinal, 6)
+    kind = home.day_type
     if category == Category.FRIDGE:
         return Cycle(category, 40.0 + 10.0 * u[0], 0.30 + 0.08 * u[1], u[2])
     if category in (Category.AIR_CONDITIONER, Category.HEATING):
@@ -289,8 +427,15 @@ def _kernel(category: str, seed: str, device_id: int, ordinal: int, home: Househ
     runs: list[tuple[float, float, float]] = []
     base = 0.0
     if category == Category.DISHWASHER:
-        if u[0] < 0.75:
-            start = max(19.5 + 2.0 * u[1], (day.back_h or 0.0) + 2.0)
+        if u[0] < min(0.48 * intensity(seed), 0.95):
+            if u[2] < 0.25:  # after lunch
+                start = 13.0 + 3.0 * u[1]
+            elif u[2] < 0.45:  # after breakfast
+                start = day.wake_h + 1.0 + 2.0 * u[1]
+            else:
+                start = max(18.75 + 4.0 * u[1], (day.back_h or 0.0) + 1.0)
+            if day.state(start) != "home":
+                start = max(18.75 + 4.0 * u[1], (day.back_h or 0.0) + 1.0)
             runs = _run(start, ((5, 0.05), (15, 1.0), (35, 0.05), (12, 1.0), (30, 0.02)))
     elif category in (Category.WASHER, Category.DRYER):
         wash = home.laundry()
@@ -299,11 +444,7 @@ def _kernel(category: str, seed: str, device_id: int, ordinal: int, home: Househ
         elif wash is not None and u[0] < 0.8:
             runs = _run(wash[1] + (5 + 25 * u[1]) / 60.0, ((75, 0.8),))
     elif category == Category.OVEN:
-        weekend = date.fromordinal(ordinal).weekday() >= 5
-        if u[0] < (0.7 if weekend else 0.5):
-            start = (12.0 if weekend and u[3] < 0.4 else 17.5) + 1.5 * u[1]
-            if day.state(start) != "away":
-                runs = _run(start, ((10, 1.0), (30 + 30 * u[2], 0.45)))
+        runs = _cooking(seed, ordinal, day, kind, u)
     elif category == Category.WATER_HEATER:
         base = WATER_HEATER_STANDBY
         runs = _run(day.wake_h + 0.25 * u[0], ((30 + 30 * u[1], 1.0 - WATER_HEATER_STANDBY),))
@@ -312,7 +453,11 @@ def _kernel(category: str, seed: str, device_id: int, ordinal: int, home: Househ
         hours = 8.0 if home.outdoor().mean_temperature_c >= 18.0 else 4.0
         runs = [(13.0 - hours / 2 + u[0] - 0.5, 13.0 + hours / 2 + u[0] - 0.5, 1.0)]
     else:  # OTHER, empty or unknown: a steady base load, higher while people are up
-        return Base(category, day, 2.0 * math.pi * u[0])
+        home_ = household(seed)
+        season = 1.0 + INDOOR_SEASON_PER_C * min(max(15.0 - home.outdoor().mean_temperature_c, -5.0), 20.0)
+        return Base(
+            category, day, 2.0 * math.pi * u[0], home_.stock * season, (0.6 + 0.2 * home_.persons) * season
+        )
     return Painted(category, base, runs)
 
 
@@ -367,6 +512,7 @@ class HouseholdDay:
     __slots__ = (
         "_laundry",
         "_outdoor",
+        "day_type",
         "kernels",
         "key",
         "occupancy",
@@ -379,7 +525,8 @@ class HouseholdDay:
     def __init__(self, seed: str, ordinal: int, place: Place):
         self.seed, self.ordinal, self.place = seed, ordinal, place
         self.key = (ordinal, place.latitude, place.longitude, place.midnight_epoch_s)
-        self.occupancy = occupancy(seed, ordinal)
+        self.day_type = day_type(ordinal, place.country)
+        self.occupancy = occupancy(seed, ordinal, place.country)
         self.kernels: dict[int, Kernel] = {}
         self._laundry: tuple[float, float] | bool | None = False
         self._outdoor: Outdoor | None = None
@@ -393,7 +540,7 @@ class HouseholdDay:
 
     def laundry(self) -> tuple[float, float] | None:
         if self._laundry is False:
-            self._laundry = _laundry(self.seed, self.ordinal, self.occupancy)
+            self._laundry = _laundry(self.seed, self.ordinal, self.occupancy, self.day_type)
         return self._laundry  # type: ignore[return-value]
 
     def appliance(self, device_id: int, category: str | None) -> Kernel:
@@ -432,7 +579,7 @@ def size_caches(*, households: int, places: int) -> None:
 
 
 def household_day(
-    seed: str, ordinal: int, latitude: float, longitude: float, midnight_s: float
+    seed: str, ordinal: int, latitude: float, longitude: float, midnight_s: float, country: str | None = None
 ) -> HouseholdDay:
     """The household's day (cached: one day per household, replaced when the day or place changes)."""
     found = _households.get(seed)
@@ -442,7 +589,8 @@ def household_day(
             return found
         if found.tomorrow is not None and found.tomorrow.key == key:
             return _households.put(seed, found.tomorrow)
-    return _households.put(seed, HouseholdDay(seed, ordinal, Place(latitude, longitude, midnight_s)))
+    place = Place(latitude, longitude, midnight_s, country)
+    return _households.put(seed, HouseholdDay(seed, ordinal, place))
 
 
 def _profile(kernel: Kernel) -> DayProfile:

@@ -1,14 +1,18 @@
-"""Climate normals of reference stations; a home takes the nearest station's climate.
+"""Climate normals of reference stations, interpolated to where a home is (`local`).
 
 Each station lists, per calendar month, the mean daily global horizontal irradiation (GHI,
 kWh/m²/day) and the mean air temperature (°C), plus one mean diurnal temperature range (°C).
 Values are rounded long-term means as published by PVGIS (EU JRC, PVGIS-SARAH/ERA5 climatology)
 and NASA POWER for irradiation, and by national weather services' 1991-2020 normals (as summarised
-in the Wikipedia "Climate of <city>" tables) for temperature. They are typed in from those sources
+in the Wikipedia "Climate of <city>" tables) for temperature; Raleigh and Cold Bay (which fill gaps
+of the US East and the Alaska Peninsula) from NREL's Solar Radiation Data Manual for Flat-Plate and
+Concentrating Collectors (1961-1990 NSRDB) and NOAA's 1991-2020 normals. They are typed in from those sources
 at about ±10 % accuracy, enough to place a month's output and load, not to plan a real system.
 
-The weather model (telemetry.weather) turns the monthly GHI into a clear-sky index: the measured
-monthly GHI over pvlib's clear-sky GHI for the same place and month.
+A place's climate (`local`) blends the stations within RADIUS_KM by inverse distance: the monthly
+clear-sky index (measured monthly GHI over pvlib's clear-sky GHI at the station), temperatures,
+diurnal range and the day-to-day temperature spread; beyond every station's radius it falls back to
+the nearest station. The weather model (telemetry.weather) is calibrated on it.
 """
 
 from __future__ import annotations
@@ -16,6 +20,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from functools import lru_cache
+
+from telemetry import sky
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +108,10 @@ STATIONS: tuple[Station, ...] = (
        [-3.7, -2.6, 1.4, 7.9, 14.1, 19.4, 22.3, 21.5, 17.2, 10.5, 4.6, -0.9], 8.0),
     _s("New York", 40.71, -74.01, [1.9, 2.7, 3.8, 4.8, 5.6, 6.0, 6.0, 5.3, 4.3, 3.0, 2.0, 1.6],
        [0.9, 2.0, 5.8, 11.8, 17.2, 22.3, 25.3, 24.7, 20.9, 14.8, 9.2, 3.6], 8.0),
+    _s("Raleigh", 35.78, -78.64, [2.7, 3.5, 4.6, 5.7, 6.0, 6.2, 6.0, 5.4, 4.6, 3.8, 2.9, 2.4],
+       [4.4, 6.2, 10.3, 15.2, 19.8, 24.3, 26.3, 25.5, 21.8, 15.8, 10.4, 5.8], 12.0),
+    _s("Cold Bay", 55.21, -162.72, [0.4, 1.1, 2.3, 3.5, 4.0, 4.1, 3.8, 3.1, 2.4, 1.3, 0.6, 0.3],
+       [-2.5, -2.8, -1.7, 0.6, 4.0, 7.4, 10.3, 11.2, 8.7, 4.4, 0.9, -1.4], 5.0),
     _s("Miami", 25.76, -80.19, [3.6, 4.4, 5.4, 6.2, 6.2, 5.7, 5.9, 5.6, 5.0, 4.5, 3.8, 3.4],
        [20.1, 21.2, 22.6, 24.7, 26.9, 28.3, 28.9, 29.1, 28.3, 26.8, 23.8, 21.3], 7.0),
     _s("Mexico City", 19.43, -99.13, [4.6, 5.5, 6.2, 6.3, 6.0, 5.4, 5.2, 5.2, 4.7, 4.6, 4.5, 4.2],
@@ -129,16 +139,90 @@ def nearest_station(latitude: float, longitude: float) -> Station:
     return min(STATIONS, key=lambda s: _distance_km(latitude, longitude, s.latitude, s.longitude))
 
 
-_MID_MONTH_DOY = (15.5, 45.0, 74.5, 105.0, 135.5, 166.0, 196.5, 227.5, 258.0, 288.5, 319.0, 349.5)
+RADIUS_KM = 1_000.0
+"""Stations farther than this say nothing about a place's climate."""
+SD_BASE_C = 0.9
+SD_RANGE_SHARE = (0.05, 0.20)
+"""Day-to-day SD of the daily mean temperature: SD_BASE_C + annual range x a share rising from the
+warmest month's to the coldest month's (fitted to pvlib's typical-year files: Greensboro January 5.2,
+July 1.8-2.8; Miami July ~1.0; Sand Point 1.1-4.7 °C)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Climate:
+    """A place's climate, per calendar month: what the weather model is calibrated on."""
+
+    clearness: tuple[float, ...]
+    """Mean clear-sky index: measured GHI over pvlib's clear-sky GHI (sky.monthly_clear_sky_ghi)."""
+    temperature_c: tuple[float, ...]
+    daily_sd_c: tuple[float, ...]
+    """Day-to-day standard deviation of the daily mean temperature."""
+    diurnal_range_c: float
+    stations: tuple[str, ...]
+    """The stations it was interpolated from (one: the nearest, when none lies within RADIUS_KM)."""
+
+
+def _daily_sd(temperatures: tuple[float, ...]) -> tuple[float, ...]:
+    warmest, coldest = max(temperatures), min(temperatures)
+    annual_range = max(warmest - coldest, 0.1)
+    low, high = SD_RANGE_SHARE
+    return tuple(
+        SD_BASE_C + annual_range * (low + (high - low) * (warmest - t) / annual_range) for t in temperatures
+    )
+
+
+def station_clearness(station: Station) -> tuple[float, ...]:
+    clear = sky.monthly_clear_sky_ghi(station.latitude, station.longitude)
+    return tuple(
+        min(max(measured / ceiling if ceiling > 0 else 0.5, 0.08), 1.0)
+        for measured, ceiling in zip(station.ghi_kwh_m2_day, clear, strict=True)
+    )
+
+
+@lru_cache(maxsize=4096)
+def local(latitude: float, longitude: float) -> Climate:
+    """The climate at a place: inverse-distance weights over the stations within RADIUS_KM,
+    tapered to 0 at the radius so the climate changes smoothly; beyond every station's radius, the
+    nearest station's (the documented fallback)."""
+    weights: list[tuple[float, Station]] = []
+    for station in STATIONS:
+        distance = _distance_km(latitude, longitude, station.latitude, station.longitude)
+        if distance < RADIUS_KM:
+            weights.append(((1.0 - distance / RADIUS_KM) ** 2 / (distance + 25.0) ** 2, station))
+    if not weights:
+        weights = [(1.0, nearest_station(latitude, longitude))]
+    total = sum(w for w, _ in weights)
+
+    def blend(values: list[tuple[float, ...]]) -> tuple[float, ...]:
+        return tuple(
+            sum(w * v[m] for (w, _), v in zip(weights, values, strict=True)) / total for m in range(12)
+        )
+
+    temperatures = blend([s.temperature_c for _, s in weights])
+    return Climate(
+        clearness=blend([station_clearness(s) for _, s in weights]),
+        temperature_c=temperatures,
+        daily_sd_c=_daily_sd(temperatures),
+        diurnal_range_c=sum(w * s.diurnal_range_c for w, s in weights) / total,
+        stations=tuple(s.name for _, s in sorted(weights, key=lambda pair: -pair[0])),
+    )
+
+
+MID_MONTH_DOY = (15.5, 45.0, 74.5, 105.0, 135.5, 166.0, 196.5, 227.5, 258.0, 288.5, 319.0, 349.5)
 
 
 def daily_normal_c(station: Station, day_of_year: int) -> float:
     """Mean temperature of a day of the year, interpolated between mid-month normals."""
-    temps = station.temperature_c
+    return daily_value(station.temperature_c, day_of_year)
+
+
+def daily_value(monthly: tuple[float, ...], day_of_year: int) -> float:
+    """A monthly quantity on a day of the year, interpolated between mid-month values."""
+    temps = monthly
     for index in range(12):
-        lo = _MID_MONTH_DOY[index]
-        hi = _MID_MONTH_DOY[index + 1] if index < 11 else _MID_MONTH_DOY[0] + 365.0
-        doy = day_of_year if day_of_year >= _MID_MONTH_DOY[0] else day_of_year + 365.0
+        lo = MID_MONTH_DOY[index]
+        hi = MID_MONTH_DOY[index + 1] if index < 11 else MID_MONTH_DOY[0] + 365.0
+        doy = day_of_year if day_of_year >= MID_MONTH_DOY[0] else day_of_year + 365.0
         if lo <= doy < hi:
             share = (doy - lo) / (hi - lo)
             return temps[index] + share * (temps[(index + 1) % 12] - temps[index])

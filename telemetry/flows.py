@@ -22,6 +22,7 @@ from enum import StrEnum
 from typing import Any
 
 from devices.kinds import KINDS
+from telemetry.physics import battery_floor_wh
 
 DUST_W = 1e-6
 """Flows and balances smaller than this are float dust, shown as 0."""
@@ -210,7 +211,9 @@ class StorageReason(StrEnum):
 REASON_DESCRIPTIONS = {
     StorageReason.FULL: "full: could not take the solar surplus, which went to the grid",
     StorageReason.EMPTY: "empty: could not cover the home, which drew from the grid",
-    StorageReason.RESERVE_REACHED: "at its reserve (kept for driving): the home drew from the grid",
+    StorageReason.RESERVE_REACHED: (
+        "at its reserve (an EV's for driving, a battery's for backup): the home drew from the grid"
+    ),
     StorageReason.RATE_LIMIT: "at its rate limit: the grid took or gave the rest",
     StorageReason.AWAY: "EV away (not plugged in): no charging, no vehicle-to-home",
 }
@@ -255,8 +258,9 @@ def store_tick(
 ) -> StoreTick:
     """A store's tick from a device-like object (a physics.DeviceState or a devices.Device).
 
-    It needs kind, mode, capacity_wh and the two rates; an EV keeps its reserve, a battery may
-    run empty. `plugged_in` is False only for an EV away (None: not known, taken as at home).
+    It needs kind, mode, capacity_wh, the two rates and a battery's reserve_percent; an EV keeps
+    the fleet's EV reserve, an AUTO battery its own, a commanded battery may run empty.
+    `plugged_in` is False only for an EV away (None: not known, taken as at home).
     """
     mode = str(device.mode or "auto")
     capacity = device.capacity_wh or 0.0
@@ -270,7 +274,7 @@ def store_tick(
         can_discharge=mode in DISCHARGING_MODES,
         floor_wh=ev_reserve_fraction * capacity
         if _KIND_NODES[str(device.kind)] is Node.ELECTRIC_VEHICLE
-        else 0.0,
+        else (battery_floor_wh(device) if mode == "auto" else 0.0),
         plugged_in=plugged_in is not False,
     )
 
@@ -302,7 +306,7 @@ def storage_reason(store: StoreTick, *, net_w: float, full_wh: float = 1e-6) -> 
 
     `net_w` is the home's balance after the dispatch (+ exporting). A store whose mode lets it
     charge (discharge) has a reason only while the home exports (imports): then it is full
-    (empty, or at an EV's reserve) or at its rate limit. An EV that is away always says so.
+    (empty, or at its reserve) or at its rate limit. An EV that is away always says so.
     """
     if not store.plugged_in:
         return StorageReason.AWAY
@@ -314,8 +318,10 @@ def storage_reason(store: StoreTick, *, net_w: float, full_wh: float = 1e-6) -> 
     elif net_w < -DUST_W and store.can_discharge:
         if store.power_w >= store.max_discharge_rate_w - DUST_W:
             return StorageReason.RATE_LIMIT
+        if store.charge_wh <= full_wh:
+            return StorageReason.EMPTY
         if store.charge_wh <= store.floor_wh + full_wh:
-            return StorageReason.RESERVE_REACHED if store.floor_wh > 0.0 else StorageReason.EMPTY
+            return StorageReason.RESERVE_REACHED
     return None
 
 

@@ -82,6 +82,10 @@ class DeviceHour(HouseholdRow):
     ticks = models.PositiveIntegerField(default=0)
     covered_seconds = models.PositiveIntegerField(default=0)
 
+    # EVs only: drained by driving, and charged into the battery away from home (both battery side).
+    driven_wh = models.FloatField(default=0.0)
+    charged_away_wh = models.FloatField(default=0.0)
+
     # Stores only: seconds spent with each telemetry.flows.StorageReason code (REASON_COLUMNS).
     full_seconds = models.PositiveIntegerField(default=0)
     empty_seconds = models.PositiveIntegerField(default=0)

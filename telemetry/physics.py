@@ -14,18 +14,24 @@ negative power draws from it (appliances, charging). All randomness is seeded wi
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from types import SimpleNamespace
+from typing import Any
 
+from devices import limits
 from devices.kinds import KINDS
+from households import locations
 from telemetry import appliances, solar
 from telemetry.appliances import Category
 from telemetry.profiles import BLOCK_S, Blocks, block_mean
 
 STORAGE_EFFICIENCY: float = 0.95
 """Charging adds |p|·dt·η Wh to a store; discharging removes p·dt/η Wh."""
+
+AWAY_CHARGE_FLOOR_FRACTION: float = 0.1
+"""A driver charges away from home rather than let a trip take the car below this share of its capacity."""
 
 EPSILON_WH = 1e-6
 EPSILON_W = 1e-6
@@ -85,14 +91,19 @@ class DeviceState:
     category: Category | str | None = None
     tilt_degrees: float | None = None
     azimuth_degrees: float | None = None
+    dc_ac_ratio: float | None = None
+    """Solar: the panels' DC rating over the inverter's AC rating (None: solar.DEFAULT_DC_AC_RATIO)."""
+    reserve_percent: float | None = None
+    """Battery: AUTO keeps this share of the capacity (None: limits.DEFAULT_BATTERY_RESERVE_PERCENT)."""
 
 
 @dataclass(frozen=True, slots=True)
 class DeviceOutcome:
     """One reading: power is the tick's mean, signed from the home's side; energy_wh = power_w · dt.
 
-    EVs also say whether they were at home (plugged_in: present for at least half the tick) and how
-    much the battery lost to driving (trip_wh, not part of the home's energy).
+    EVs also say whether they were at home (plugged_in: present for at least half the tick), how
+    much the battery lost to driving (trip_wh) and how much was charged into it away from home
+    (charged_away_wh); neither is part of the home's energy.
     """
 
     device_id: int
@@ -102,6 +113,7 @@ class DeviceOutcome:
     is_on: bool | None
     plugged_in: bool | None = None
     trip_wh: float = 0.0
+    charged_away_wh: float = 0.0
 
 
 @dataclass(slots=True)
@@ -117,6 +129,8 @@ class Home:
     wall_s: float
     block: int
     """The five-minute block the tick lies in, or -1 when it spans more than one (then: block_mean)."""
+    country: str | None = None
+    """Whose public holidays the household keeps: its time zone's country."""
     _today: appliances.HouseholdDay | None = None
 
     @classmethod
@@ -127,12 +141,16 @@ class Home:
         block = int(wall_s // BLOCK_S)
         if duration_s <= 0.0 or wall_s + duration_s > (block + 1) * BLOCK_S:
             block = -1
-        return cls(seed, latitude, longitude, t.timestamp(), duration_s, t.toordinal(), wall_s, block)
+        country = locations.zone_countries().get(getattr(t.tzinfo, "key", ""))
+        epoch_s, ordinal = t.timestamp(), t.toordinal()
+        return cls(seed, latitude, longitude, epoch_s, duration_s, ordinal, wall_s, block, country)
 
     def day(self, ordinal: int) -> appliances.HouseholdDay:
         """The household's local day `ordinal` (its occupancy and devices' kernels)."""
         midnight = self.epoch_s - self.wall_s + (ordinal - self.ordinal) * 86_400.0
-        return appliances.household_day(self.seed, ordinal, self.latitude, self.longitude, midnight)
+        return appliances.household_day(
+            self.seed, ordinal, self.latitude, self.longitude, midnight, self.country
+        )
 
     def today(self) -> appliances.HouseholdDay:
         if self._today is None:
@@ -151,7 +169,9 @@ def _prepare_tomorrow(home: Home, devices: Sequence[DeviceState]) -> None:
     today = home.today()
     if today.tomorrow is not None or home.wall_s < appliances.prepare_from_s(home.seed):
         return
-    place = appliances.Place(home.latitude, home.longitude, today.place.midnight_epoch_s + 86_400.0)
+    place = appliances.Place(
+        home.latitude, home.longitude, today.place.midnight_epoch_s + 86_400.0, home.country
+    )
     tomorrow = today.tomorrow = appliances.HouseholdDay(home.seed, home.ordinal + 1, place)
     for device in devices:
         handler = HANDLERS.get(device.kind)
@@ -180,7 +200,10 @@ def solar_w(device: DeviceState, home: Home) -> float:
     azimuth = device.azimuth_degrees
     if azimuth is None:
         azimuth = solar.default_azimuth_degrees(home.latitude)
-    share = solar.panel_share(home.latitude, home.longitude, tilt, azimuth, home.epoch_s, home.duration_s)
+    ratio = solar.DEFAULT_DC_AC_RATIO if device.dc_ac_ratio is None else device.dc_ac_ratio
+    share = solar.panel_share(
+        home.latitude, home.longitude, tilt, azimuth, ratio, home.epoch_s, home.duration_s
+    )
     return rating * share
 
 
@@ -252,22 +275,26 @@ def _store_outcome(
     return DeviceOutcome(device.id, power, power * dt_hours, charge, None)
 
 
+def battery_floor_wh(device: Any) -> float:
+    """The charge an AUTO battery keeps: its reserve share of the capacity (a DeviceState or a Device)."""
+    percent = device.reserve_percent
+    if percent is None:
+        percent = limits.DEFAULT_BATTERY_RESERVE_PERCENT
+    return min(max(percent, 0.0), 100.0) / 100.0 * max(device.capacity_wh or 0.0, 0.0)
+
+
 def _vehicle_outcome(
-    device: DeviceState,
-    requested_w: float,
-    dt_hours: float,
-    at_home: tuple[float, float, float],
-    floor_wh: float = 0.0,
+    device: DeviceState, requested_w: float, dt_hours: float, trip: Trip, floor_wh: float = 0.0
 ) -> DeviceOutcome:
     """An EV's reading: the store steps only for the share of the tick it is plugged in.
 
     `requested_w` is the power wanted while plugged in; the reading is the tick's mean, so the
-    rate limits hold for it too. Charge lost to driving is applied first.
+    rate limits hold for it too. The trip (driving, charging away) is applied first.
     """
-    share, charge, driven = at_home
+    share = trip.share_home
     plugged_w, new_charge = store_step(
         device.capacity_wh,
-        charge,
+        trip.charge_wh,
         requested_w,
         device.max_charge_rate_w,
         device.max_discharge_rate_w,
@@ -275,21 +302,163 @@ def _vehicle_outcome(
         floor_wh=floor_wh,
     )
     power = plugged_w * share if share > 0.0 else 0.0  # no -0.0 for a car that is away
-    return DeviceOutcome(device.id, power, power * dt_hours, new_charge, None, share >= 0.5, driven)
+    return DeviceOutcome(
+        device.id,
+        power,
+        power * dt_hours,
+        new_charge,
+        None,
+        share >= 0.5,
+        trip.driven_wh,
+        trip.charged_away_wh,
+    )
 
 
 # --- the household ----------------------------------------------------------------------------
 
 
-def _vehicle_at_home(device: DeviceState, home: Home) -> tuple[float, float, float]:
-    """(share of the tick at home, charge after this tick's driving, Wh driven off the battery)."""
+@dataclass(frozen=True, slots=True)
+class Trip:
+    """An EV over one tick: its share at home and what driving did to its battery.
+
+    Driving never runs on energy the battery lacks: when a trip would take the charge below
+    AWAY_CHARGE_FLOOR_FRACTION of the capacity (or below what it held, if less), the driver charges
+    away from home just enough to stay there (`charged_away_wh`, added to the battery). So, per
+    tick, driven_wh = charged_away_wh - (charge_wh - before) + what the home put in.
+    """
+
+    share_home: float
+    charge_wh: float
+    driven_wh: float
+    charged_away_wh: float
+
+
+def vehicle_trip(device: DeviceState, home: Home) -> Trip:
+    """The EV's share of the tick at home and its charge after this tick's driving."""
     # Rounded so float dust in the block sums cannot leave an away car a 1e-10 share at home.
     away = round(home.wall_mean(lambda day: day.trip(device.id).away), 9)
     drain_w = home.wall_mean(lambda day: day.trip(device.id).drain_w)
     capacity = max(device.capacity_wh or 0.0, 0.0)
     charge = min(max(device.charge_wh or 0.0, 0.0), capacity)
-    driven = min(drain_w * home.duration_s / 3600.0, charge)
-    return 1.0 - away, charge - driven, driven
+    driven = max(drain_w * home.duration_s / 3600.0, 0.0)
+    floor = min(charge, AWAY_CHARGE_FLOOR_FRACTION * capacity)
+    after = charge - driven
+    charged_away = floor - after if after < floor else 0.0
+    return Trip(1.0 - away, max(after, floor), driven, charged_away)
+
+
+@dataclass(slots=True)
+class Balance:
+    """The home's running balance through the dispatch phases, and the stores each phase serves."""
+
+    outcomes: list[DeviceOutcome | None]
+    produced_w: float = 0.0
+    consumed_w: float = 0.0
+    commanded_in_w: float = 0.0
+    commanded_out_w: float = 0.0
+    surplus_w: float = 0.0
+    deficit_w: float = 0.0
+    auto: list[int] = field(default_factory=list)
+    dischargers: list[int] = field(default_factory=list)
+    surplus_takers: list[int] = field(default_factory=list)
+    vehicle_to_home: list[int] = field(default_factory=list)
+    trips: dict[int, Trip] = field(default_factory=dict)
+
+
+def sources_and_commands(devices: Sequence[DeviceState], home: Home, dt_hours: float) -> Balance:
+    """Phase 1-2: solar and appliances; stores on an owner's command (CHARGING / IDLE) granted now,
+    the others sorted into the phases that serve them."""
+    balance = Balance([None] * len(devices))
+    outcomes = balance.outcomes
+    for index, device in enumerate(devices):
+        handler = HANDLERS.get(device.kind)
+        if handler == Handler.SOLAR:
+            power = solar_w(device, home)
+            balance.produced_w += power
+            outcomes[index] = DeviceOutcome(device.id, power, power * dt_hours, None, None)
+            continue
+        if handler == Handler.APPLIANCE:
+            power = appliance_w(device, home)
+            balance.consumed_w -= power
+            outcomes[index] = DeviceOutcome(device.id, power, power * dt_hours, None, power < 0.0)
+            continue
+        if handler == Handler.VEHICLE:
+            trip = balance.trips[index] = vehicle_trip(device, home)
+            if device.mode == Mode.DISCHARGING:
+                balance.vehicle_to_home.append(index)
+                continue
+            if device.mode == Mode.SOLAR:
+                balance.surplus_takers.append(index)
+                continue
+            requested = -(device.max_charge_rate_w or 0.0) if device.mode == Mode.CHARGING else 0.0
+            outcome = _vehicle_outcome(device, requested, dt_hours, trip)
+        elif handler == Handler.BATTERY:
+            mode = device.mode or Mode.AUTO
+            if mode == Mode.AUTO:
+                balance.auto.append(index)
+                continue
+            if mode == Mode.DISCHARGING:
+                balance.dischargers.append(index)
+                continue
+            requested = -(device.max_charge_rate_w or 0.0) if mode == Mode.CHARGING else 0.0
+            outcome = _store_outcome(device, requested, dt_hours)
+        else:
+            raise ValueError(f"unknown device kind {device.kind!r} (device {device.id})")
+        outcomes[index] = outcome
+        balance.commanded_in_w += max(-outcome.power_w, 0.0)
+        balance.commanded_out_w += max(outcome.power_w, 0.0)
+    return balance
+
+
+def discharging_batteries(devices: Sequence[DeviceState], balance: Balance, dt_hours: float) -> None:
+    """Phase 3: DISCHARGING batteries at their full rate, exporting what the home does not use,
+    except while a store charges on command: then only the appliances' deficit (more would flow
+    into that store)."""
+    for index in balance.dischargers:
+        device = devices[index]
+        requested = device.max_discharge_rate_w or 0.0
+        if balance.commanded_in_w > EPSILON_W:
+            deficit = balance.consumed_w - balance.produced_w - balance.commanded_out_w
+            requested = min(requested, max(deficit, 0.0))
+        outcome = balance.outcomes[index] = _store_outcome(device, requested, dt_hours)
+        balance.commanded_out_w += max(outcome.power_w, 0.0)
+    balance.surplus_w = balance.produced_w - balance.consumed_w - balance.commanded_in_w
+    balance.deficit_w = balance.consumed_w - balance.produced_w - balance.commanded_out_w
+
+
+def auto_batteries(devices: Sequence[DeviceState], balance: Balance, dt_hours: float) -> None:
+    """Phase 4: AUTO batteries, in device order, absorb the surplus or cover the deficit left so
+    far, never below their reserve."""
+    for index in balance.auto:
+        device = devices[index]
+        surplus, deficit = balance.surplus_w, balance.deficit_w
+        requested = -surplus if surplus > EPSILON_W else (deficit if deficit > EPSILON_W else 0.0)
+        outcome = _store_outcome(device, requested, dt_hours, battery_floor_wh(device))
+        balance.outcomes[index] = outcome
+        balance.surplus_w += min(outcome.power_w, 0.0)
+        balance.deficit_w -= max(outcome.power_w, 0.0)
+
+
+def solar_vehicles(devices: Sequence[DeviceState], balance: Balance, dt_hours: float) -> None:
+    """Phase 5: SOLAR-mode EVs charge from the surplus the batteries left."""
+    for index in balance.surplus_takers:
+        requested = -balance.surplus_w if balance.surplus_w > EPSILON_W else 0.0
+        outcome = _vehicle_outcome(devices[index], requested, dt_hours, balance.trips[index])
+        balance.outcomes[index] = outcome
+        balance.surplus_w += outcome.power_w
+
+
+def vehicles_to_home(
+    devices: Sequence[DeviceState], balance: Balance, dt_hours: float, reserve_fraction: float
+) -> None:
+    """Phase 6: DISCHARGING EVs (vehicle-to-home) cover what deficit is left, down to the reserve."""
+    for index in balance.vehicle_to_home:
+        device = devices[index]
+        requested = balance.deficit_w if balance.deficit_w > EPSILON_W else 0.0
+        floor = reserve_fraction * (device.capacity_wh or 0.0)
+        outcome = _vehicle_outcome(device, requested, dt_hours, balance.trips[index], floor)
+        balance.outcomes[index] = outcome
+        balance.deficit_w -= outcome.power_w
 
 
 def simulate_household(
@@ -304,91 +473,17 @@ def simulate_household(
 ) -> list[DeviceOutcome]:
     """One tick for one household; one outcome per device, in input order.
 
-    Dispatch order (stores never charge from another store's discharge):
-    1. solar panels and appliances (their means over the tick);
-    2. owner-commanded stores: batteries CHARGING / IDLE, EVs CHARGING / IDLE while at home
-       (commanded charging takes solar first, then the grid); then DISCHARGING batteries, at their
-       full rate, exporting what the home does not use, except while a store charges on command:
-       then they cover only the appliances' deficit, as anything more would flow into that store;
-    3. AUTO batteries, in device order, absorb the solar surplus left after step 2 or cover the
-       appliances' deficit left after solar and commanded discharge;
-    4. SOLAR-mode EVs charge from the surplus the batteries left;
-    5. DISCHARGING EVs (vehicle-to-home) cover what deficit the batteries left, down to the reserve.
-    The grid takes or gives the rest. EVs only exchange power while at home, for the share of the
-    tick they are there; driving drains them (trip_wh).
+    The phases, in order (stores never charge from another store's discharge): sources and
+    commanded stores (commanded charging takes solar first, then the grid), DISCHARGING batteries,
+    AUTO batteries, SOLAR-mode EVs, vehicle-to-home. The grid takes or gives the rest. EVs only
+    exchange power while at home, for the share of the tick they are there; driving drains them.
     """
     home = Home.at(local_time, dt_hours, seed, latitude, longitude)
     if home.wall_s >= appliances.PREPARE_FROM_S and home.block >= 0:
         _prepare_tomorrow(home, devices)
-    reserve_fraction = min(max(ev_reserve_fraction, 0.0), 1.0)
-    outcomes: list[DeviceOutcome | None] = [None] * len(devices)
-    produced = consumed = commanded_in = commanded_out = 0.0
-    auto: list[int] = []
-    surplus_takers: list[int] = []
-    vehicle_to_home: list[int] = []
-    vehicles: dict[int, tuple[float, float, float]] = {}
-    dischargers: list[int] = []
-
-    for index, device in enumerate(devices):
-        handler = HANDLERS.get(device.kind)
-        if handler == Handler.SOLAR:
-            power = solar_w(device, home)
-            produced += power
-            outcomes[index] = DeviceOutcome(device.id, power, power * dt_hours, None, None)
-        elif handler == Handler.APPLIANCE:
-            power = appliance_w(device, home)
-            consumed -= power
-            outcomes[index] = DeviceOutcome(device.id, power, power * dt_hours, None, power < 0.0)
-        elif handler == Handler.VEHICLE:
-            vehicles[index] = _vehicle_at_home(device, home)
-            if device.mode == Mode.DISCHARGING:
-                vehicle_to_home.append(index)
-            elif device.mode == Mode.SOLAR:
-                surplus_takers.append(index)
-            else:
-                requested = -(device.max_charge_rate_w or 0.0) if device.mode == Mode.CHARGING else 0.0
-                outcomes[index] = _vehicle_outcome(device, requested, dt_hours, vehicles[index])
-        elif handler == Handler.BATTERY:
-            mode = device.mode or Mode.AUTO
-            if mode == Mode.AUTO:
-                auto.append(index)
-                continue
-            if mode == Mode.DISCHARGING:
-                dischargers.append(index)
-                continue
-            requested = -(device.max_charge_rate_w or 0.0) if mode == Mode.CHARGING else 0.0
-            outcomes[index] = _store_outcome(device, requested, dt_hours)
-        else:
-            raise ValueError(f"unknown device kind {device.kind!r} (device {device.id})")
-        if handler in (Handler.BATTERY, Handler.VEHICLE) and outcomes[index] is not None:
-            power = outcomes[index].power_w  # type: ignore[union-attr]
-            commanded_in += max(-power, 0.0)
-            commanded_out += max(power, 0.0)
-
-    for index in dischargers:
-        device = devices[index]
-        requested = device.max_discharge_rate_w or 0.0
-        if commanded_in > EPSILON_W:
-            requested = min(requested, max(consumed - produced - commanded_out, 0.0))
-        outcomes[index] = _store_outcome(device, requested, dt_hours)
-        commanded_out += max(outcomes[index].power_w, 0.0)  # type: ignore[union-attr]
-
-    surplus = produced - consumed - commanded_in
-    deficit = consumed - produced - commanded_out
-    for index in auto:
-        requested = -surplus if surplus > EPSILON_W else (deficit if deficit > EPSILON_W else 0.0)
-        outcomes[index] = _store_outcome(devices[index], requested, dt_hours)
-        power = outcomes[index].power_w  # type: ignore[union-attr]
-        surplus += min(power, 0.0)
-        deficit -= max(power, 0.0)
-    for index in surplus_takers:
-        requested = -surplus if surplus > EPSILON_W else 0.0
-        outcomes[index] = _vehicle_outcome(devices[index], requested, dt_hours, vehicles[index])
-        surplus += outcomes[index].power_w  # type: ignore[union-attr]
-    for index in vehicle_to_home:
-        device = devices[index]
-        requested = deficit if deficit > EPSILON_W else 0.0
-        floor = reserve_fraction * (device.capacity_wh or 0.0)
-        outcomes[index] = _vehicle_outcome(device, requested, dt_hours, vehicles[index], floor)
-        deficit -= outcomes[index].power_w  # type: ignore[union-attr]
-    return outcomes  # type: ignore[return-value]
+    balance = sources_and_commands(devices, home, dt_hours)
+    discharging_batteries(devices, balance, dt_hours)
+    auto_batteries(devices, balance, dt_hours)
+    solar_vehicles(devices, balance, dt_hours)
+    vehicles_to_home(devices, balance, dt_hours, min(max(ev_reserve_fraction, 0.0), 1.0))
+    return balance.outcomes  # type: ignore[return-value]

@@ -7,14 +7,25 @@ instants, carrying stores' charge like the tick service does, and sums what the 
 from __future__ import annotations
 
 import dataclasses
+import io
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from importlib import resources
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from telemetry import solar
+import numpy as np
+import pandas as pd
+import pvlib
+from pvlib import iotools
+from scipy import stats
+
+from households import locations
+from telemetry import appliances, sky, solar
 from telemetry.physics import DeviceOutcome, DeviceState, Kind, simulate_household
+from telemetry.profiles import BLOCK_S, BLOCKS_PER_DAY, DayProfile
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +120,7 @@ class Year:
     import_wh: float = 0.0
     export_wh: float = 0.0
     trip_wh: dict[int, float] = field(default_factory=lambda: defaultdict(float))
+    charged_away_wh: dict[int, float] = field(default_factory=lambda: defaultdict(float))
     max_imbalance_w: float = 0.0
 
     def kwh(self, device_id: int) -> float:
@@ -133,7 +145,10 @@ def prefetch_solar(where: City, devices: Sequence[DeviceState], first: date, day
             azimuth = device.azimuth_degrees
             if azimuth is None:
                 azimuth = solar.default_azimuth_degrees(where.latitude)
-            solar.panel_days(where.latitude, where.longitude, tilt, azimuth, first.toordinal() - 1, days + 2)
+            ratio = solar.DEFAULT_DC_AC_RATIO if device.dc_ac_ratio is None else device.dc_ac_ratio
+            solar.panel_days(
+                where.latitude, where.longitude, tilt, azimuth, first.toordinal() - 1, days + 2, ratio
+            )
 
 
 def simulate(
@@ -165,6 +180,7 @@ def simulate(
             year.device_wh[outcome.device_id] += outcome.energy_wh
             year.device_month_wh[(outcome.device_id, at.month)] += outcome.energy_wh
             year.trip_wh[outcome.device_id] += outcome.trip_wh
+            year.charged_away_wh[outcome.device_id] += outcome.charged_away_wh
             net += outcome.power_w
         year.import_wh += max(-net, 0.0) * dt_hours
         year.export_wh += max(net, 0.0) * dt_hours
@@ -175,3 +191,240 @@ def simulate(
             for d, o in zip(devices, outcomes, strict=True)
         ]
     return year
+
+
+# --- real typical-year weather (pvlib's shipped files) through the same PV chain -----------------
+
+
+@dataclass(frozen=True, slots=True)
+class TypicalYear:
+    """A typical-year weather file pvlib ships (measured and modelled hourly data of one station)."""
+
+    name: str
+    file: str
+    latitude: float
+    longitude: float
+
+
+TYPICAL_YEARS = (
+    TypicalYear("Greensboro NC (TMY3)", "723170TYA.CSV", 36.1, -79.95),
+    TypicalYear("Sand Point AK (TMY3)", "703165TY.csv", 55.317, -160.517),
+    TypicalYear("Miami FL (TMY2)", "12839.tm2", 25.8, -80.267),
+)
+SEASONS = {"DJF": (12, 1, 2), "MAM": (3, 4, 5), "JJA": (6, 7, 8), "SON": (9, 10, 11)}
+COMPARED_YEAR = 2025
+
+
+@dataclass(frozen=True, slots=True)
+class SiteYear:
+    """One year of a site through the PV chain: per solar day its date, yield (kWh/kWp) and kc,
+    the hourly clear-sky index of daylight hours, and the daily mean temperature."""
+
+    days: list[date]
+    yield_kwh: np.ndarray
+    daily_kc: np.ndarray
+    hourly_kc: np.ndarray
+    temperature_c: np.ndarray
+
+
+def _typical_year_frame(site: TypicalYear) -> pd.DataFrame:
+    """The file's hourly GHI (W/m²) and air temperature (°C), indexed by each hour's UTC start."""
+    path = Path(pvlib.__file__).parent / "data" / site.file
+    if site.file.endswith(".tm2"):
+        data, _ = iotools.read_tmy2(str(path))
+        frame = pd.DataFrame({"ghi": data["GHI"], "temp_air": data["DryBulb"] / 10.0})
+    else:
+        data, _ = iotools.read_tmy3(str(path), map_variables=True)
+        frame = data[["ghi", "temp_air"]]
+    # Hour-ending stamps in local standard time: the hour starts one hour earlier.
+    index = pd.DatetimeIndex(frame.index).tz_convert("UTC") - pd.Timedelta(hours=1)
+    return pd.DataFrame(frame.to_numpy(), index=index, columns=["ghi", "temp_air"])
+
+
+def _site_year(site: TypicalYear, days: list[solar.LocationDay]) -> SiteYear:
+    ratio = solar.DEFAULT_DC_AC_RATIO
+    tilt, azimuth = solar.DEFAULT_TILT_DEGREES, solar.default_azimuth_degrees(site.latitude)
+    share = solar._ac_share(days, tilt, azimuth, ratio).reshape(len(days), BLOCKS_PER_DAY)
+    clear = np.array([d.sky.ghi for d in days])
+    kc = np.array([d.clear_sky_index for d in days])
+    block_h = BLOCK_S / 3600.0
+    hourly_clear = clear.reshape(len(days), 24, 12).sum(axis=2)
+    hourly_kc = (kc * clear).reshape(len(days), 24, 12).sum(axis=2) / np.where(
+        hourly_clear > 0, hourly_clear, 1
+    )
+    daylight = hourly_clear / 12 > 50.0
+    return SiteYear(
+        days=[date.fromordinal(date(COMPARED_YEAR, 1, 1).toordinal() + i) for i in range(len(days))],
+        yield_kwh=share.sum(axis=1) * block_h,
+        daily_kc=(kc * clear).sum(axis=1) / clear.sum(axis=1),
+        hourly_kc=hourly_kc[daylight],
+        temperature_c=np.array([d.temperature_c.mean() for d in days]),
+    )
+
+
+def typical_year(site: TypicalYear) -> SiteYear:
+    """The real file's year through the production PV chain: its GHI as a clear-sky index on the
+    model's clear sky (each five-minute block takes its hour's value), its temperature likewise."""
+    frame = _typical_year_frame(site)
+    first = date(COMPARED_YEAR, 1, 1).toordinal()
+    clear = sky.clear_sky(site.latitude, site.longitude, first, 365)
+    times = clear.times
+    # The file's hour for each block: same month, day and UTC hour (typical years mix source years).
+    key = frame.index.month * 10_000 + frame.index.day * 100 + frame.index.hour
+    lookup = pd.DataFrame(frame.to_numpy(), index=key, columns=frame.columns)
+    lookup = lookup[~lookup.index.duplicated()]
+    block_key = times.month * 10_000 + times.day * 100 + times.hour
+    rows = lookup.reindex(block_key).ffill().bfill()
+    hour_clear = pd.Series(clear.ghi).groupby(np.asarray(block_key)).transform("mean").to_numpy()
+    kc = np.where(hour_clear > 1.0, rows["ghi"].to_numpy() / np.maximum(hour_clear, 1.0), 0.0)
+    kc = np.clip(kc, 0.0, 2.0)
+    temperature = rows["temp_air"].to_numpy()
+    days = []
+    for i in range(365):
+        part = slice(i * BLOCKS_PER_DAY, (i + 1) * BLOCKS_PER_DAY)
+        day_sky = sky.Sky(*(getattr(clear, f)[part] for f in sky.Sky.__slots__))
+        days.append(
+            solar.LocationDay(
+                day_sky,
+                kc[part],
+                temperature[part],
+                DayProfile(kc[part] * day_sky.ghi),
+                DayProfile(temperature[part]),
+            )
+        )
+    return _site_year(site, days)
+
+
+def modelled_year(site: TypicalYear) -> SiteYear:
+    """The weather model's year at the same place, through the same chain."""
+    first = date(COMPARED_YEAR, 1, 1).toordinal()
+    return _site_year(site, solar.location_days(site.latitude, site.longitude, first, 365))
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    """The model against a real typical year at one site."""
+
+    site: TypicalYear
+    yearly_ratio: float
+    monthly_mae: float
+    """Mean absolute error of the monthly yields, as a share of the real monthly mean."""
+    ks_by_season: dict[str, float]
+    hours_above_105: float
+    real_hours_above_105: float
+    lag1: float
+    real_lag1: float
+    real: SiteYear
+    model: SiteYear
+
+
+def _months(year: SiteYear) -> np.ndarray:
+    months = np.array([d.month for d in year.days])
+    return np.array([year.yield_kwh[months == m].sum() for m in range(1, 13)])
+
+
+def _lag1(values: np.ndarray) -> float:
+    return float(np.corrcoef(values[:-1], values[1:])[0, 1])
+
+
+def compare(site: TypicalYear) -> Comparison:
+    real, model = typical_year(site), modelled_year(site)
+    real_months, model_months = _months(real), _months(model)
+    months = np.array([d.month for d in real.days])
+    ks = {
+        season: float(
+            stats.ks_2samp(real.yield_kwh[np.isin(months, m)], model.yield_kwh[np.isin(months, m)]).statistic
+        )
+        for season, m in SEASONS.items()
+    }
+    return Comparison(
+        site=site,
+        yearly_ratio=float(model.yield_kwh.sum() / real.yield_kwh.sum()),
+        monthly_mae=float(np.abs(model_months - real_months).mean() / real_months.mean()),
+        ks_by_season=ks,
+        hours_above_105=float((model.hourly_kc > 1.05).mean()),
+        real_hours_above_105=float((real.hourly_kc > 1.05).mean()),
+        lag1=_lag1(model.daily_kc),
+        real_lag1=_lag1(real.daily_kc),
+        real=real,
+        model=model,
+    )
+
+
+# --- a fleet of homes against the standard load profile (BDEW H0) -------------------------------
+
+H0_SEASONS = {"winter": (11, 12, 1, 2, 3), "transition": (4, 5, 9, 10), "summer": (6, 7, 8)}
+DAY_TYPES = ("workday", "saturday", "sunday")
+QUARTERS_PER_DAY = 96
+
+
+def fleet_profiles(
+    where: City, devices: Sequence[DeviceState], homes: int, days: Sequence[date], seed: str = "fleet"
+) -> dict[tuple[str, str], np.ndarray]:
+    """The fleet's mean 15-minute appliance load (W) per (season, day type), from the production
+    physics over the given local days (a holiday counts as a Sunday)."""
+    tz = ZoneInfo(where.timezone)
+    country = appliances_country(where.timezone)
+    sums: dict[tuple[str, str], np.ndarray] = {}
+    counts: dict[tuple[str, str], int] = defaultdict(int)
+    for day in days:
+        season = next(name for name, months in H0_SEASONS.items() if day.month in months)
+        key = (season, DAY_TYPES[appliances.day_type(day.toordinal(), country)])
+        start = datetime(day.year, day.month, day.day, tzinfo=tz)
+        for home in range(homes):
+            load = np.zeros(QUARTERS_PER_DAY)
+            for quarter in range(QUARTERS_PER_DAY):
+                at = (start.astimezone(UTC) + timedelta(minutes=15 * quarter)).astimezone(tz)
+                outcomes = simulate_household(
+                    devices,
+                    local_time=at,
+                    dt_hours=0.25,
+                    seed=f"{seed}|{home}",
+                    latitude=where.latitude,
+                    longitude=where.longitude,
+                )
+                load[quarter] = -sum(o.power_w for o in outcomes if o.power_w < 0)
+            sums[key] = sums.get(key, np.zeros(QUARTERS_PER_DAY)) + load
+            counts[key] += 1
+    return {key: total / counts[key] for key, total in sums.items()}
+
+
+def appliances_country(timezone: str) -> str | None:
+    return locations.zone_countries().get(timezone)
+
+
+def h0_profiles() -> dict[tuple[str, str], np.ndarray]:
+    """BDEW's standard household profile (H25, as `demandlib` ships it) per (season, day type):
+    the mean of its months' 15-minute values, scaled to a mean of 1."""
+    table = resources.files("demandlib.bdew").joinpath("bdew_data", "h25.csv")
+    frame = pd.read_csv(io.StringIO(table.read_text(encoding="utf-8")), header=[0, 1], index_col=0)
+    months = [
+        "Januar",
+        "Februar",
+        "März",
+        "April",
+        "Mai",
+        "Juni",
+        "Juli",
+        "August",
+        "September",
+        "Oktober",
+        "November",
+        "Dezember",
+    ]
+    columns = {"workday": "WT", "saturday": "SA", "sunday": "FT"}
+    profiles = {}
+    for season, numbers in H0_SEASONS.items():
+        for day_type in DAY_TYPES:
+            values = np.mean(
+                [frame[(months[m - 1], columns[day_type])].to_numpy(float) for m in numbers], axis=0
+            )
+            profiles[(season, day_type)] = values
+    overall = np.mean([p.mean() for p in profiles.values()])
+    return {key: value / overall for key, value in profiles.items()}
+
+
+def sample_days(year: int, every: int = 7, offset: int = 0) -> list[date]:
+    """Every `every`-th day of a year from `offset`, so every weekday and season is sampled."""
+    first = date(year, 1, 1)
+    return [first + timedelta(days=n) for n in range(offset, 365, every)]

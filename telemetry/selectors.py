@@ -19,7 +19,7 @@ from telemetry.models import DeviceHour, DeviceLiveState, HouseholdHour
 
 HOUSEHOLD_SUMS = ("produced_wh", "consumed_wh", "imported_wh", "exported_wh", *flows.FLOW_COLUMNS.values())
 """The home's summed columns, in the order household_bucket_sums returns them (then covered seconds)."""
-DEVICE_SUMS = ("produced_wh", "consumed_wh")
+DEVICE_SUMS = ("produced_wh", "consumed_wh", "driven_wh", "charged_away_wh")
 """One device's summed columns, in the order device_bucket_sums returns them (then covered seconds)."""
 REASON_SUMS = tuple(flows.REASON_COLUMNS.values())
 """A store's seconds per reason code, in the order store_reason_seconds returns them."""

@@ -4,7 +4,8 @@ Per solar day and location (see telemetry.sky): clear-sky GHI x the weather's cl
 the GHI; pvlib's Erbs model splits it into beam and diffuse, Hay-Davies transposes them onto the
 panel (tilt, azimuth), the Faiman model gives the cell temperature from the air temperature, and
 PVWatts gives DC power (-0.37 %/°C, SYSTEM_LOSSES for soiling, wiring, mismatch, ageing) and AC
-power through an inverter rated at the panel's rating, so output clips there.
+power through an inverter smaller than the panels by the DC/AC ratio (installers size it 1.1-1.3,
+DEFAULT_DC_AC_RATIO unless the panel says otherwise), so clear, cool days clip at its rating.
 
 The result is a DayProfile of AC output as a share of the rating, cached per location and
 orientation; a tick looks up the exact mean over its span, once for all homes of a ~1 km cell with
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 from pvlib import inverter, irradiance, pvsystem, temperature
 
+from devices import limits
 from telemetry import sky, weather
 from telemetry.profiles import BLOCKS_PER_DAY, BoundedCache, DayProfile, average
 
@@ -26,6 +28,7 @@ SYSTEM_LOSSES = 0.10
 TEMPERATURE_COEFFICIENT = -0.0037
 INVERTER_EFFICIENCY = 0.96
 ALBEDO = 0.2
+DEFAULT_DC_AC_RATIO = limits.DEFAULT_DC_AC_RATIO
 LOCATION_PRECISION = 2  # decimals of a degree (~1 km) under which homes share solar caches
 
 
@@ -86,7 +89,7 @@ class _TickShares:
 
     def __init__(self) -> None:
         self.tick: tuple[float, float] | None = None
-        self.shares: dict[tuple[float, float, float, float], float] = {}
+        self.shares: dict[tuple[float, float, float, float, float], float] = {}
 
 
 _tick_shares = _TickShares()
@@ -104,16 +107,16 @@ def location_days(latitude: float, longitude: float, first_ordinal: int, days: i
     for i in range(count):
         part = slice(i * BLOCKS_PER_DAY, (i + 1) * BLOCKS_PER_DAY)
         ordinal = first_ordinal + first + i
-        index = weather.clear_sky_index(latitude, longitude, ordinal)
-        temp = weather.temperature_c(latitude, longitude, ordinal)
         day_sky = sky.Sky(*(getattr(clear, f)[part] for f in sky.Sky.__slots__))
+        index = weather.clear_sky_index(latitude, longitude, ordinal, day_sky.ghi)
+        temp = weather.temperature_c(latitude, longitude, ordinal)
         value = LocationDay(day_sky, index, temp, DayProfile(index * day_sky.ghi), DayProfile(temp))
         found[first + i] = _locations.put((latitude, longitude, ordinal), value)
     return found  # type: ignore[return-value]
 
 
-def _ac_share(days: list[LocationDay], tilt: float, azimuth: float) -> np.ndarray:
-    """AC output / rating for the blocks of `days`, all in one pvlib pass."""
+def _ac_share(days: list[LocationDay], tilt: float, azimuth: float, dc_ac_ratio: float) -> np.ndarray:
+    """AC output / the panels' DC rating for the blocks of `days`, all in one pvlib pass."""
     zenith = np.concatenate([d.sky.zenith for d in days])
     apparent = np.concatenate([d.sky.apparent_zenith for d in days])
     ghi = np.concatenate([d.clear_sky_index * d.sky.ghi for d in days])
@@ -137,22 +140,30 @@ def _ac_share(days: list[LocationDay], tilt: float, azimuth: float) -> np.ndarra
     poa_global[ghi <= 0.0] = 0.0
     cell = temperature.faiman(poa_global, np.concatenate([d.temperature_c for d in days]))
     dc = pvsystem.pvwatts_dc(poa_global, cell, 1.0, TEMPERATURE_COEFFICIENT) * (1.0 - SYSTEM_LOSSES)
-    ac = inverter.pvwatts(dc, 1.0 / INVERTER_EFFICIENCY, eta_inv_nom=INVERTER_EFFICIENCY)
-    return np.clip(np.nan_to_num(np.asarray(ac, dtype=float)), 0.0, 1.0)
+    ac_rating = 1.0 / dc_ac_ratio
+    ac = inverter.pvwatts(dc, ac_rating / INVERTER_EFFICIENCY, eta_inv_nom=INVERTER_EFFICIENCY)
+    return np.clip(np.nan_to_num(np.asarray(ac, dtype=float)), 0.0, ac_rating)
 
 
 def panel_days(
-    latitude: float, longitude: float, tilt: float, azimuth: float, first_ordinal: int, days: int
+    latitude: float,
+    longitude: float,
+    tilt: float,
+    azimuth: float,
+    first_ordinal: int,
+    days: int,
+    dc_ac_ratio: float = DEFAULT_DC_AC_RATIO,
 ) -> list[DayProfile]:
-    """AC output as a share of the rating over consecutive solar days (cached; vectorised if missing)."""
+    """AC output as a share of the DC rating over consecutive solar days (cached; vectorised if missing)."""
     latitude, longitude = cell_of(latitude, longitude)
-    keys = [(latitude, longitude, tilt, azimuth, first_ordinal + i) for i in range(days)]
+    keys = [(latitude, longitude, tilt, azimuth, dc_ac_ratio, first_ordinal + i) for i in range(days)]
     found = [_panels.get(key) for key in keys]
     missing = [i for i, day in enumerate(found) if day is None]
     if not missing:
         return found  # type: ignore[return-value]
     first, count = missing[0], missing[-1] - missing[0] + 1
-    share = _ac_share(location_days(latitude, longitude, first_ordinal + first, count), tilt, azimuth)
+    located = location_days(latitude, longitude, first_ordinal + first, count)
+    share = _ac_share(located, tilt, azimuth, dc_ac_ratio)
     for i in range(count):
         profile = DayProfile(share[i * BLOCKS_PER_DAY : (i + 1) * BLOCKS_PER_DAY])
         found[first + i] = _panels.put(keys[first + i], profile)
@@ -160,20 +171,29 @@ def panel_days(
 
 
 def panel_share(
-    latitude: float, longitude: float, tilt: float, azimuth: float, utc_epoch_s: float, duration_s: float
+    latitude: float,
+    longitude: float,
+    tilt: float,
+    azimuth: float,
+    dc_ac_ratio: float,
+    utc_epoch_s: float,
+    duration_s: float,
 ) -> float:
-    """Mean AC output / rating over [t, t + duration): computed once per cell, orientation and tick."""
+    """Mean AC output / DC rating over [t, t + duration): once per cell, orientation, ratio and tick."""
     latitude, longitude = cell_of(latitude, longitude)
     memo = _tick_shares
     if memo.tick != (utc_epoch_s, duration_s):
         memo.tick, memo.shares = (utc_epoch_s, duration_s), {}
-    key = (latitude, longitude, tilt, azimuth)
+    key = (latitude, longitude, tilt, azimuth, dc_ac_ratio)
     share = memo.shares.get(key)
     if share is None:
         ordinal, seconds = sky.solar_clock(utc_epoch_s, longitude)
         if seconds >= _prefetch_from_s(latitude, longitude):
-            panel_days(latitude, longitude, tilt, azimuth, ordinal + 1, 2)
+            panel_days(latitude, longitude, tilt, azimuth, ordinal + 1, 2, dc_ac_ratio)
         share = memo.shares[key] = average(
-            lambda o: panel_days(latitude, longitude, tilt, azimuth, o, 1)[0], ordinal, seconds, duration_s
+            lambda o: panel_days(latitude, longitude, tilt, azimuth, o, 1, dc_ac_ratio)[0],
+            ordinal,
+            seconds,
+            duration_s,
         )
     return share

@@ -1,143 +1,199 @@
-"""Deterministic weather shared by neighbours: a clear-sky index and an outdoor temperature.
+"""Deterministic weather, coherent in space and time: a clear-sky index and an outdoor temperature.
 
-Days are clear, broken or overcast. The day's state follows a Markov chain with persistence: with
-probability PERSISTENCE the state repeats, otherwise it is drawn afresh from the month's mix. That
-mix is chosen so the mean clear-sky index equals the location's climate (measured monthly GHI over
-pvlib's clear-sky GHI, see telemetry.climate). Within a day each five-minute block varies around the
-state's mean (an AR(1) series: passing clouds on broken days, slow changes under overcast).
+Daily clearness. Each day's clear-sky index kc (the day's GHI over pvlib's clear-sky GHI) is drawn
+from the distribution of Bendt, Collares-Pereira and Rabl (1981, "The frequency distribution of
+daily insolation values", Solar Energy 27): f(kc) ∝ exp(g·kc) on [KC_MIN, KC_MAX], g chosen so the
+mean is the month's climate (telemetry.climate.local). The draw goes through a Gaussian copula: a
+standard normal "weather state" per place and day, autoregressive from day to day (lag-1 DAY_RHO,
+close to the 0.32-0.34 of pvlib's typical-year files and to Aguiar et al.'s Markov matrices, 1988),
+so spells of clear and dull days last as long as real ones.
 
-Temperature: the station's daily normal, a day anomaly (AR(1) from day to day, nudged by the
-state) and a diurnal cycle peaking mid-afternoon whose swing is widest under clear skies.
+Space. The weather state is a smooth random field: seeded standard normals at the nodes of
+LATTICES coarse lattices (km apart, each with its own offset), interpolated bilinearly and
+normalised so the variance is 1 everywhere. Neighbours therefore share most of their weather, the
+correlation falls smoothly with distance (about 0.9 at 25 km and 0.2 at 500 km) and no grid line is
+a seam. The same holds for the temperature anomaly, a second field.
 
-Everything is keyed by a weather cell (CELL_DEG x CELL_DEG degrees) and the solar day, so all homes
-of a city see the same sky, in any process.
+Within a day, five-minute blocks vary around the day's kc (AR(1), BLOCK_RHO): most on broken days,
+little under overcast and nearly none on clear days; bright cloud edges lift some blocks above 1
+(cloud enhancement). The blocks are rescaled so the day keeps its drawn kc.
+
+Temperature: the climate's daily normal, plus a day anomaly (its own field, DAY_RHO_T, scaled by
+the month's day-to-day SD, skewed toward cold snaps in the cold half of the year and heat waves in
+the warm half, warmer on clear summer days and colder on clear winter days) and a diurnal cycle
+peaking mid-afternoon whose swing is widest under clear skies.
 """
 
 from __future__ import annotations
 
 import math
-import random
-from dataclasses import dataclass
 from datetime import date
-from enum import IntEnum
 from functools import lru_cache
 
 import numpy as np
+from scipy import special
 from scipy.signal import lfilter
 
-from telemetry import climate, sky
+from telemetry import climate
 from telemetry.profiles import BLOCK_S, BLOCKS_PER_DAY
 
-CELL_DEG = 0.5
-PERSISTENCE = 0.55
-# Day-state clear-sky index means and the block-to-block variability around them.
-STATE_KC = (0.98, 0.62, 0.27)
-STATE_SD = (0.03, 0.24, 0.07)
-STATE_RHO = (0.9, 0.75, 0.95)
-STATE_KC_RANGE = ((0.85, 1.08), (0.12, 1.15), (0.05, 0.6))
-# Diurnal swing multiplier and day-anomaly nudge (°C) per state.
-STATE_SWING = (1.25, 1.0, 0.55)
-STATE_NUDGE_C = (0.6, 0.0, -0.6)
-ANOMALY_RHO = 0.75
-ANOMALY_SD_C = 1.8
+KC_MIN, KC_MAX = 0.04, 1.05
+DAY_RHO = 0.33
+DAY_RHO_T = 0.75
+WARMUP_DAYS = 30
+LATTICES = ((120.0, 0.45), (400.0, 0.35), (1_500.0, 0.20))
+"""(node spacing km, share of the variance) of the lattices the weather fields are built from."""
+KM_PER_DEGREE = 111.2
+BLOCK_RHO = 0.88
+BLOCK_SD_MAX = 0.33
+ENHANCED_KC_MAX = 1.45
+SKEW = 0.12
+CLEAR_SKY_WARMING_C = 2.5
+"""A clear day's anomaly vs an average one in midsummer (the opposite in midwinter)."""
+STATE_SWING = (0.55, 1.35)
+"""Diurnal swing multiplier from an overcast (kc 0) to a clear day (kc 1)."""
 WARMEST_HOUR = 15.0
+SKY, TEMPERATURE = 1, 2
 
 
-class DayState(IntEnum):
-    CLEAR = 0
-    BROKEN = 1
-    OVERCAST = 2
+def _position_km(latitude: float, longitude: float) -> tuple[float, float]:
+    return longitude * KM_PER_DEGREE * math.cos(math.radians(latitude)), latitude * KM_PER_DEGREE
 
 
-@dataclass(frozen=True, slots=True)
-class Day:
-    state: DayState
-    anomaly_c: float
+def _node_noise(stream: int, lattice: int, i: int, j: int, year: int) -> np.ndarray:
+    """Standard normals of one lattice node, for every day of `year` (366 values; seeded)."""
+    rng = np.random.default_rng([stream, lattice, i + (1 << 20), j + (1 << 20), year])
+    return rng.standard_normal(366)
 
 
-def cell(latitude: float, longitude: float) -> tuple[int, int]:
-    return math.floor(latitude / CELL_DEG), math.floor(longitude / CELL_DEG)
+def _node_days(stream: int, lattice: int, i: int, j: int, first: int, days: int) -> np.ndarray:
+    """A node's normals over consecutive day ordinals [first, first + days)."""
+    start, end = date.fromordinal(first), date.fromordinal(first + days - 1)
+    parts = []
+    for year in range(start.year, end.year + 1):
+        jan1 = date(year, 1, 1).toordinal()
+        lo = max(first, jan1) - jan1
+        hi = min(first + days, date(year + 1, 1, 1).toordinal()) - jan1
+        parts.append(_node_noise(stream, lattice, i, j, year)[lo:hi])
+    return np.concatenate(parts)
 
 
-def cell_centre(cell_index: tuple[int, int]) -> tuple[float, float]:
-    return (cell_index[0] + 0.5) * CELL_DEG, (cell_index[1] + 0.5) * CELL_DEG
+def field_innovations(stream: int, latitude: float, longitude: float, first: int, days: int) -> np.ndarray:
+    """The spatial field's standard normals at a place over consecutive days (variance 1)."""
+    x, y = _position_km(latitude, longitude)
+    total = np.zeros(days)
+    for lattice, (spacing, share) in enumerate(LATTICES):
+        offset = 0.37 * (lattice + 1) * spacing
+        u, v = (x + offset) / spacing, (y + 0.61 * offset) / spacing
+        i, j = math.floor(u), math.floor(v)
+        fu, fv = u - i, v - j
+        corners = ((0, 0, (1 - fu) * (1 - fv)), (1, 0, fu * (1 - fv)), (0, 1, (1 - fu) * fv), (1, 1, fu * fv))
+        norm = math.sqrt(sum(w * w for _, _, w in corners))
+        for di, dj, weight in corners:
+            if weight > 0.0:
+                noise = _node_days(stream, lattice, i + di, j + dj, first, days)
+                total += math.sqrt(share) * weight / norm * noise
+    return total
 
 
-@lru_cache(maxsize=256)
-def monthly_clearness(station: climate.Station) -> tuple[float, ...]:
-    """Mean clear-sky index per month: measured GHI / clear-sky GHI, within the states' range."""
-    clear = sky.monthly_clear_sky_ghi(station.latitude, station.longitude)
-    return tuple(
-        min(max(measured / ceiling if ceiling > 0 else STATE_KC[1], STATE_KC[2]), STATE_KC[0])
-        for measured, ceiling in zip(station.ghi_kwh_m2_day, clear, strict=True)
-    )
+def _state(stream: int, rho: float, latitude: float, longitude: float, year: int) -> np.ndarray:
+    """The AR(1) weather state over a calendar year (stationary: warmed up on the days before)."""
+    first = date(year, 1, 1).toordinal() - WARMUP_DAYS
+    days = date(year + 1, 1, 1).toordinal() - first
+    shocks = field_innovations(stream, latitude, longitude, first, days) * math.sqrt(1.0 - rho * rho)
+    series = lfilter([1.0], [1.0, -rho], shocks)
+    return series[WARMUP_DAYS:]
 
 
-def _mix(x: float) -> tuple[float, float, float]:
-    return x * x, 2.0 * x * (1.0 - x), (1.0 - x) * (1.0 - x)
+def _bendt_mean(gamma: float) -> float:
+    a, b = KC_MIN, KC_MAX
+    if abs(gamma) < 1e-6:
+        return (a + b) / 2
+    return (b * math.exp(gamma * (b - a)) - a) / (math.exp(gamma * (b - a)) - 1.0) - 1.0 / gamma
 
 
-@lru_cache(maxsize=4096)
-def state_mix(mean_kc: float) -> tuple[float, float, float]:
-    """(P clear, P broken, P overcast) with mean index `mean_kc`: a one-parameter family, bisected."""
-    lo, hi = 0.0, 1.0
-    for _ in range(40):
-        x = (lo + hi) / 2
-        if sum(p * k for p, k in zip(_mix(x), STATE_KC, strict=True)) < mean_kc:
-            lo = x
-        else:
-            hi = x
-    return _mix((lo + hi) / 2)
+_GAMMAS = np.linspace(-40.0, 40.0, 801)
+_MEANS = np.array([_bendt_mean(g) for g in _GAMMAS])
 
 
-def _pick(probabilities: tuple[float, float, float], u: float) -> DayState:
-    if u < probabilities[0]:
-        return DayState.CLEAR
-    if u < probabilities[0] + probabilities[1]:
-        return DayState.BROKEN
-    return DayState.OVERCAST
+def bendt_quantile(mean_kc: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """Daily kc at probabilities u for days whose month has mean `mean_kc` (Bendt et al. 1981)."""
+    mean = np.clip(mean_kc, _MEANS[0] + 1e-4, _MEANS[-1] - 1e-4)
+    gamma = np.interp(mean, _MEANS, _GAMMAS)
+    gamma = np.where(np.abs(gamma) < 1e-6, 1e-6, gamma)
+    return KC_MIN + np.log1p(u * np.expm1(gamma * (KC_MAX - KC_MIN))) / gamma
 
 
-@lru_cache(maxsize=512)
-def _year(cell_index: tuple[int, int], year: int) -> tuple[Day, ...]:
-    """The chain over one calendar year of solar days (restarted each 1 January)."""
-    station = climate.nearest_station(*cell_centre(cell_index))
-    clearness = monthly_clearness(station)
-    rng = random.Random(f"weather|{cell_index[0]}|{cell_index[1]}|{year}")
-    first = date(year, 1, 1).toordinal()
-    days, state, anomaly = [], None, rng.gauss(0.0, ANOMALY_SD_C / math.sqrt(1 - ANOMALY_RHO**2))
-    for ordinal in range(first, date(year + 1, 1, 1).toordinal()):
-        mix = state_mix(clearness[date.fromordinal(ordinal).month - 1])
-        stay, draw = rng.random(), rng.random()
-        state = state if state is not None and stay < PERSISTENCE else _pick(mix, draw)
-        anomaly = ANOMALY_RHO * anomaly + rng.gauss(0.0, ANOMALY_SD_C)
-        days.append(Day(state, anomaly + STATE_NUDGE_C[state]))
-    return tuple(days)
+_MID_MONTH_DOY = np.array(climate.MID_MONTH_DOY)
 
 
-def day(latitude: float, longitude: float, ordinal: int) -> Day:
+def _on_days(monthly: tuple[float, ...], doy: np.ndarray) -> np.ndarray:
+    """A monthly climate value on each day of the year, interpolated between mid-months."""
+    return np.interp(doy, _MID_MONTH_DOY, np.asarray(monthly), period=365.0)
+
+
+@lru_cache(maxsize=2048)
+def _year(latitude: float, longitude: float, year: int) -> tuple[np.ndarray, np.ndarray]:
+    """(daily kc, daily temperature anomaly °C) at a place over a calendar year."""
+    local = climate.local(latitude, longitude)
+    days = date(year + 1, 1, 1).toordinal() - date(year, 1, 1).toordinal()
+    doy = np.arange(1, days + 1)
+    sky_state = _state(SKY, DAY_RHO, latitude, longitude, year)
+    u = np.clip(special.ndtr(sky_state), 1e-9, 1.0 - 1e-9)
+    mean_kc = _on_days(local.clearness, doy)
+    kc = bendt_quantile(mean_kc, u)
+    normals = _on_days(local.temperature_c, doy)
+    sd = _on_days(local.daily_sd_c, doy)
+    midpoint = (max(local.temperature_c) + min(local.temperature_c)) / 2
+    spread = max(max(local.temperature_c) - min(local.temperature_c), 0.1) / 2
+    warmth = np.clip((normals - midpoint) / spread, -1.0, 1.0)  # +1 midsummer, -1 midwinter
+    z = _state(TEMPERATURE, DAY_RHO_T, latitude, longitude, year)
+    skewed = z + SKEW * warmth * (z * z - 1.0)
+    anomaly = sd * skewed + CLEAR_SKY_WARMING_C * warmth * (kc - mean_kc) / 0.3
+    return kc, anomaly
+
+
+def daily(latitude: float, longitude: float, ordinal: int) -> tuple[float, float]:
+    """(the day's clear-sky index, its temperature anomaly °C) at a place."""
     when = date.fromordinal(ordinal)
-    return _year(cell(latitude, longitude), when.year)[when.timetuple().tm_yday - 1]
+    kc, anomaly = _year(round(latitude, 2), round(longitude, 2), when.year)
+    index = when.timetuple().tm_yday - 1
+    return float(kc[index]), float(anomaly[index])
 
 
-def clear_sky_index(latitude: float, longitude: float, ordinal: int) -> np.ndarray:
-    """The 288 block values of the clear-sky index for a solar day."""
-    index = cell(latitude, longitude)
-    state = day(latitude, longitude, ordinal).state
-    rng = np.random.default_rng([index[0] + 1_000, index[1] + 1_000, ordinal])
-    rho, sd = STATE_RHO[state], STATE_SD[state]
-    shocks = rng.normal(0.0, sd * math.sqrt(1.0 - rho * rho), BLOCKS_PER_DAY)
-    start = rng.normal(0.0, sd)
-    series = lfilter([1.0], [1.0, -rho], shocks, zi=[rho * start])[0]
-    low, high = STATE_KC_RANGE[state]
-    return np.clip(STATE_KC[state] + series, low, high)
+def block_sd(kc: float) -> float:
+    """Block-to-block spread of kc on a day of mean kc: widest on broken days."""
+    broken = min(max(4.0 * kc * (1.0 - kc), 0.0), 1.0)
+    return BLOCK_SD_MAX * broken**1.2
+
+
+def clear_sky_index(latitude: float, longitude: float, ordinal: int, clear_ghi: np.ndarray) -> np.ndarray:
+    """The 288 block values of the clear-sky index for a solar day; the day keeps its drawn kc
+    (weighted by the clear-sky GHI `clear_ghi` of its blocks)."""
+    kc, _ = daily(latitude, longitude, ordinal)
+    sd = block_sd(kc)
+    if sd <= 1e-6:
+        return np.full(BLOCKS_PER_DAY, kc)
+    cell = (round(latitude * 100), round(longitude * 100))
+    rng = np.random.default_rng([cell[0] + 100_000, cell[1] + 100_000, ordinal])
+    shocks = rng.standard_normal(BLOCKS_PER_DAY) * sd * math.sqrt(1.0 - BLOCK_RHO**2)
+    start = rng.standard_normal() * sd
+    series = lfilter([1.0], [1.0, -BLOCK_RHO], shocks, zi=[BLOCK_RHO * start])[0]
+    blocks = np.clip(kc + series, 0.02, ENHANCED_KC_MAX)
+    weight = float(np.sum(clear_ghi))
+    if weight > 0.0:
+        blocks = np.clip(blocks * (kc * weight / float(np.sum(blocks * clear_ghi))), 0.02, ENHANCED_KC_MAX)
+    return blocks
 
 
 def temperature_c(latitude: float, longitude: float, ordinal: int) -> np.ndarray:
     """The 288 block values of the outdoor air temperature for a solar day."""
-    station = climate.nearest_station(*cell_centre(cell(latitude, longitude)))
-    today = day(latitude, longitude, ordinal)
-    normal = climate.daily_normal_c(station, date.fromordinal(ordinal).timetuple().tm_yday)
+    local = climate.local(round(latitude, 2), round(longitude, 2))
+    kc, anomaly = daily(latitude, longitude, ordinal)
+    normal = float(
+        _on_days(local.temperature_c, np.array([date.fromordinal(ordinal).timetuple().tm_yday]))[0]
+    )
     hours = (np.arange(BLOCKS_PER_DAY) + 0.5) * BLOCK_S / 3600.0
-    swing = 0.5 * station.diurnal_range_c * STATE_SWING[today.state]
-    return normal + today.anomaly_c + swing * np.cos(2.0 * math.pi * (hours - WARMEST_HOUR) / 24.0)
+    low, high = STATE_SWING
+    swing = 0.5 * local.diurnal_range_c * (low + (high - low) * min(max(kc, 0.0), 1.0))
+    return normal + anomaly + swing * np.cos(2.0 * math.pi * (hours - WARMEST_HOUR) / 24.0)

@@ -44,6 +44,8 @@ DEVICE_COLUMNS = (
     "category",
     "tilt_degrees",
     "azimuth_degrees",
+    "dc_ac_ratio",
+    "reserve_percent",
     "charge_revision",
 )
 _DEVICE_SELECT = sql.SQL(", ".join(f"d.{column}" for column in DEVICE_COLUMNS))
@@ -78,15 +80,20 @@ LIVE_STATE_ON_CONFLICT = sql.SQL(
 )
 # Rollup columns that add up per hour (then ticks and covered_seconds): a device's energy and its
 # seconds per storage reason code; the home's energy at the meter and per flow (telemetry.flows).
-_DEVICE_HOUR_SUMS = ("produced_wh", "consumed_wh", *flows.REASON_COLUMNS.values())
+_DEVICE_HOUR_SUMS = (
+    "produced_wh",
+    "consumed_wh",
+    "driven_wh",
+    "charged_away_wh",
+    *flows.REASON_COLUMNS.values(),
+)
 _HOME_HOUR_SUMS = ("produced_wh", "consumed_wh", "imported_wh", "exported_wh", *flows.FLOW_COLUMNS.values())
 # The JSON rows' column types: keys, the sums, then ticks and covered_seconds.
 DEVICE_HOUR_TYPES = (
     "bigint",
     "bigint",
     "timestamptz",
-    "float8",
-    "float8",
+    *("float8",) * 4,
     *("integer",) * (len(flows.REASON_COLUMNS) + 2),
 )
 HOME_HOUR_TYPES = ("bigint", "timestamptz", *("float8",) * len(_HOME_HOUR_SUMS), "integer", "integer")
@@ -229,8 +236,10 @@ def cached_device(row: Sequence) -> device_cache.CachedDevice:
         category=row[9] or None,
         tilt_degrees=row[10],
         azimuth_degrees=row[11],
+        dc_ac_ratio=row[12],
+        reserve_percent=row[13],
     )
-    return device_cache.CachedDevice(config, row[12])
+    return device_cache.CachedDevice(config, row[14])
 
 
 def live_charge_wh(
@@ -290,9 +299,9 @@ def rollups_sql(cursor: Any, homes: Iterable[HouseholdTicks]) -> sql.SQL:
     Each row: the keys, the sums, ticks, seconds.
     """
     flow_index = {flow: 4 + index for index, flow in enumerate(flows.FLOW_COLUMNS)}
-    reason_index = {reason: 2 + index for index, reason in enumerate(flows.REASON_COLUMNS)}
+    reason_index = {reason: 4 + index for index, reason in enumerate(flows.REASON_COLUMNS)}
     device_hours: dict[tuple[int, int, datetime], list] = defaultdict(
-        lambda: [0.0, 0.0] + [0] * (len(flows.REASON_COLUMNS) + 2)
+        lambda: [0.0, 0.0, 0.0, 0.0] + [0] * (len(flows.REASON_COLUMNS) + 2)
     )
     home_hours: dict[tuple[int, datetime], list] = defaultdict(lambda: [0.0] * len(_HOME_HOUR_SUMS) + [0, 0])
     for home in homes:
@@ -313,6 +322,9 @@ def rollups_sql(cursor: Any, homes: Iterable[HouseholdTicks]) -> sql.SQL:
                     device[0] += outcome.energy_wh
                 else:
                     device[1] -= outcome.energy_wh
+                if outcome.trip_wh or outcome.charged_away_wh:
+                    device[2] += outcome.trip_wh
+                    device[3] += outcome.charged_away_wh
                 reason = tick.reasons.get(outcome.device_id)
                 if reason is not None:
                     device[reason_index[reason]] += tick.seconds

@@ -21,7 +21,7 @@ _UNCHANGED = "Omitted or null: unchanged."
 def _bounds(field: FieldSpec) -> str:
     if field.check == "rating":
         return f"More than 0 {field.unit}, at most {field.maximum:,.0f} {field.unit}."
-    if field.check == "degrees":
+    if field.check in ("degrees", "range"):
         return f"{field.bounds[0]:g} to {field.bounds[1]:g}."
     if field.check == "percent":
         return f"{limits.CHARGE_PERCENT_MIN:g} to {limits.CHARGE_PERCENT_MAX:g}."

@@ -27,6 +27,7 @@ def make_device(member, kind: str = DeviceKind.SOLAR_PANEL, **overrides) -> Devi
             "max_charge_rate_w": 5000.0,
             "max_discharge_rate_w": 7000.0,
             "mode": StorageMode.AUTO,
+            "reserve_percent": 10.0,
         },
         DeviceKind.ELECTRIC_VEHICLE: {
             "name": "Car",
@@ -52,6 +53,7 @@ def minimal_spec(kind: KindSpec) -> dict[str, Any]:
     examples = {
         "rating": lambda field: field.maximum / 10,
         "degrees": lambda field: sum(field.bounds) / 2,
+        "range": lambda field: sum(field.bounds) / 2,
         "percent": lambda field: 50.0,
         "mode": lambda field: field.choices[0],
         "category": lambda field: field.default,

@@ -144,6 +144,7 @@ class Store:
     capacity_wh: float = 13500.0
     max_charge_rate_w: float = 5000.0
     max_discharge_rate_w: float = 7000.0
+    reserve_percent: float | None = None
 
 
 def battery(
@@ -168,6 +169,8 @@ def car(**fields) -> flows.StoreTick:
         (battery(power_w=-1500.0), 0.0, None),
         (battery(mode="idle", charge_wh=13500.0), 2000.0, None),
         (car(mode="discharging", charge_wh=2700.0), -500.0, StorageReason.RESERVE_REACHED),
+        (battery(charge_wh=1350.0), -500.0, StorageReason.RESERVE_REACHED),
+        (battery(charge_wh=1350.0, reserve_percent=0.0), -500.0, None),
         (car(mode="charging", charge_wh=13500.0), 900.0, StorageReason.FULL),
         (car(mode="charging", plugged_in=False), -900.0, StorageReason.AWAY),
     ],

@@ -1,8 +1,9 @@
 """The measured figures in WRITEUP.md and docs/*.md, rendered from bench/REPORT.md.
 
 A figure is a Markdown link to the report section it comes from, whose title names the value's
-path in the report's JSON and its format: `[815](bench/REPORT.md#tick "tick.batch_50.household_ticks_per_s ,.0f")`
-shows that value formatted with `,.0f` and reads as an ordinary link in the source and on GitHub.
+path in the report's JSON and its format:
+`[815](bench/REPORT.md#tick "tick.batch_50.household_ticks_per_s ,.0f")` shows that value
+formatted with `,.0f`, and reads as an ordinary link in the source and on GitHub.
 `derived.*` paths are computed below from the report. `python -m bench.writeup` (or
 `make bench PUBLISH=1`) rewrites the figures; tests/test_writeup.py fails when they drift.
 """

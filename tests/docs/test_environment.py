@@ -1,4 +1,4 @@
-"""Every environment variable the code reads is in docs/operations.md's Environment table, and nothing else is.
+"""Every variable the code reads is in docs/operations.md's Environment table, and nothing else is.
 
 The code is searched as text, so a new read shows up here without anyone listing it: Python's
 `env("X")` / `env.int("X")` (django-environ) and `os.environ[...]` / `.get` / `.setdefault` /

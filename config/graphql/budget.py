@@ -1,4 +1,4 @@
-"""What one request may cost, charged before any resolver runs (issue 10, item 4).
+"""What one request may cost, charged before any resolver runs.
 
 Aliases let one request call a field many times, so the expensive root fields are counted across
 the whole operation (fragments expanded, each spread charged):

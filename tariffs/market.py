@@ -47,7 +47,7 @@ class Shape:
 
 
 SHAPES: dict[str, Shape] = {
-    "DE-LU": Shape(1.17, 0.15, 0.9, 0.25, 0.40, 0.25, 150.0, 0.06, "DE"),
+    "DE-LU": Shape(1.15, 0.15, 0.9, 0.55, 0.45, 0.35, 150.0, 0.06, "DE"),
     "NO1": Shape(1.07, 0.35, 0.3, 0.12, 0.15, 0.10, 12.0, 0.04, "NO"),
     "ES": Shape(1.1, 0.10, 0.7, 0.20, 0.40, 0.20, 95.0, 0.06, "ES"),
     "ERCOT": Shape(1.03, -0.30, 0.5, 0.10, 0.80, 0.20, 25.0, 0.08, "US", "TX"),
@@ -168,3 +168,33 @@ def day_prices(code: str, day: date) -> list[MarketInterval]:
         intervals.append(MarketInterval(at, at + step, value))
         at += step
     return intervals
+
+
+@dataclass(frozen=True, slots=True)
+class YearStatistics:
+    """A simulated year of a zone, in the terms the published statistics use."""
+
+    mean_per_mwh: float
+    std_per_mwh: float
+    negative_hours: float
+    peak_base_ratio: float
+    """Mean of weekdays 08:00-20:00 local over the mean of all hours (EPEX's peak/base)."""
+
+
+def year_statistics(code: str, year: int) -> YearStatistics:
+    zone = ZONES[code]
+    tz = ZoneInfo(zone.timezone)
+    values, peak = [], []
+    day = date(year, 1, 1)
+    while day.year == year:
+        for interval in day_prices(code, day):
+            value = float(interval.price_per_mwh)
+            values.append(value)
+            local = interval.start.astimezone(tz)
+            if local.weekday() < 5 and 8 <= local.hour < 20:
+                peak.append(value)
+        day += timedelta(days=1)
+    mean = sum(values) / len(values)
+    std = math.sqrt(sum((v - mean) ** 2 for v in values) / len(values))
+    negative = sum(1 for v in values if v < 0) * zone.interval_minutes / 60
+    return YearStatistics(mean, std, negative, (sum(peak) / len(peak)) / mean)

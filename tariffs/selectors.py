@@ -204,3 +204,14 @@ def prices_for(
             )
         )
     return intervals
+
+
+def price_at(*, household: Household, at: datetime) -> PriceInterval:
+    """The prices in force at an instant (EnergySummary's): the interval of prices_for holding it.
+
+    A DYNAMIC home whose market has no price then (a gap in imported data) pays its fees alone.
+    """
+    for interval in prices_for(household=household, start=at, end=grid_floor(at) + GRID, now=at):
+        return interval
+    terms = terms_at(household_history(household, at), at)
+    return PriceInterval(at, grid_floor(at) + GRID, terms.import_price(at, Decimal(0)), terms.export_per_kwh)

@@ -17,6 +17,7 @@ from datetime import date
 from pathlib import Path
 
 import matplotlib
+import numpy as np
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
@@ -122,6 +123,58 @@ def home_week(trace, devices) -> str:
     return _save(figure, "realism-home-week.png")
 
 
+def real_weather(comparisons: list[realism.Comparison]) -> str:
+    """Per typical-year site: daily-yield CDFs by season, monthly yields, hourly kc, temperature."""
+    figure, axes = plt.subplots(len(comparisons), 4, figsize=(16, 3.6 * len(comparisons)), squeeze=False)
+    for row, comparison in zip(axes, comparisons, strict=True):
+        real, model = comparison.real, comparison.model
+        months = np.array([d.month for d in real.days])
+        for season, numbers in realism.SEASONS.items():
+            chosen = np.isin(months, numbers)
+            for year, style in ((real, "-"), (model, "--")):
+                values = np.sort(year.yield_kwh[chosen])
+                row[0].plot(
+                    values,
+                    np.linspace(0, 1, len(values)),
+                    style,
+                    label=f"{season} {'real' if year is real else 'model'}",
+                )
+        row[0].set_title(f"{comparison.site.name}: daily yield CDF")
+        row[0].set_xlabel("kWh/kWp per day")
+        row[0].legend(fontsize=6, ncol=2)
+        for year, offset, label in ((real, -0.2, "real file"), (model, 0.2, "model")):
+            monthly = [year.yield_kwh[months == m].sum() for m in range(1, 13)]
+            row[1].bar(np.arange(12) + offset, monthly, width=0.4, label=label)
+        row[1].set_xticks(range(12), [m[0] for m in MONTHS])
+        row[1].set_title("monthly kWh/kWp")
+        row[1].legend(fontsize=7)
+        bins = np.linspace(0, 1.5, 31)
+        row[2].hist([real.hourly_kc, model.hourly_kc], bins=bins, density=True, label=["real file", "model"])
+        row[2].set_title("hourly clear-sky index (daylight)")
+        row[2].legend(fontsize=7)
+        row[3].plot(real.temperature_c, lw=0.8, label="real file")
+        row[3].plot(model.temperature_c, lw=0.8, label="model")
+        row[3].set_title("daily mean temperature °C")
+        row[3].legend(fontsize=7)
+    return _save(figure, "realism-real-weather.png")
+
+
+def load_profiles(fleet, h0) -> str:
+    """The fleet's mean 15-minute load against BDEW H0, per season and day type (both scaled to mean 1)."""
+    figure, axes = plt.subplots(3, 3, figsize=(14, 9), sharex=True, sharey=True)
+    overall = np.mean([profile.mean() for profile in fleet.values()])
+    hours = (np.arange(96) + 0.5) / 4
+    for i, season in enumerate(realism.H0_SEASONS):
+        for j, day_type in enumerate(realism.DAY_TYPES):
+            axis = axes[i][j]
+            axis.plot(hours, h0[(season, day_type)], color="black", label="BDEW H25 (demandlib)")
+            axis.plot(hours, fleet[(season, day_type)] / overall, color="#d62728", label="simulated flats")
+            axis.set_title(f"{season}, {day_type}")
+            axis.set_xticks(range(0, 25, 6))
+    axes[0][0].legend(fontsize=8)
+    return _save(figure, "realism-h0.png")
+
+
 def _ratio(part: float, whole: float) -> str:
     return f"{part / whole:.2f}" if whole else "n/a"
 
@@ -181,7 +234,27 @@ def main() -> None:
     realism.simulate(
         realism.city("Berlin"), home_devices, first=date(YEAR, 6, 9), days=7, step_s=300, trace=home_trace
     )
+    quick = DAYS < 365
+    sites = realism.TYPICAL_YEARS[:1] if quick else realism.TYPICAL_YEARS
+    comparisons = [realism.compare(site) for site in sites]
+    fleet_homes, fleet_every = (6, 11) if quick else (100, 3)
+    fleet = realism.fleet_profiles(
+        realism.city("Berlin"),
+        realism.flat_in_germany(),
+        fleet_homes,
+        realism.sample_days(YEAR, fleet_every),
+    )
+    matches, winter_over_summer, h0_winter_over_summer = realism.h0_comparison(fleet)
+    spread_homes, spread_every = (20, 91) if quick else (100, 7)
+    spread = realism.yearly_kwh_by_home(
+        realism.city("Berlin"), realism.flat_in_germany(), spread_homes, spread_every
+    )
+    idle_car = realism.simulate(
+        realism.city("Berlin"), [realism.commuter_ev(EV, Mode.IDLE)], days=DAYS, step_s=900
+    )
     images = {
+        "real": real_weather(comparisons),
+        "h0": load_profiles(fleet, realism.h0_profiles()),
         "profiles": seasonal_profiles(),
         "yields": monthly_yields(years),
         "ev": ev_week(ev_trace),
@@ -203,6 +276,19 @@ def main() -> None:
     tick_rows = "\n".join(
         f"| {step} s | {i:.2f} | {e:.2f} | {load:.2f} |" for step, (i, e, load) in ticks.items()
     )
+    site_rows = "\n".join(
+        f"| {c.site.name} | {c.yearly_ratio:.3f} | {c.monthly_mae:.1%} | "
+        + " / ".join(f"{c.ks_by_season[season]:.2f}" for season in realism.SEASONS)
+        + f" | {c.hours_above_105:.1%} ({c.real_hours_above_105:.1%}) | {c.lag1:.2f} ({c.real_lag1:.2f}) |"
+        for c in comparisons
+    )
+    median_ks = float(np.median([v for c in comparisons for v in c.ks_by_season.values()]))
+    profile_rows = "\n".join(
+        f"| {season} | {day_type} | {m.pearson_r:.3f} | {m.peak_to_mean:.2f} | {m.h0_peak_to_mean:.2f} |"
+        for (season, day_type), m in sorted(matches.items())
+    )
+    spread_cv = spread.std() / spread.mean()
+    car_driven, car_away = idle_car.trip_wh[EV] / 1000, idle_car.charged_away_wh[EV] / 1000
     span = f"simulated year {YEAR}" if DAYS >= 365 else f"the first {DAYS} days of {YEAR} (REALISM_DAYS)"
     text = f"""# Realism report
 
@@ -238,6 +324,44 @@ Daily profiles by season (mean of a week around each solstice and equinox, weath
 ![An EV's week]({images["ev"]})
 
 ![A home's week]({images["home"]})
+
+## Against real weather (pvlib's typical-year files, same PV chain)
+
+The file's hourly GHI becomes a clear-sky index on the model's clear sky and runs through the same
+transposition, cell temperature and inverter as the model's weather at the same place
+(`telemetry.realism.compare`). Targets: yearly ratio within 1 ± 0.07, monthly MAE <= 10 %, KS of daily
+yield <= 0.2 per season (median <= 0.12), hours above kc 1.05 within 0.5-5 %, lag-1 within ± 0.1.
+
+| Site | Model / real | Monthly MAE | KS DJF / MAM / JJA / SON | Hours kc > 1.05 (real) | Lag-1 kc (real) |
+|---|---|---|---|---|---|
+{site_rows}
+
+Median KS over sites and seasons: {median_ks:.2f}.
+
+![Real weather]({images["real"]})
+
+## Against the standard load profile (BDEW H25 via demandlib)
+
+{fleet_homes} simulated Berlin flats (the same devices; each home its own size, routine and stock), every
+{fleet_every}th day of {YEAR}, mean 15-minute appliance load per season and day type (public holidays
+count as Sundays). Targets: r >= 0.85 everywhere, peak/mean within ± 20 % of H0's, winter/summer 1.2-1.4.
+
+| Season | Day type | Pearson r | Peak/mean | H0 peak/mean |
+|---|---|---|---|---|
+{profile_rows}
+
+Winter/summer kWh per day: {winter_over_summer:.2f} (H0: {h0_winter_over_summer:.2f}).
+
+![Load profiles]({images["h0"]})
+
+Yearly kWh of {spread_homes} flats with the same devices: mean {spread.mean():,.0f}, CV {spread_cv:.0%}
+(target 20-40 %), from {spread.min():,.0f} to {spread.max():,.0f} kWh.
+
+## EV energy
+
+An IDLE commuter car in Berlin (never charged at home): drove {car_driven:,.0f} kWh, all of it charged
+away from home ({car_away:,.0f} kWh `chargedAwayWh`); driven = home charging x 0.95 + away charging -
+change in charge, exactly (tests/telemetry/test_physics.py, tests/reporting/test_ev_history.py).
 
 ## Tick length
 

@@ -48,6 +48,8 @@ LIGHTS_IN_USE = 0.7
 """Share of a home's lighting on while people are home, awake and it is dark: the rooms in use."""
 OTHER_BASE = 0.7
 OTHER_ACTIVE = 0.5
+OTHER_MAX = 1.5
+"""The most of its rating a home's "other" load draws, however large its stock."""
 WATER_HEATER_STANDBY = 0.04
 
 
@@ -106,6 +108,12 @@ SIZE_SHARES = ((1, 0.41), (2, 0.34), (3, 0.12), (4, 0.13))
 """Persons per household (Destatis, Mikrozensus 2023: 41 % single, 34 % two, 12 % three, 13 % four+)."""
 
 
+USAGE_SIGMA, STOCK_SIGMA = 0.4, 0.55
+"""Log-normal spread of a home's appliance use and standby stock: with size and routine, what makes
+yearly kWh of homes with the same devices differ by a CV of 20-40 % (as metered homes of one size do:
+Stromspiegel's bands span about a factor of two)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Household:
     """Who lives in a home, drawn once from its seed: what makes homes of one preset differ."""
@@ -134,7 +142,9 @@ def household(seed: str) -> Household:
     routine = _pick(ROUTINE_SHARES, rng.random())
     if persons >= 3 and routine == Routine.AT_HOME:
         routine = Routine.PART_TIME  # families are rarely all retired
-    return Household(persons, routine, rng.lognormvariate(0.0, 0.2), rng.lognormvariate(0.0, 0.3))
+    return Household(
+        persons, routine, rng.lognormvariate(0.0, USAGE_SIGMA), rng.lognormvariate(0.0, STOCK_SIGMA)
+    )
 
 
 def _holiday_calendar(country: str, year: int) -> frozenset[date]:
@@ -402,7 +412,8 @@ class Base(Kernel):
     def value(self, block: int) -> float:
         hour = _BLOCK_HOURS[block]
         active = self._active * _ACTIVITY[block] if self._day.state(hour) == "home" else 0.0
-        return max(self._base + active + 0.1 * math.sin(self._slow + 2.0 * math.pi * hour / 7.0), 0.0)
+        wobble = 0.1 * math.sin(self._slow + 2.0 * math.pi * hour / 7.0)
+        return min(max(self._base + active + wobble, 0.0), OTHER_MAX)
 
 
 def _run(start_h: float, phases: tuple[tuple[float, float], ...]) -> list[tuple[float, float, float]]:
@@ -419,7 +430,8 @@ def _kernel(category: str, seed: str, device_id: int, ordinal: int, home: Househ
     u = _draws(seed, device_id, ordinal, 6)
     kind = home.day_type
     if category == Category.FRIDGE:
-        return Cycle(category, 40.0 + 10.0 * u[0], 0.30 + 0.08 * u[1], u[2])
+        duty = min((0.30 + 0.08 * u[1]) * math.sqrt(household(seed).stock), 0.9)  # older, fuller fridges
+        return Cycle(category, 40.0 + 10.0 * u[0], duty, u[2])
     if category in (Category.AIR_CONDITIONER, Category.HEATING):
         return Thermal(category, day, home.outdoor())
     if category == Category.LIGHTING:
@@ -456,7 +468,11 @@ def _kernel(category: str, seed: str, device_id: int, ordinal: int, home: Househ
         home_ = household(seed)
         season = 1.0 + INDOOR_SEASON_PER_C * min(max(15.0 - home.outdoor().mean_temperature_c, -5.0), 20.0)
         return Base(
-            category, day, 2.0 * math.pi * u[0], home_.stock * season, (0.6 + 0.2 * home_.persons) * season
+            category,
+            day,
+            2.0 * math.pi * u[0],
+            home_.stock * season,
+            (0.6 + 0.2 * home_.persons) * home_.usage * season,
         )
     return Painted(category, base, runs)
 

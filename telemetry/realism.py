@@ -395,7 +395,11 @@ def appliances_country(timezone: str) -> str | None:
 
 def h0_profiles() -> dict[tuple[str, str], np.ndarray]:
     """BDEW's standard household profile (H25, as `demandlib` ships it) per (season, day type):
-    the mean of its months' 15-minute values, scaled to a mean of 1."""
+    the mean of its months' 15-minute values times BDEW's seasonal dynamisation, scaled to a mean of 1.
+    Read from demandlib's table: its profile builder fails under pandas 3. demandlib is a dev
+    dependency, imported here only."""
+    from demandlib.bdew import elec_slp
+
     table = resources.files("demandlib.bdew").joinpath("bdew_data", "h25.csv")
     frame = pd.read_csv(io.StringIO(table.read_text(encoding="utf-8")), header=[0, 1], index_col=0)
     months = [
@@ -420,6 +424,13 @@ def h0_profiles() -> dict[tuple[str, str], np.ndarray]:
                 [frame[(months[m - 1], columns[day_type])].to_numpy(float) for m in numbers], axis=0
             )
             profiles[(season, day_type)] = values
+    # BDEW scales a household's profile through the year with its dynamisation polynomial (winter
+    # days up to ~1.24, summer ~0.8); each season takes the mean factor of its days.
+    year = pd.date_range(f"{COMPARED_YEAR}-01-01", periods=365 * QUARTERS_PER_DAY, freq="15min")
+    factor = elec_slp.dynamisation_function(year).to_numpy()
+    months = year.month.to_numpy()
+    for (season, day_type), values in profiles.items():
+        profiles[(season, day_type)] = values * factor[np.isin(months, H0_SEASONS[season])].mean()
     overall = np.mean([p.mean() for p in profiles.values()])
     return {key: value / overall for key, value in profiles.items()}
 
@@ -428,3 +439,59 @@ def sample_days(year: int, every: int = 7, offset: int = 0) -> list[date]:
     """Every `every`-th day of a year from `offset`, so every weekday and season is sampled."""
     first = date(year, 1, 1)
     return [first + timedelta(days=n) for n in range(offset, 365, every)]
+
+
+@dataclass(frozen=True, slots=True)
+class ProfileMatch:
+    """One season x day type: the fleet's mean 15-minute profile against H0's."""
+
+    pearson_r: float
+    peak_to_mean: float
+    h0_peak_to_mean: float
+
+
+def h0_comparison(
+    fleet: dict[tuple[str, str], np.ndarray],
+) -> tuple[dict[tuple[str, str], ProfileMatch], float, float]:
+    """(per profile: r and peak/mean, the fleet's winter/summer kWh per day, H0's)."""
+    h0 = h0_profiles()
+    matches = {
+        key: ProfileMatch(
+            float(np.corrcoef(fleet[key], h0[key])[0, 1]),
+            float(fleet[key].max() / fleet[key].mean()),
+            float(h0[key].max() / h0[key].mean()),
+        )
+        for key in h0
+        if key in fleet
+    }
+
+    def winter_over_summer(profiles: dict[tuple[str, str], np.ndarray]) -> float:
+        weights = {"workday": 5.0, "saturday": 1.0, "sunday": 1.0}
+        season = {
+            name: sum(weights[d] * profiles[(name, d)].mean() for d in DAY_TYPES if (name, d) in profiles)
+            / sum(weights[d] for d in DAY_TYPES if (name, d) in profiles)
+            for name in ("winter", "summer")
+        }
+        return season["winter"] / season["summer"]
+
+    return matches, winter_over_summer(fleet), winter_over_summer(h0)
+
+
+def yearly_kwh_by_home(where: City, devices: Sequence[DeviceState], homes: int, every: int = 7) -> np.ndarray:
+    """Each home's yearly appliance kWh, estimated from every `every`-th day (hourly ticks)."""
+    tz = ZoneInfo(where.timezone)
+    totals = np.zeros(homes)
+    for day in sample_days(COMPARED_YEAR, every):
+        start = datetime(day.year, day.month, day.day, tzinfo=tz).astimezone(UTC)
+        for home in range(homes):
+            for hour in range(24):
+                outcomes = simulate_household(
+                    devices,
+                    local_time=(start + timedelta(hours=hour)).astimezone(tz),
+                    dt_hours=1.0,
+                    seed=f"fleet|{home}",
+                    latitude=where.latitude,
+                    longitude=where.longitude,
+                )
+                totals[home] -= sum(o.energy_wh for o in outcomes if o.energy_wh < 0)
+    return totals * every / 1000.0

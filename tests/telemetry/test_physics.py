@@ -594,15 +594,16 @@ def test_other_is_a_steady_base_load_that_differs_between_homes():
     for seed in ("base", "other base", "third"):
         stock = appliances.household(seed).stock
         day = _days("other", seed, date(2026, 3, 2), 1)[0]
-        assert min(day.values) >= appliances.OTHER_BASE * stock - 0.1
-        assert max(day.values) <= appliances.OTHER_BASE * stock + appliances.OTHER_ACTIVE * 1.4 * 1.4 + 0.1
+        assert min(day.values) >= min(appliances.OTHER_BASE * stock, appliances.OTHER_MAX) - 0.1
+        assert max(day.values) <= appliances.OTHER_MAX
     stocks = np.array([appliances.household(f"home {n}").stock for n in range(300)])
-    assert 0.2 <= stocks.std() / stocks.mean() <= 0.45
+    assert 0.3 <= stocks.std() / stocks.mean() <= 0.8
 
 
 def test_a_fridge_cycles_on_its_thermostat():
     day = _days("fridge", "cold", date(2026, 3, 2), 1)[0]
-    assert 0.28 <= day.total() / 24 <= 0.4
+    age = math.sqrt(appliances.household("cold").stock)  # an older, fuller fridge runs longer
+    assert 0.28 * age <= day.total() / 24 <= min(0.4 * age, 0.9)
     assert min(day.values) < 0.2 and max(day.values) > 0.8
 
 

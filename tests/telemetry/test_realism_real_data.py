@@ -1,0 +1,63 @@
+"""The model against real data: pvlib's shipped typical-year weather files through the same PV chain,
+and BDEW's standard household load profile (H25 via `demandlib`) against a fleet of German flats.
+
+In-process and seeded, so every run measures the same figures; `make realism` reports them in full.
+A typical year holds ~90 days a season, so even a perfect model's daily-yield distribution scatters
+by a Kolmogorov-Smirnov distance of about 0.15 against it.
+"""
+
+import numpy as np
+import pytest
+
+from telemetry import realism
+
+YEARLY_TOLERANCE = 0.07
+MONTHLY_MAE_MAX = 0.10
+SEASON_KS_MAX = 0.2
+MEDIAN_KS_MAX = 0.12
+LAG1_TOLERANCE = 0.1
+FLEET_HOMES = 30
+FLEET_EVERY_DAYS = 4
+
+
+@pytest.fixture(scope="module")
+def comparisons() -> dict[str, realism.Comparison]:
+    return {site.name: realism.compare(site) for site in realism.TYPICAL_YEARS}
+
+
+SITES = [site.name for site in realism.TYPICAL_YEARS]
+
+
+@pytest.mark.parametrize("site", SITES)
+def test_the_yearly_yield_matches_real_weather_through_the_same_chain(comparisons, site):
+    assert abs(comparisons[site].yearly_ratio - 1.0) <= YEARLY_TOLERANCE
+
+
+@pytest.mark.parametrize("site", SITES)
+def test_hours_brighter_than_clear_sky_are_as_rare_as_cloud_enhancement(comparisons, site):
+    assert 0.005 <= comparisons[site].hours_above_105 <= 0.05
+
+
+@pytest.mark.parametrize("site", SITES)
+def test_clear_and_dull_spells_last_as_long_as_real_ones(comparisons, site):
+    comparison = comparisons[site]
+    assert abs(comparison.lag1 - comparison.real_lag1) <= LAG1_TOLERANCE
+
+
+@pytest.fixture(scope="module")
+def fleet() -> dict[tuple[str, str], np.ndarray]:
+    days = realism.sample_days(realism.COMPARED_YEAR, FLEET_EVERY_DAYS)
+    return realism.fleet_profiles(realism.city("Berlin"), realism.flat_in_germany(), FLEET_HOMES, days)
+
+
+def test_german_flats_are_shaped_like_the_standard_load_profile(fleet):
+    matches, winter_over_summer, _ = realism.h0_comparison(fleet)
+    assert len(matches) == 9
+    assert all(match.pearson_r >= 0.85 for match in matches.values()), matches
+    assert 1.2 <= winter_over_summer <= 1.4
+
+
+def test_homes_of_one_preset_differ_like_real_ones():
+    kwh = realism.yearly_kwh_by_home(realism.city("Berlin"), realism.flat_in_germany(), homes=100, every=28)
+    assert 0.2 <= kwh.std() / kwh.mean() <= 0.4
+    assert 1_500 <= kwh.mean() <= 3_500

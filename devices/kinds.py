@@ -185,7 +185,7 @@ KINDS: tuple[KindSpec, ...] = (
                 "reserve_percent",
                 "Charge AUTO keeps for backup, percent of capacity: it never discharges below it.",
                 check="range",
-                unit="%",
+                unit="percent",
                 bounds=limits.RESERVE_PERCENT_RANGE,
                 default=limits.DEFAULT_BATTERY_RESERVE_PERCENT,
             ),

@@ -133,7 +133,7 @@ def _charge_wh(capacity_wh: float, percent: float) -> float:
 def _within(errors: _Errors, path: str, value: Any, bounds: tuple[float, float], unit: str) -> float | None:
     number = _finite(errors, path, value)
     if number is not None and not bounds[0] <= number <= bounds[1]:
-        unit = f" {unit}" if unit and unit != "%" else unit
+        unit = f" {unit}" if unit else ""
         errors.add(
             path, f"Must be between {bounds[0]:g} and {bounds[1]:g}{unit}.", DeviceErrorCode.OUT_OF_RANGE
         )

@@ -41,7 +41,7 @@ COOLING_SPAN_C = 10.0
 HEATING_BELOW_C = {"home": 16.0, "asleep": 13.0, "away": 13.0}
 HEATING_SPAN_C = 28.0
 DARK_GHI_W_M2 = 100.0
-INDOOR_SEASON_PER_C = 0.02
+INDOOR_SEASON_PER_C = 0.035
 """'Other' draws this much more per °C the day is colder than 15 °C (circulation pumps, more hours
 indoors): with lighting, what makes a German flat's winter day ~1.3 times its summer day (H0)."""
 LIGHTS_IN_USE = 0.7

@@ -13,8 +13,8 @@ mutation Register($input: RegisterDeviceInput!) {
 }
 """
 UPDATE = """
-mutation Update($input: UpdateDeviceInput!) {
-  updateDevice(input: $input) {
+mutation Update($id: ID!, $input: UpdateDeviceInput!) {
+  updateDevice(id: $id, input: $input) {
     device { ... on SolarPanel { dcAcRatio } ... on Battery { reservePercent } }
     errors { field code }
   }
@@ -28,7 +28,9 @@ BATTERY = {
 
 
 def _register(gql, member, spec):
-    return gql.execute(REGISTER, {"input": spec}, member.token)["data"]["registerDevice"]
+    body = gql.execute(REGISTER, {"input": spec}, member.token)
+    assert "errors" not in body, body
+    return body["data"]["registerDevice"]
 
 
 def test_new_systems_get_the_installed_defaults(gql, alice):
@@ -41,7 +43,7 @@ def test_an_owner_sets_them(gql, alice):
     assert _register(gql, alice, panel)["device"] == {"dcAcRatio": 1.3}
     battery = make_device(alice, "battery")
     payload = gql.execute(
-        UPDATE, {"input": {"id": global_id(battery), "battery": {"reservePercent": 25}}}, alice.token
+        UPDATE, {"id": global_id(battery), "input": {"battery": {"reservePercent": 25}}}, alice.token
     )["data"]["updateDevice"]
     assert payload == {"device": {"reservePercent": 25.0}, "errors": []}
 
@@ -71,7 +73,7 @@ def test_another_household_cannot_change_my_reserve(gql, alice, bob):
     before = device_rows(alice)
 
     body = gql.execute(
-        UPDATE, {"input": {"id": global_id(battery), "battery": {"reservePercent": 90}}}, bob.token
+        UPDATE, {"id": global_id(battery), "input": {"battery": {"reservePercent": 90}}}, bob.token
     )
 
     assert body["data"]["updateDevice"]["device"] is None

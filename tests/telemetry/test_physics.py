@@ -308,7 +308,8 @@ def test_a_discharging_battery_covers_only_the_home_while_another_store_charges_
     charging = store(2, Kind.BATTERY, Mode.CHARGING, 10_000, 0.5, 3_000, 3_000)
     discharging = store(3, Kind.BATTERY, Mode.DISCHARGING, 10_000, 0.5, 3_000, 3_000)
 
-    outcomes = tick(_home(charging, discharging), EVENING, BERLIN)
+    appliance = DeviceState(1, Kind.APPLIANCE, average_power_w=1_000.0, category=Category.OTHER)
+    outcomes = tick([appliance, charging, discharging], EVENING, BERLIN)
 
     load = -outcomes[0].power_w
     assert 0 < load < 3_000

@@ -18,7 +18,7 @@ from django_tenants.postgresql_backend.base import DatabaseWrapper as TenantData
 from devices import limits
 from devices.error_codes import DeviceErrorCode
 from devices.kinds import BY_VALUE, KINDS, FieldSpec, KindSpec
-from devices.models import STORAGE_KINDS, ApplianceCategory, Device, StorageMode
+from devices.models import STORAGE_KINDS, ApplianceCategory, Device, StorageMode, TelemetrySource
 from households.models import Household
 
 
@@ -239,7 +239,17 @@ def _given(specs: Mapping[str, Mapping[str, Any] | None]) -> dict[str, Mapping[s
     return {field: spec for field, spec in specs.items() if spec is not None}
 
 
-def device_register(*, name: str, **specs: Mapping[str, Any] | None) -> Device:
+def _source(errors: _Errors, value: Any) -> str | None:
+    """SIMULATED or REPORTED; None (omitted) leaves the default or the current value."""
+    if value is None:
+        return None
+    if value not in TelemetrySource.values:
+        errors.add("source", "Unknown telemetry source.", DeviceErrorCode.INVALID_CHOICE)
+        return None
+    return str(value)
+
+
+def device_register(*, name: str, source: str | None = None, **specs: Mapping[str, Any] | None) -> Device:
     """Add a device; exactly one spec, keyed by a registry kind's value (`battery={...}`), says what it is."""
     errors = _Errors()
     if Device.objects.count() >= limits.DEVICES_PER_HOUSEHOLD_MAX:
@@ -261,8 +271,11 @@ def device_register(*, name: str, **specs: Mapping[str, Any] | None) -> Device:
     [(field, spec)] = given.items()
     kind = BY_VALUE[field]
     columns = _columns(errors, kind, spec, None)
+    clean_source = _source(errors, source)
     errors.raise_if_any()
     assert clean_name is not None  # _name reported a missing or invalid one: raised above
+    if clean_source is not None:
+        columns["source"] = clean_source
     return Device.objects.create(name=clean_name, kind=kind.value, **columns)
 
 
@@ -273,7 +286,9 @@ def _device_for_update(uid: UUID) -> Device:
     return device
 
 
-def device_update(*, uid: UUID, name: str | None = None, **specs: Mapping[str, Any] | None) -> Device:
+def device_update(
+    *, uid: UUID, name: str | None = None, source: str | None = None, **specs: Mapping[str, Any] | None
+) -> Device:
     """Change what is given; a spec for another kind than the device's is refused (kind_mismatch)."""
     with transaction.atomic():
         device = _device_for_update(uid)
@@ -282,6 +297,9 @@ def device_update(*, uid: UUID, name: str | None = None, **specs: Mapping[str, A
         clean_name = _name(errors, name, required=False)
         if clean_name is not None:
             changes["name"] = clean_name
+        clean_source = _source(errors, source)
+        if clean_source is not None:
+            changes["source"] = clean_source
         for field, spec in _given(specs).items():
             kind = BY_VALUE[field]
             if kind.value != device.kind:

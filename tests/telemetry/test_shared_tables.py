@@ -35,8 +35,10 @@ OWNERS = {
     "telemetry/services.py",
     "telemetry/partitions.py",
     "telemetry/receivers.py",
+    "telemetry/reported.py",
+    "telemetry/ingest.py",
 }
-PRODUCTION = ("accounts", "households", "devices", "telemetry", "reporting", "demo", "config")
+PRODUCTION = ("accounts", "households", "devices", "telemetry", "gateways", "reporting", "demo", "config")
 
 HISTORY = """
 query History($start: DateTime!, $end: DateTime!, $deviceId: ID) {

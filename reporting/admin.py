@@ -46,6 +46,7 @@ class FleetHouseholdAdmin(HouseholdAdmin):
         "solar_w",
         "storage_percent",
         "devices",
+        "reported_devices",
         "last_tick",
         "status",
     ]
@@ -89,6 +90,12 @@ class FleetHouseholdAdmin(HouseholdAdmin):
     def devices(self, household: Household):
         snapshot = self._snapshot(household)
         return snapshot.devices if snapshot else "-"
+
+    @admin.display(description="Reported", ordering="snapshot__reported_devices")
+    def reported_devices(self, household: Household):
+        """How many of the home's devices its gateway feeds (REPORTED, never simulated)."""
+        snapshot = self._snapshot(household)
+        return snapshot.reported_devices if snapshot else "-"
 
     @admin.display(description="Last tick (UTC)", ordering="snapshot__at")
     def last_tick(self, household: Household):

@@ -156,9 +156,7 @@ def minutes_recompute(
     statements = [
         writes.rollups_sql(cursor, homes, minus=minus),
         writes.live_states_sql(cursor, [live]),
-        writes.snapshots_sql(
-            cursor, [writes.HouseholdTicks(household.id, household.schema_name, present, [last])]
-        ),
+        writes.snapshots_sql(cursor, [replace(live, ticks=[last], reported=frozenset(reported_ids))]),
     ]
     cursor.execute(render(cursor, statements))
     return len(new_ticks)

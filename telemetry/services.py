@@ -170,7 +170,12 @@ def _simulated(household: HouseholdRef, claimed: Claimed, seconds: int) -> write
         samples=claimed.samples,
     )
     return writes.HouseholdTicks(
-        household.id, household.schema_name, claimed.devices, ticks, claimed.charge_revisions
+        household.id,
+        household.schema_name,
+        claimed.devices,
+        ticks,
+        claimed.charge_revisions,
+        frozenset(claimed.samples),
     )
 
 

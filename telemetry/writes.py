@@ -130,8 +130,13 @@ SNAPSHOT_POWERS = (
 )
 """The snapshot's measured columns (watts and storage), in the row's order."""
 # The households' rows in the public fleet table, moved forward only; one count column per kind.
-_SNAPSHOT_COLUMNS = ["at", *SNAPSHOT_POWERS, *(kind.count_column for kind in KINDS)]
-SNAPSHOT_TYPES = ("bigint", "timestamptz", *("float8",) * len(SNAPSHOT_POWERS), *("integer",) * len(KINDS))
+_SNAPSHOT_COLUMNS = ["at", *SNAPSHOT_POWERS, *(kind.count_column for kind in KINDS), "reported_devices"]
+SNAPSHOT_TYPES = (
+    "bigint",
+    "timestamptz",
+    *("float8",) * len(SNAPSHOT_POWERS),
+    *("integer",) * (len(KINDS) + 1),
+)
 SNAPSHOT_INSERT = statement(
     sql.SQL("INSERT INTO public.reporting_householdsnapshot AS s (household_id, "),
     join(", ", map(sql.SQL, _SNAPSHOT_COLUMNS)),
@@ -175,6 +180,8 @@ class HouseholdTicks:
     ticks: Sequence[SimulatedTick]
     charge_revisions: Mapping[int, int] = field(default_factory=dict)
     """Per device id: the revision of the owner-set charge the ticks started from (live state)."""
+    reported: frozenset[int] = frozenset()
+    """Ids of the devices fed by the home's gateway (telemetry.reported), counted in the snapshot."""
 
 
 def claim_sql(
@@ -387,7 +394,7 @@ def _snapshot_row(home: HouseholdTicks) -> tuple:
         -last.net_w if last.net_w < 0 else 0.0,
         last.net_w if last.net_w > 0 else 0.0,
     )
-    return (home.household_id, last.at.isoformat(), *measured, *counts.values())
+    return (home.household_id, last.at.isoformat(), *measured, *counts.values(), len(home.reported))
 
 
 def snapshots_sql(cursor: Any, homes: Sequence[HouseholdTicks]) -> sql.SQL:

@@ -1,16 +1,11 @@
 """MQTT through a real Mosquitto (dynamic security) and the real bridge process (manage.py ingest_mqtt)."""
 
 import json
-import os
 import queue
-import subprocess
-import sys
 import time
-import uuid
 
 import paho.mqtt.client as mqtt
 import pytest
-from django.conf import settings
 from django.db import connection
 from django.test import override_settings
 from django_tenants.utils import schema_context
@@ -23,8 +18,8 @@ from households.services import household_sign_up
 from telemetry.models import Reading
 from tests.conftest import PASSWORD
 from tests.devices.conftest import global_id
+from tests.gateways.bridge import mqtt_bridge
 from tests.gateways.conftest import past_instant
-from tests.hardening.servers import database_url
 
 pytestmark = [pytest.mark.server, pytest.mark.django_db]
 EMAILS = ("mqtt-one@example.com", "mqtt-two@example.com")
@@ -64,26 +59,8 @@ def homes(django_db_setup, django_db_blocker, broker):
 
 @pytest.fixture(scope="module")
 def bridge(broker, homes):
-    environment = {
-        **os.environ,
-        **broker.environment(),
-        "DJANGO_SETTINGS_MODULE": "config.settings.test",
-        "DATABASE_URL": database_url(),
-        "THROTTLE_REDIS_URL": settings.CACHES["throttle"]["LOCATION"],
-        "THROTTLE_KEY_PREFIX": f"mqtt-test-{uuid.uuid4().hex[:8]}",
-    }
-    process = subprocess.Popen(
-        [sys.executable, "manage.py", "ingest_mqtt"],
-        cwd=settings.BASE_DIR,
-        env=environment,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    assert b"running" in process.stdout.readline(), "the bridge did not start"
-    time.sleep(0.5)  # its subscription
-    yield process
-    process.terminate()
-    process.wait(timeout=10)
+    with mqtt_bridge(broker) as process:
+        yield process
 
 
 class Gateway:

@@ -7,7 +7,7 @@ import devices.graphql.schema
 import gateways.schema
 import households.schema
 import reporting.schema
-from config.graphql.rounding import measurements_round
+from core.graphql.rounding import measurements_round
 
 
 class Query(

@@ -2,9 +2,9 @@
 
 import graphene
 
-from config.graphql.errors import error_type
-from config.graphql.mutations import BaseMutation
-from config.graphql.permissions import household_required
+from core.graphql.errors import error_type
+from core.graphql.mutations import BaseMutation
+from core.graphql.permissions import household_required
 from gateways import selectors, services
 from gateways.error_codes import GatewayKeyErrorCode
 

@@ -33,6 +33,8 @@ THIRD_PARTY_APPS = [
 LOCAL_SHARED_APPS = [
     "accounts",
     "households",
+    # Tariffs and market prices are shared, keyed by household and zone: the tick reads them set-based.
+    "tariffs",
     # Telemetry's tables are shared, keyed by household (telemetry.models): one COPY for many homes.
     "telemetry",
     "reporting",
@@ -147,7 +149,7 @@ GRAPHENE = {
     "SCHEMA": "config.schema.schema",
     "MIDDLEWARE": [],
 }
-# Abuse limits, checked before a query runs (config.graphql.validation; values explained in
+# Abuse limits, checked before a query runs (core.graphql.validation; values explained in
 # WRITEUP.md "Security"). First what a request may weigh, checked before anything is parsed or
 # validated: body bytes, query characters, tokens (graphql-core stops parsing there), definitions,
 # variables (declared, and sent in the JSON).
@@ -166,9 +168,9 @@ GRAPHQL_INTROSPECTION = env.bool("GRAPHQL_INTROSPECTION", default=DEBUG)
 GRAPHQL_SUGGESTIONS = env.bool("GRAPHQL_SUGGESTIONS", default=DEBUG)
 # The GraphiQL page at /graphql (a browser's GET); the API itself answers either way.
 GRAPHIQL = env.bool("GRAPHIQL", default=DEBUG)
-# Error messages echo at most this many characters of what the client sent (config.text.excerpt).
+# Error messages echo at most this many characters of what the client sent (core.text.excerpt).
 ECHO_MAX_CHARS = 64
-# The cost budget of one request (config.graphql.budget), charged before any resolver runs, and
+# The cost budget of one request (core.graphql.budget), charged before any resolver runs, and
 # the size of any answer (a 10,000-bucket history is ~1.3 MB of JSON).
 GRAPHQL_ONCE_PER_REQUEST = ("signUp", "tokenAuth", "refreshToken")
 GRAPHQL_MAX_HISTORY_BUCKETS = env.int("GRAPHQL_MAX_HISTORY_BUCKETS", default=10_000)
@@ -289,6 +291,11 @@ CELERY_BEAT_SCHEDULE = {
     "telemetry-partitions": {
         "task": "telemetry.tasks.partitions_maintain",
         "schedule": 3600.0,
+    },
+    # Each zone's day-ahead prices for tomorrow, generated once after its publication time.
+    "market-publish": {
+        "task": "tariffs.tasks.market_days_publish",
+        "schedule": 300.0,
     },
     # Rotation leaves a revoked token behind on every refresh (django-graphql-jwt #159).
     "refresh-tokens-purge": {

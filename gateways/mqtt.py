@@ -23,7 +23,6 @@ def message_handle(topic: str, payload: bytes) -> tuple[str, bytes] | None:
     parts = topic.split("/")
     if len(parts) != 3 or parts[0] != "homes" or parts[2] != "readings":
         return None
-    close_old_connections()
     connection.set_schema_to_public()
     gateway_key = selectors.gateway_key_by_id(parts[1])
     if gateway_key is None:
@@ -48,6 +47,7 @@ def bridge_run() -> None:
         logger.info("MQTT bridge subscribed to %s", SUBSCRIPTION)
 
     def on_message(client, userdata, message):
+        close_old_connections()  # as Django does around a request: drop a broken or expired connection
         try:
             answered = message_handle(message.topic, message.payload)
         except Exception:

@@ -28,18 +28,22 @@ TIMEOUT_S = 60
 def site(django_db_setup, django_db_blocker):
     """gunicorn on the seeded data, with a private Mosquitto and the MQTT bridge for the gateway examples
     (their MQTT_HOST / MQTT_PORT point at it)."""
-    with mosquitto() as broker, demo_data(django_db_blocker), gunicorn(**broker.environment()) as server:
-        with mqtt_bridge(broker):
-            previous = {name: os.environ.get(name) for name in ("MQTT_HOST", "MQTT_PORT")}
-            os.environ.update({"MQTT_HOST": broker.host, "MQTT_PORT": str(broker.port)})
-            try:
-                yield f"http://127.0.0.1:{server.port}"
-            finally:
-                for name, value in previous.items():
-                    if value is None:
-                        os.environ.pop(name, None)
-                    else:
-                        os.environ[name] = value
+    previous = {name: os.environ.get(name) for name in ("MQTT_HOST", "MQTT_PORT")}
+    with (
+        mosquitto() as broker,
+        demo_data(django_db_blocker),
+        gunicorn(**broker.environment()) as server,
+        mqtt_bridge(broker),
+    ):
+        os.environ.update({"MQTT_HOST": broker.host, "MQTT_PORT": str(broker.port)})
+        try:
+            yield f"http://127.0.0.1:{server.port}"
+        finally:
+            for name, value in previous.items():
+                if value is None:
+                    os.environ.pop(name, None)
+                else:
+                    os.environ[name] = value
 
 
 def run(example: Example, site: str, variables: dict[str, str], scratch: Path) -> tuple[str, dict[str, str]]:

@@ -81,8 +81,8 @@ def samples_ingest(
 def _minutes_refresh(
     cursor, household: services.HouseholdRef, new: set[datetime], seconds: int, current: datetime
 ) -> None:
-    own = {reported.affected_instants(at, seconds)[0] for at in new}
-    candidates = sorted({instant for at in new for instant in reported.affected_instants(at, seconds)})
+    own = {reported.minute_start(at, seconds) for at in new}
+    candidates = sorted({instant for start in own for instant in reported.affected_instants(start, seconds)})
     cursor.execute(TICKED, [household.id, candidates])
     ticked = sorted(row[0] for row in cursor.fetchall())
     if ticked:

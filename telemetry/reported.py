@@ -41,10 +41,14 @@ def window(instants: Sequence[datetime], seconds: int) -> tuple[datetime, dateti
     return min(instants) - STALE_AFTER, max(instants) + timedelta(seconds=seconds)
 
 
+def minute_start(at: datetime, seconds: int) -> datetime:
+    """The tick instant whose minute holds `at`."""
+    return at - timedelta(seconds=int(at.timestamp()) % seconds, microseconds=at.microsecond)
+
+
 def affected_instants(at: datetime, seconds: int) -> list[datetime]:
     """The instants whose minute a sample at `at` can change: its own, and those that may fall back on it."""
-    epoch = int(at.timestamp())
-    own = at - timedelta(seconds=epoch % seconds, microseconds=at.microsecond)
+    own = minute_start(at, seconds)
     following = -(-int(STALE_AFTER.total_seconds()) // seconds)
     return [own + timedelta(seconds=seconds * step) for step in range(following + 1)]
 

@@ -46,6 +46,29 @@ class TokenGraphQLView(GraphQLView):
         except (RecursionError, UnicodeDecodeError) as error:
             raise HttpError(HttpResponseBadRequest("The request body is not valid UTF-8 JSON.")) from error
 
+    def get_graphql_params(self, request, data):
+        # graphene-django passes any JSON value on as the variables (a list, a number...), and
+        # everything after it expects a mapping: refuse the rest before anything reads them.
+        try:
+            query, variables, operation_name, id_ = super().get_graphql_params(request, data)
+        except HttpError as error:
+            raise RefusedRequest(_variables_refusal("JSON that does not parse")) from error
+        # graphene reads `variables or ...`: 0, false and [] would pass as "no variables".
+        sent = data.get("variables") if isinstance(data, dict) and "variables" not in request.GET else None
+        if sent not in (None, "") and not isinstance(sent, dict | str):
+            raise RefusedRequest(_variables_refusal(f"a JSON {_json_type(sent)}"))
+        if variables in (None, ""):
+            variables = None
+        elif not isinstance(variables, dict):
+            raise RefusedRequest(_variables_refusal(f"a JSON {_json_type(variables)}"))
+        return query, variables, operation_name, id_
+
+    @staticmethod
+    def format_error(error):
+        if isinstance(error, RefusedRequest):
+            return error.error.formatted
+        return GraphQLView.format_error(error)
+
     def get_context(self, request):
         # Resolvers see only the user of the verified Bearer token, never a session login.
         request.user = request.token_user or AnonymousUser()
@@ -78,6 +101,27 @@ class TokenGraphQLView(GraphQLView):
             if isinstance(cause, DATABASE_UNAVAILABLE):
                 raise cause
         return result
+
+
+class RefusedRequest(HttpError):
+    """A 400 whose body is one GraphQL error with a code (graphene-django's own carry none)."""
+
+    def __init__(self, error: GraphQLError):
+        super().__init__(HttpResponseBadRequest(), error.message)
+        self.error = error
+
+
+def _variables_refusal(what: str) -> GraphQLError:
+    message = f"`variables` must be a JSON object of names to values; this request sent {what}."
+    return limit_error(message, "VARIABLES_NOT_AN_OBJECT")
+
+
+def _json_type(value) -> str:
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int | float):
+        return "number"
+    return {list: "array", str: "string"}.get(type(value), type(value).__name__)
 
 
 def _sanitize(error) -> None:

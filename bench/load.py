@@ -102,7 +102,7 @@ def serve(environment: dict, *, workers: int):
             process.wait(timeout=30)
 
 
-def _wait_until_serving(process: subprocess.Popen, log, timeout: float = 30.0) -> int:
+def _wait_until_serving(process: subprocess.Popen, log, timeout: float = 90.0) -> int:
     deadline = time.monotonic() + timeout
     port = None
     while time.monotonic() < deadline and process.poll() is None:

@@ -240,7 +240,22 @@ def _given(specs: Mapping[str, Mapping[str, Any] | None]) -> dict[str, Mapping[s
 
 
 def device_register(*, name: str, **specs: Mapping[str, Any] | None) -> Device:
-    """Add a device; exactly one spec, keyed by a registry kind's value (`battery={...}`), says what it is."""
+    """Add a device; exactly one spec, keyed by a registry kind's value (`battery={...}`), says what it is.
+
+    The cap is counted and the device inserted under a lock on the household's row, so concurrent
+    requests (each with aliased calls) take turns and cannot overshoot it together.
+    """
+    with transaction.atomic():
+        _lock_household()
+        return _device_insert(name=name, specs=specs)
+
+
+def _lock_household() -> None:
+    schema_name = cast(TenantDatabaseWrapper, connection).schema_name
+    Household.objects.select_for_update().filter(schema_name=schema_name).values_list("pk").first()
+
+
+def _device_insert(*, name: str, specs: Mapping[str, Mapping[str, Any] | None]) -> Device:
     errors = _Errors()
     if Device.objects.count() >= limits.DEVICES_PER_HOUSEHOLD_MAX:
         errors.add(

@@ -82,13 +82,15 @@ class TokenGraphQLView(GraphQLView):
         return result
 
     def _execute(self, request, data, query, variables, operation_name, show_graphiql):
-        # Anything but a string (JSON allows numbers, lists...) is left to graphene, which refuses it.
-        if isinstance(variables, dict) and len(variables) > settings.GRAPHQL_MAX_VARIABLES:
+        # get_graphql_params let only an object (or nothing) through as the variables.
+        if variables is not None and len(variables) > settings.GRAPHQL_MAX_VARIABLES:
             message = f"{len(variables)} variables sent; the limit is {settings.GRAPHQL_MAX_VARIABLES}."
             return ExecutionResult(data=None, errors=[limit_error(message, "TOO_MANY_VARIABLES")])
         if isinstance(query, str) and query:
             checked = query_checked(self.schema.graphql_schema, query)
-            errors = checked.errors or budget_errors(checked.document, operation_name, variables)
+            errors = checked.errors or budget_errors(
+                self.schema.graphql_schema, checked.document, operation_name, variables
+            )
             if errors:
                 return ExecutionResult(data=None, errors=errors)
         result = super().execute_graphql_request(

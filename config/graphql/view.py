@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpResponseBadRequest, JsonResponse
 from django.utils.decorators import method_decorator
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from graphene_django.views import GraphQLView, HttpError
 from graphql import ExecutionResult, GraphQLError
@@ -19,6 +20,9 @@ SUGGESTION = re.compile(r" Did you mean [^?]*\?$")
 MAX_ERROR_MESSAGE_CHARS = 500
 
 
+# No answer is stored by a browser or proxy: answers carry tokens (tokenAuth, refreshToken,
+# signUp; RFC 6749 section 5.1) or a household's data.
+@method_decorator(never_cache, name="dispatch")
 @method_decorator(csrf_exempt, name="dispatch")
 class TokenGraphQLView(GraphQLView):
     # query_errors validates every document before graphene runs it: graphene's own validation

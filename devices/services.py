@@ -6,7 +6,6 @@ unless every value is valid. Omitted nested fields in an update (absent or None)
 """
 
 import math
-import unicodedata
 from collections.abc import Mapping
 from typing import Any, cast
 from uuid import UUID
@@ -15,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django_tenants.postgresql_backend.base import DatabaseWrapper as TenantDatabaseWrapper
 
+from core.text import is_name
 from devices import limits
 from devices.error_codes import DeviceErrorCode
 from devices.kinds import BY_VALUE, KINDS, FieldSpec, KindSpec
@@ -54,9 +54,9 @@ def _name(errors: _Errors, value: Any, *, required: bool) -> str | None:
         errors.add("name", "The name cannot be blank.", DeviceErrorCode.BLANK)
     elif len(name) > limits.NAME_MAX_LENGTH:
         errors.add("name", f"At most {limits.NAME_MAX_LENGTH} characters.", DeviceErrorCode.MAX_LENGTH)
-    # PostgreSQL refuses NUL and lone surrogates outright; no control character belongs in a name.
-    elif any(unicodedata.category(char) in ("Cc", "Cs") for char in name):
-        errors.add("name", "The name cannot contain control characters.", DeviceErrorCode.INVALID)
+    elif not is_name(name):
+        message = "The name cannot contain control characters or text-direction overrides."
+        errors.add("name", message, DeviceErrorCode.INVALID)
     else:
         return name
     return None

@@ -11,7 +11,7 @@ from django_tenants.utils import get_public_schema_name, schema_context
 
 from accounts.emails import canonical_email
 from accounts.models import EMAIL_MAX_LENGTH, User
-from core.text import is_storable
+from core.text import is_name, is_storable
 from households.error_codes import HouseholdErrorCode
 from households.locations import LATITUDE_RANGE, LONGITUDE_RANGE, default_location
 from households.models import NAME_MAX_LENGTH, Domain, Household, Membership, new_schema_name
@@ -63,12 +63,9 @@ def _name_errors(household_name: str) -> dict[str, list[ValidationError]]:
                 ValidationError("A household name is required.", code=HouseholdErrorCode.REQUIRED)
             ]
         }
-    if not is_storable(household_name):
-        return {
-            "household_name": [
-                ValidationError("Remove the control characters.", code=HouseholdErrorCode.INVALID)
-            ]
-        }
+    if not is_name(household_name):
+        message = "Remove the control characters and text-direction overrides."
+        return {"household_name": [ValidationError(message, code=HouseholdErrorCode.INVALID)]}
     if len(household_name) > NAME_MAX_LENGTH:
         message = f"At most {NAME_MAX_LENGTH} characters."
         return {"household_name": [ValidationError(message, code=HouseholdErrorCode.MAX_LENGTH)]}

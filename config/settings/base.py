@@ -35,6 +35,8 @@ LOCAL_SHARED_APPS = [
     "households",
     # Telemetry's tables are shared, keyed by household (telemetry.models): one COPY for many homes.
     "telemetry",
+    # Forecasts and cost-optimal plans; the plans the tick follows are telemetry's table.
+    "planning",
     "reporting",
     "demo",
 ]

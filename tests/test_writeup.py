@@ -1,6 +1,8 @@
-"""WRITEUP.md shows the figures of bench/REPORT.md: regenerate with `python -m bench.writeup`."""
+"""WRITEUP.md and docs/ show the figures of bench/REPORT.md: regenerate with `python -m bench.writeup`."""
 
-from bench.writeup import FIGURE, REPORT, WRITEUP, render
+import pytest
+
+from bench.writeup import FIGURE, REPORT, WRITEUP, MissingFigures, documents, render
 
 REPORT_TEXT = """## tick
 
@@ -17,22 +19,36 @@ REPORT_TEXT = """## tick
 """
 
 
-def test_the_writeup_shows_the_reports_figures():
-    writeup = WRITEUP.read_text()
+@pytest.mark.parametrize("document", documents(), ids=lambda path: path.name)
+def test_every_document_shows_the_reports_figures(document):
+    text = document.read_text()
 
-    assert len(FIGURE.findall(writeup)) >= 20
-    assert render(writeup, REPORT.read_text()) == writeup, "run: python -m bench.writeup"
+    assert render(text, REPORT.read_text()) == text, "run: python -m bench.writeup"
+
+
+def test_the_writeup_links_its_figures_to_the_report():
+    assert len(FIGURE.findall(WRITEUP.read_text())) >= 5
+    assert "<!-- fig" not in WRITEUP.read_text()
 
 
 def test_a_figure_is_the_reports_value_in_its_format():
     text = (
-        "<!-- fig tick.batch_50.household_ticks_per_s ,.0f -->1<!-- /fig --> household-ticks/s, "
-        "<!-- fig derived.history_speedup_min .0f -->2<!-- /fig -->x, "
-        "<!-- fig derived.provisioning_ms .0f -->3<!-- /fig --> ms"
+        '[1](bench/REPORT.md#tick "tick.batch_50.household_ticks_per_s ,.0f") household-ticks/s, '
+        '[2](bench/REPORT.md#history "derived.history_speedup_min .0f")x, '
+        '[3](../bench/REPORT.md#tick "derived.provisioning_ms .0f") ms'
     )
 
     assert render(text, REPORT_TEXT) == (
-        "<!-- fig tick.batch_50.household_ticks_per_s ,.0f -->800<!-- /fig --> household-ticks/s, "
-        "<!-- fig derived.history_speedup_min .0f -->101<!-- /fig -->x, "
-        "<!-- fig derived.provisioning_ms .0f -->20<!-- /fig --> ms"
+        '[800](bench/REPORT.md#tick "tick.batch_50.household_ticks_per_s ,.0f") household-ticks/s, '
+        '[101](bench/REPORT.md#history "derived.history_speedup_min .0f")x, '
+        '[20](../bench/REPORT.md#tick "derived.provisioning_ms .0f") ms'
     )
+
+
+def test_a_figure_the_report_lacks_is_named_not_a_crash():
+    text = '[34](bench/REPORT.md#physics "physics.fleet.250000.us_per_household_tick.median .0f") µs'
+
+    with pytest.raises(MissingFigures) as missing:
+        render(text, REPORT_TEXT)
+
+    assert missing.value.args[0] == ["physics.fleet.250000.us_per_household_tick.median"]

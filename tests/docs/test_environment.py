@@ -1,4 +1,4 @@
-"""Every environment variable the code reads is in README.md's Environment table, and nothing else is.
+"""Every variable the code reads is in docs/operations.md's Environment table, and nothing else is.
 
 The code is searched as text, so a new read shows up here without anyone listing it: Python's
 `env("X")` / `env.int("X")` (django-environ) and `os.environ[...]` / `.get` / `.setdefault` /
@@ -42,9 +42,9 @@ def variables_read_by_the_code() -> dict[str, str]:
     return found
 
 
-def variables_in_the_readme_table() -> set[str]:
-    readme = (ROOT / "README.md").read_text()
-    section = readme.split("\n## Environment\n", 1)[1].split("\n## ", 1)[0]
+def variables_in_the_table() -> set[str]:
+    operations = (ROOT / "docs" / "operations.md").read_text()
+    section = operations.split("\n## Environment\n", 1)[1].split("\n## ", 1)[0]
     rows = [line.split("|")[1] for line in section.splitlines() if line.startswith("| `")]
     return {name for row in rows for name in re.findall(rf"`{NAME}`", row)}
 
@@ -56,16 +56,16 @@ def test_the_search_finds_the_reads_it_should():
     assert {"WEB_PORT", "WEB_CONCURRENCY", "BENCH_DATABASE_URL", "DJANGO_SETTINGS_MODULE"} <= set(read)
 
 
-def test_every_variable_the_code_reads_is_in_the_readme_table():
+def test_every_variable_the_code_reads_is_in_the_table():
     missing = {name: where for name, where in variables_read_by_the_code().items()}
-    for name in variables_in_the_readme_table():
+    for name in variables_in_the_table():
         missing.pop(name, None)
 
-    assert missing == {}, "add these to README.md's Environment table (and .env.example)"
+    assert missing == {}, "add these to docs/operations.md's Environment table (and .env.example)"
 
 
-def test_the_readme_table_lists_only_variables_the_code_reads():
-    assert variables_in_the_readme_table() - set(variables_read_by_the_code()) == set()
+def test_the_table_lists_only_variables_the_code_reads():
+    assert variables_in_the_table() - set(variables_read_by_the_code()) == set()
 
 
 def test_env_example_lists_every_variable_the_code_reads():

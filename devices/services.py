@@ -378,7 +378,7 @@ def device_set_charge_target(*, uid: UUID, percent: Any, ready_by: Any) -> Devic
 
 def _plan_inputs_changed() -> None:
     """Tell the planner, once the change is committed, that the household's plan is out of date."""
-    schema_name = connection.schema_name
+    schema_name = cast(TenantDatabaseWrapper, connection).schema_name
     transaction.on_commit(lambda: plan_inputs_changed.send(sender=Device, schema_name=schema_name))
 
 

@@ -108,7 +108,10 @@ def test_registering_a_smart_ev_without_a_target_is_refused(api, alice):
       device { id } errors { field code } } }
     """
     payload = api.data(register, None, alice.token)["registerDevice"]
-    assert payload == {"device": None, "errors": [{"field": "electricVehicle.mode", "code": "target_required"}]}
+    assert payload == {
+        "device": None,
+        "errors": [{"field": "electricVehicle.mode", "code": "target_required"}],
+    }
     assert device_rows(alice) == []
 
 

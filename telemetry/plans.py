@@ -233,3 +233,18 @@ def plans_sql(cursor: Any, plans: Sequence[StoredPlan]) -> sql.SQL:
     if devices:
         parts += [DEVICE_PLANS_INSERT, json_rows(cursor, _DEVICE_TYPES, devices), sql.SQL(";")]
     return statement(*parts)
+
+
+HOUSEHOLD_PLANS_DELETE = sql.SQL(
+    "DELETE FROM public.telemetry_householdplan WHERE household_id = ANY(%s::bigint[]);"
+)
+
+
+def plans_delete_sql(cursor: Any, household_ids: Sequence[int]) -> sql.SQL:
+    """Remove these households' plans (none of their stores follows one any more)."""
+    if not household_ids:
+        return sql.SQL("")
+    ids = (list(household_ids),)
+    return statement(
+        literal(cursor, DEVICE_PLANS_DELETE.string, ids), literal(cursor, HOUSEHOLD_PLANS_DELETE.string, ids)
+    )

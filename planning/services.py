@@ -10,9 +10,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone as django_timezone
 from django_tenants.utils import schema_context
@@ -75,14 +76,35 @@ def _money(value: float) -> Decimal:
     return Decimal(repr(value)).quantize(CENT, rounding=ROUND_HALF_EVEN)
 
 
+def _nothing_to_plan(household: Household, state: HomeState, now: datetime) -> plans.StoredPlan:
+    """The record that the household was checked at its devices version and has nothing to plan."""
+    zero = Decimal(0)
+    return plans.StoredPlan(
+        household_id=household.pk,
+        created_at=now,
+        start=forecast.step_start(now),
+        step_seconds=forecast.STEP_S,
+        devices_version=state.devices_version,
+        grid_w=[],
+        solar_w=[],
+        load_w=[],
+        import_price_per_kwh=[],
+        export_price_per_kwh=[],
+        currency="",
+        expected_cost=zero,
+        expected_cost_without_plan=zero,
+        devices={},
+    )
+
+
 def household_plan(
     *, household: Household, prices: PriceSource, now: datetime | None = None
-) -> plans.StoredPlan | None:
-    """The household's plan from now, or None when none of its stores follows one."""
+) -> plans.StoredPlan:
+    """The household's plan from now; an empty one when none of its stores follows a plan."""
     now = now or django_timezone.now()
     state = home_state(household)
     if not homeplan.planned_stores(state.devices):
-        return None
+        return _nothing_to_plan(household, state, now)
     expected = forecast.forecast(
         state.devices,
         latitude=household.latitude,
@@ -116,23 +138,33 @@ def household_plan(
 
 
 def households_plan(*, household_ids: Sequence[int], prices: PriceSource, now: datetime | None = None) -> int:
-    """Remake the plans of these households; write them (and drop the ones no longer needed) in one
-    round trip. A household whose plan fails is logged and keeps its previous plan until the next try."""
+    """Remake the plans of these households and write them in one round trip; the number with a plan.
+
+    A household none of whose stores follows a plan gets an empty one (checked at its devices
+    version). A household whose plan fails is logged and keeps its previous plan until the next try.
+    """
     now = now or django_timezone.now()
     made: list[plans.StoredPlan] = []
-    without: list[int] = []
     for household in Household.objects.filter(pk__in=list(household_ids)).order_by("pk"):
         try:
-            plan = household_plan(household=household, prices=prices, now=now)
+            made.append(household_plan(household=household, prices=prices, now=now))
         except optimiser.PlanError:
             logger.exception("No plan for household %s", household.schema_name)
-            continue
-        if plan is None:
-            without.append(household.pk)
-        else:
-            made.append(plan)
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(
-            render(cursor, [plans.plans_sql(cursor, made), plans.plans_delete_sql(cursor, without)])
+        cursor.execute(render(cursor, [plans.plans_sql(cursor, made)]))
+    return sum(1 for plan in made if plan.devices)
+
+
+def plans_due(*, now: datetime | None = None, limit: int | None = None) -> list[int]:
+    """The households whose plan is due (telemetry.plans.plans_due_sql), by the settings' rules."""
+    now = now or django_timezone.now()
+    with connection.cursor() as cursor:
+        statement = plans.plans_due_sql(
+            cursor,
+            stale_before=now - timedelta(seconds=settings.PLANNING_MAX_AGE_SECONDS),
+            drift_wh=settings.PLANNING_DRIFT_WH,
+            limit=limit or settings.PLANNING_DUE_MAX,
+            public=settings.PUBLIC_SCHEMA_NAME,
         )
-    return len(made)
+        cursor.execute(render(cursor, [statement]))
+        return [row[0] for row in cursor.fetchall()]

@@ -235,16 +235,31 @@ def plans_sql(cursor: Any, plans: Sequence[StoredPlan]) -> sql.SQL:
     return statement(*parts)
 
 
-HOUSEHOLD_PLANS_DELETE = sql.SQL(
-    "DELETE FROM public.telemetry_householdplan WHERE household_id = ANY(%s::bigint[]);"
+# --- which households to plan again ----------------------------------------------------------
+
+PLANS_DUE = sql.SQL(
+    "SELECT h.id FROM public.households_household AS h "
+    "LEFT JOIN public.telemetry_householdplan AS p ON p.household_id = h.id "
+    "WHERE h.schema_name <> %(public)s AND (p.household_id IS NULL "
+    "OR p.devices_version <> h.devices_version "
+    "OR (cardinality(p.grid_w) > 0 AND p.created_at < %(stale_before)s) "
+    "OR EXISTS (SELECT 1 FROM public.telemetry_deviceplan AS d "
+    "JOIN public.telemetry_devicelivestate AS s "
+    "ON s.household_id = d.household_id AND s.device_id = d.device_id "
+    "WHERE d.household_id = h.id AND s.charge_wh IS NOT NULL AND abs(s.charge_wh - d.charge_wh[greatest(1, "
+    "floor(extract(epoch FROM (s.at - p.start)) / p.step_seconds)::integer)]) > %(drift_wh)s)) "
+    "ORDER BY h.id LIMIT %(limit)s"
 )
 
 
-def plans_delete_sql(cursor: Any, household_ids: Sequence[int]) -> sql.SQL:
-    """Remove these households' plans (none of their stores follows one any more)."""
-    if not household_ids:
-        return sql.SQL("")
-    ids = (list(household_ids),)
-    return statement(
-        literal(cursor, DEVICE_PLANS_DELETE.string, ids), literal(cursor, HOUSEHOLD_PLANS_DELETE.string, ids)
-    )
+def plans_due_sql(
+    cursor: Any, *, stale_before: datetime, drift_wh: float, limit: int, public: str
+) -> sql.SQL:
+    """One statement: the households whose plan is due, oldest id first, at most `limit`.
+
+    Due: never checked; its devices changed since the plan (a device, mode or charge target: the
+    devices version); a plan older than `stale_before`; or a planned store's charge more than
+    `drift_wh` from what the plan expected at the store's last tick.
+    """
+    params = {"stale_before": stale_before, "drift_wh": drift_wh, "limit": limit, "public": public}
+    return literal(cursor, PLANS_DUE.string, params)

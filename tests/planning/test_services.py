@@ -36,7 +36,7 @@ def test_a_home_with_planned_stores_gets_a_plan_per_store(alice, prices):
     assert plan.currency == "EUR"
 
 
-def test_a_home_without_planned_stores_has_no_plan(alice, prices):
+def test_a_home_without_planned_stores_has_an_empty_plan(alice, prices):
     planned_home(alice)
     households_plan(household_ids=[alice.household.pk], prices=prices, now=NOW)
     with schema_context(alice.household.schema_name):
@@ -46,7 +46,8 @@ def test_a_home_without_planned_stores_has_no_plan(alice, prices):
     assert households_plan(household_ids=[alice.household.pk], prices=prices, now=NOW) == 0
 
     with schema_context(alice.household.schema_name):
-        assert not HouseholdPlan.objects.exists() and not DevicePlan.objects.exists()
+        assert HouseholdPlan.objects.get().grid_w == []  # checked at its devices version: nothing to plan
+        assert not DevicePlan.objects.exists()
 
 
 def test_the_tick_follows_the_plan_step_in_force(alice, prices):

@@ -168,3 +168,10 @@ def plans_due(*, now: datetime | None = None, limit: int | None = None) -> list[
         )
         cursor.execute(render(cursor, [statement]))
         return [row[0] for row in cursor.fetchall()]
+
+
+def planned_households() -> list[int]:
+    """The households that have a planned store now."""
+    with connection.cursor() as cursor:
+        cursor.execute(plans.PLANNED_HOUSEHOLDS.string)
+        return [row[0] for row in cursor.fetchall()]

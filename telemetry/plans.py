@@ -263,3 +263,7 @@ def plans_due_sql(
     """
     params = {"stale_before": stale_before, "drift_wh": drift_wh, "limit": limit, "public": public}
     return literal(cursor, PLANS_DUE.string, params)
+
+
+PLANNED_HOUSEHOLDS = sql.SQL("SELECT DISTINCT household_id FROM public.telemetry_deviceplan ORDER BY 1")
+"""The households with a planned store (one statement)."""

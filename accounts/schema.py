@@ -11,8 +11,8 @@ from accounts import services
 from accounts.emails import canonical_email
 from accounts.models import EMAIL_MAX_LENGTH
 from accounts.tokens import InvalidToken, user_from_token
-from config.graphql.permissions import login_required
-from config.text import is_storable
+from core.graphql.permissions import login_required
+from core.text import is_storable
 
 
 class TokenAuth(graphql_jwt.ObtainJSONWebToken):

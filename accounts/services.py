@@ -16,7 +16,7 @@ from django.utils import timezone
 from graphql_jwt.settings import jwt_settings
 
 from accounts.models import RefreshToken, User, refresh_token_digest
-from config.text import is_storable
+from core.text import is_storable
 
 
 class RefreshRefused(Exception):

@@ -6,7 +6,7 @@ import accounts.schema
 import devices.graphql.schema
 import households.schema
 import reporting.schema
-from config.graphql.rounding import measurements_round
+from core.graphql.rounding import measurements_round
 
 
 class Query(

@@ -8,9 +8,9 @@ import graphene
 from graphql import GraphQLError
 
 from accounts import services, throttle
-from config.graphql.errors import error_type
-from config.graphql.mutations import BaseMutation
-from config.graphql.permissions import PermissionDenied, household_required, login_required
+from core.graphql.errors import error_type
+from core.graphql.mutations import BaseMutation
+from core.graphql.permissions import PermissionDenied, household_required, login_required
 from households.error_codes import HouseholdErrorCode
 from households.models import Membership
 from households.services import household_sign_up, household_update

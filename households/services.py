@@ -10,7 +10,7 @@ from django_tenants.utils import get_public_schema_name, schema_context
 
 from accounts.emails import canonical_email
 from accounts.models import EMAIL_MAX_LENGTH, User
-from config.text import is_storable
+from core.text import is_storable
 from households.error_codes import HouseholdErrorCode
 from households.locations import LATITUDE_RANGE, LONGITUDE_RANGE, default_location
 from households.models import NAME_MAX_LENGTH, Domain, Household, Membership, new_schema_name

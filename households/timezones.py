@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo, available_timezones
 
 from django.core.exceptions import ValidationError
 
-from config.text import excerpt
+from core.text import excerpt
 from households.error_codes import HouseholdErrorCode
 
 

@@ -6,11 +6,13 @@ Resolvers only check access, translate arguments and call reporting.selectors.
 import graphene
 from graphql import GraphQLError
 
-from config.graphql.permissions import household_required, staff_required
-from config.graphql.rounding import measurement_round
+from core.graphql.budget import register_cost
+from core.graphql.permissions import household_required, staff_required
+from core.graphql.rounding import measurement_round
 from devices.graphql.enums import DeviceKindEnum
 from devices.graphql.types import DeviceInterface, device_uid
 from reporting import buckets, selectors
+from reporting.costs import HISTORY_COST, HISTORY_FIELD
 from telemetry import flows
 
 
@@ -81,7 +83,7 @@ class StoreReason(graphene.ObjectType):
 
 
 def _resolve_flows(result, info) -> list:
-    """Only the flows still above zero once the API rounds them to 0.1 (config.graphql.rounding)."""
+    """Only the flows still above zero once the API rounds them to 0.1 (core.graphql.rounding)."""
     return [flow for flow in result.flows if measurement_round(flow.value)]
 
 
@@ -284,3 +286,7 @@ class Query(graphene.ObjectType):
     @staff_required
     def resolve_fleet_summary(root, info):
         return selectors.fleet_totals()
+
+
+# The field and its cost come from one import: wherever a schema has the field, the budget charges it.
+register_cost(HISTORY_FIELD, HISTORY_COST)

@@ -1,1 +1,1 @@
-"""GraphQL building blocks shared by every app: typed payload errors, permissions, the view."""
+"""The /graphql endpoint (the view); the building blocks it uses live in core.graphql."""

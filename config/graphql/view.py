@@ -10,9 +10,9 @@ from django.views.decorators.csrf import csrf_exempt
 from graphene_django.views import GraphQLView, HttpError
 from graphql import ExecutionResult, GraphQLError
 
-from config.graphql.budget import budget_errors
-from config.graphql.validation import limit_error, query_checked
 from config.health import DATABASE_UNAVAILABLE
+from core.graphql.budget import budget_errors
+from core.graphql.validation import limit_error, query_checked
 
 # graphql-core appends " Did you mean 'x'?" (or "... the enum value 'x'?") to some messages.
 SUGGESTION = re.compile(r" Did you mean [^?]*\?$")

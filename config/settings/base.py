@@ -147,7 +147,7 @@ GRAPHENE = {
     "SCHEMA": "config.schema.schema",
     "MIDDLEWARE": [],
 }
-# Abuse limits, checked before a query runs (config.graphql.validation; values explained in
+# Abuse limits, checked before a query runs (core.graphql.validation; values explained in
 # WRITEUP.md "Security"). First what a request may weigh, checked before anything is parsed or
 # validated: body bytes, query characters, tokens (graphql-core stops parsing there), definitions,
 # variables (declared, and sent in the JSON).
@@ -166,9 +166,9 @@ GRAPHQL_INTROSPECTION = env.bool("GRAPHQL_INTROSPECTION", default=DEBUG)
 GRAPHQL_SUGGESTIONS = env.bool("GRAPHQL_SUGGESTIONS", default=DEBUG)
 # The GraphiQL page at /graphql (a browser's GET); the API itself answers either way.
 GRAPHIQL = env.bool("GRAPHIQL", default=DEBUG)
-# Error messages echo at most this many characters of what the client sent (config.text.excerpt).
+# Error messages echo at most this many characters of what the client sent (core.text.excerpt).
 ECHO_MAX_CHARS = 64
-# The cost budget of one request (config.graphql.budget), charged before any resolver runs, and
+# The cost budget of one request (core.graphql.budget), charged before any resolver runs, and
 # the size of any answer (a 10,000-bucket history is ~1.3 MB of JSON).
 GRAPHQL_ONCE_PER_REQUEST = ("signUp", "tokenAuth", "refreshToken")
 GRAPHQL_MAX_HISTORY_BUCKETS = env.int("GRAPHQL_MAX_HISTORY_BUCKETS", default=10_000)

@@ -5,9 +5,9 @@ from uuid import UUID
 
 import graphene
 
-from config.graphql.errors import error_type
-from config.graphql.mutations import BaseMutation
-from config.graphql.permissions import household_required
+from core.graphql.errors import error_type
+from core.graphql.mutations import BaseMutation
+from core.graphql.permissions import household_required
 from devices import limits, live, services
 from devices.error_codes import DeviceErrorCode
 from devices.graphql.enums import StorageModeEnum

@@ -2,7 +2,7 @@
 
 import graphene
 
-from config.graphql.permissions import household_required
+from core.graphql.permissions import household_required
 from devices import live, selectors
 from devices.graphql.enums import DeviceKindEnum
 from devices.graphql.mutations import (

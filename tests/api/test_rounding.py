@@ -7,8 +7,8 @@ from graphql import GraphQLFloat, GraphQLInterfaceType, GraphQLNonNull, GraphQLO
 from hypothesis import given
 from hypothesis import strategies as st
 
-from config.graphql.rounding import MEASUREMENT, NOTE, measurement_round
 from config.schema import schema
+from core.graphql.rounding import MEASUREMENT, NOTE, measurement_round
 from devices.models import DeviceKind
 from tests.devices.conftest import make_device
 

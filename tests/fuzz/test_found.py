@@ -121,7 +121,7 @@ def test_verify_token_refuses_a_token_with_a_lone_surrogate(fuzz):
 
 
 def test_a_query_with_a_lone_surrogate_is_a_bad_request(fuzz, alice):
-    """config/graphql/validation.py query_errors hashes query.encode(): UnicodeEncodeError, a 500."""
+    """core/graphql/validation.py query_errors hashes query.encode(): UnicodeEncodeError, a 500."""
     # when
     answer = fuzz.post(f"{{ me {{ email }} }} # {SURROGATE}", token=alice.token)
 

@@ -17,7 +17,7 @@ from django_tenants.utils import schema_context
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
-from config.graphql.rounding import HALF_STEP
+from core.graphql.rounding import HALF_STEP
 from devices.models import DeviceKind
 from reporting.buckets import MAX_BUCKETS
 from telemetry.models import DeviceHour, HouseholdHour

@@ -17,7 +17,7 @@ from django.db.models import Case, F, FloatField, Sum, Value, When
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
-from config.graphql.rounding import HALF_STEP
+from core.graphql.rounding import HALF_STEP
 from devices.models import Device, DeviceKind
 from reporting.buckets import Interval
 from reporting.selectors import energy_history

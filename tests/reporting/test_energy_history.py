@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import schema_context
 from graphql_relay import to_global_id
 
-from config.graphql.rounding import HALF_STEP
+from core.graphql.rounding import HALF_STEP
 from devices.models import DeviceKind
 from reporting.buckets import Interval
 from reporting.selectors import energy_history

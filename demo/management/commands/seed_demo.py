@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from config.commands import aware_datetime
+from core.commands import aware_datetime
 from demo import seed as demo
 
 

@@ -3,7 +3,7 @@ from datetime import UTC, datetime, timedelta
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from config.commands import aware_datetime
+from core.commands import aware_datetime
 from households.models import Household
 from telemetry import services
 

@@ -2,7 +2,7 @@ from datetime import datetime, timedelta
 
 from django.core.management.base import BaseCommand, CommandError
 
-from config.commands import aware_datetime
+from core.commands import aware_datetime
 from telemetry import services
 
 

@@ -1,9 +1,9 @@
 """The base of every mutation whose refusals are payload errors (Saleor's BaseMutation, smaller).
 
-A subclass names its domain's error type (`Meta.error_type`, from config.graphql.errors) and
+A subclass names its domain's error type (`Meta.error_type`, from core.graphql.errors) and
 implements `perform_mutation`, returning the payload's fields. A ValidationError the services
 raise becomes `errors` (every other field at its `error_fields` value, null by default); success
-answers `errors: []`. Permission refusals stay top-level GraphQL errors (config.graphql.permissions).
+answers `errors: []`. Permission refusals stay top-level GraphQL errors (core.graphql.permissions).
 """
 
 from typing import Any, ClassVar
@@ -12,7 +12,7 @@ import graphene
 from django.core.exceptions import ValidationError
 from graphene.types.mutation import MutationOptions
 
-from config.graphql.errors import payload_errors
+from core.graphql.errors import payload_errors
 
 
 class BaseMutationOptions(MutationOptions):
@@ -28,7 +28,7 @@ class BaseMutation(graphene.Mutation):
     @classmethod
     def __init_subclass_with_meta__(cls, error_type=None, _meta=None, **options):
         if error_type is None:
-            raise TypeError(f"{cls.__name__} needs Meta.error_type (config.graphql.errors.error_type)")
+            raise TypeError(f"{cls.__name__} needs Meta.error_type (core.graphql.errors.error_type)")
         _meta = _meta or BaseMutationOptions(cls)
         _meta.error_type = error_type
         super().__init_subclass_with_meta__(_meta=_meta, **options)

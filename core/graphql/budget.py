@@ -1,18 +1,22 @@
-"""What one request may cost, charged before any resolver runs (issue 10, item 4).
+"""What one request may cost, charged before any resolver runs.
 
 Aliases let one request call a field many times, so the expensive root fields are counted across
 the whole operation (fragments expanded, each spread charged):
 
 - `signUp`, `tokenAuth` and `refreshToken` at most once each (GRAPHQL_ONCE_PER_REQUEST): each
   hashes a password or rotates a token; an attacker gains guesses, accounts or races per alias.
-- `energyHistory` buckets summed over every call ≤ GRAPHQL_MAX_HISTORY_BUCKETS, each call charged
-  the most buckets its range can hold in any zone (reporting.buckets.bucket_count_at_most).
+- a field with a registered cost (`register_cost`, e.g. reporting's `energyHistory` buckets) is
+  charged per call; the calls' sum must stay within the cost's limit. The app that owns the field
+  registers its cost next to the field, so this mechanism names no app.
 
 Arguments are read from literals or the request's variables; a value that cannot be read is
 charged nothing here, because coercion refuses it before the resolver runs.
 """
 
-from dateutil.parser import isoparse
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
 from django.conf import settings
 from graphql import (
     DocumentNode,
@@ -26,10 +30,26 @@ from graphql import (
     VariableNode,
 )
 
-from config.graphql.validation import limit_error
-from reporting.buckets import Interval, bucket_count_at_most
+from core.graphql.validation import limit_error
 
-HISTORY_FIELD = "energyHistory"
+
+@dataclass(frozen=True)
+class FieldCost:
+    """What one call of a root field costs (from its arguments; 0 when they cannot be read), and the
+    most all its calls in one request may cost together (a setting, read per request)."""
+
+    charge: Callable[[dict[str, Any]], int]
+    limit_setting: str
+    refusal: Callable[[int, int], str]  # (charged, limit) -> the client's message
+    code: str
+
+
+COSTS: dict[str, FieldCost] = {}
+
+
+def register_cost(field: str, cost: FieldCost) -> None:
+    """Charge every call of the root field `field` with `cost` (called where the field is defined)."""
+    COSTS[field] = cost
 
 
 def budget_errors(document: DocumentNode, operation_name: str | None, variables: dict | None) -> list:
@@ -38,25 +58,22 @@ def budget_errors(document: DocumentNode, operation_name: str | None, variables:
         return []  # no such operation: graphene answers that
     fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
     counts: dict[str, int] = {}
-    buckets = 0
+    charged: dict[str, int] = {}
     for field in _root_fields(operation.selection_set, fragments):
         name = field.name.value
         counts[name] = counts.get(name, 0) + 1
-        if name == HISTORY_FIELD:
-            buckets += _history_buckets(field, variables or {})
+        if name in COSTS:
+            charged[name] = charged.get(name, 0) + _charge(COSTS[name], field, variables or {})
     errors = [
         limit_error(f"`{name}` may be called once per request; this one calls it {count} times.", "COST_ONCE")
         for name, count in counts.items()
         if name in settings.GRAPHQL_ONCE_PER_REQUEST and count > 1
     ]
-    if buckets > settings.GRAPHQL_MAX_HISTORY_BUCKETS:
-        errors.append(
-            limit_error(
-                f"The request asks for up to {buckets:,} energyHistory buckets in all; the limit is "
-                f"{settings.GRAPHQL_MAX_HISTORY_BUCKETS:,}: shorten the ranges or use longer intervals.",
-                "COST_HISTORY_BUCKETS",
-            )
-        )
+    for name, units in charged.items():
+        cost = COSTS[name]
+        limit = getattr(settings, cost.limit_setting)
+        if units > limit:
+            errors.append(limit_error(cost.refusal(units, limit), cost.code))
     return errors
 
 
@@ -79,14 +96,9 @@ def _root_fields(selection_set: SelectionSetNode, fragments: dict):
             yield from _root_fields(fragments[selection.name.value].selection_set, fragments)
 
 
-def _history_buckets(field: FieldNode, variables: dict) -> int:
+def _charge(cost: FieldCost, field: FieldNode, variables: dict) -> int:
     arguments = {argument.name.value: _value(argument.value, variables) for argument in field.arguments}
-    try:
-        start, end = isoparse(arguments["start"]), isoparse(arguments["end"])
-        interval = Interval(arguments["interval"])
-        return bucket_count_at_most(start=start, end=end, interval=interval)
-    except (KeyError, TypeError, ValueError, OverflowError):
-        return 0
+    return cost.charge(arguments)
 
 
 def _value(node: ValueNode, variables: dict):

@@ -8,7 +8,7 @@ out of both costs, so the two costs differ only by what the plan does.
 
 The cost without a plan runs the same forecast through the rules the simulation would apply
 (telemetry.physics): the batteries in AUTO cover the appliances' deficit from their surplus and the
-EVs charge at full rate from the moment they are plugged in.
+EVs charge at full rate from the moment they are plugged in, up to their charge target.
 """
 
 from __future__ import annotations
@@ -127,8 +127,15 @@ def grid_without_plan(problem: optimiser.Problem) -> np.ndarray:
             share = 1.0 if store.home is None else float(store.home[t])
             drain = 0.0 if store.drain_wh is None else float(store.drain_wh[t])
             charges[store.id] = max(charges[store.id] - drain, 0.0)
+            # Charging on arrival stops at the car's target (or full): the plan is held to the same.
+            limit = max((target.charge_wh for target in store.targets), default=store.capacity_wh)
             power, charges[store.id] = store_step(
-                store.capacity_wh, charges[store.id], -store.max_charge_w, store.max_charge_w, 0.0, dt * share
+                max(limit, charges[store.id]),
+                charges[store.id],
+                -store.max_charge_w,
+                store.max_charge_w,
+                0.0,
+                dt * share,
             )
             charging -= power * share
         surplus, deficit = solar - load - charging, load - solar

@@ -193,7 +193,7 @@ def solve(problem: Problem) -> Plan:
         ub_vals.append(np.array([-1.0, -1.0]))
         ub_rhs.append(np.array([-target.charge_wh]))
     equalities = (k + 1) * n
-    matrix = sparse.csc_matrix(
+    matrix = sparse.csc_array(
         (
             np.concatenate(vals + ub_vals),
             (np.concatenate(rows + [r + equalities for r in ub_rows]), np.concatenate(cols + ub_cols)),
@@ -202,7 +202,11 @@ def solve(problem: Problem) -> Plan:
     )
     rhs = np.concatenate(eq_rhs + ub_rhs)
     row_lower = np.concatenate([rhs[:equalities], np.full(len(rhs) - equalities, -np.inf)])
-    x = _highs(cost, matrix, row_lower, rhs, lower, upper)
+    # Columns fixed at 0 (a car's charging while it is away, driving where there is none, a battery's
+    # unserved driving) are left out of the program HiGHS sees: a third fewer columns for a home with a car.
+    free = upper > 0.0
+    x = np.zeros(total)
+    x[free] = _highs(cost[free], matrix[:, free], row_lower, rhs, lower[free], upper[free])
     plan = Plan({}, {}, np.zeros(n), 0.0)
     for index, store in enumerate(stores):
         base = index * per_store
@@ -241,7 +245,7 @@ def _full_rate_until(plan: Plan, problem: Problem, store: Store, step: int) -> N
 
 def _highs(
     cost: np.ndarray,
-    matrix: sparse.csc_matrix,
+    matrix: sparse.csc_array,
     row_lower: np.ndarray,
     row_upper: np.ndarray,
     lower: np.ndarray,

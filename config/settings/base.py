@@ -33,6 +33,8 @@ THIRD_PARTY_APPS = [
 LOCAL_SHARED_APPS = [
     "accounts",
     "households",
+    # Tariffs and market prices are shared, keyed by household and zone: the tick reads them set-based.
+    "tariffs",
     # Telemetry's tables are shared, keyed by household (telemetry.models): one COPY for many homes.
     "telemetry",
     # Forecasts and cost-optimal plans; the plans the tick follows are telemetry's table.
@@ -285,6 +287,11 @@ CELERY_BEAT_SCHEDULE = {
     "telemetry-partitions": {
         "task": "telemetry.tasks.partitions_maintain",
         "schedule": 3600.0,
+    },
+    # Each zone's day-ahead prices for tomorrow, generated once after its publication time.
+    "market-publish": {
+        "task": "tariffs.tasks.market_days_publish",
+        "schedule": 300.0,
     },
     # Rotation leaves a revoked token behind on every refresh (django-graphql-jwt #159).
     "refresh-tokens-purge": {

@@ -22,6 +22,8 @@ from devices import live
 from devices.models import Device, DeviceKind
 from households.models import Household
 from planning import forecast, homeplan, optimiser
+from tariffs import market
+from tariffs.zones import ZONES
 from telemetry import physics, plans
 from telemetry.sql import render
 
@@ -175,3 +177,23 @@ def planned_households() -> list[int]:
     with connection.cursor() as cursor:
         cursor.execute(plans.PLANNED_HOUSEHOLDS.string)
         return [row[0] for row in cursor.fetchall()]
+
+
+def market_published(*, since: datetime, until: datetime) -> bool:
+    """Whether a day-ahead market published tomorrow's prices in (since, until] (tariffs.market)."""
+    for zone in ZONES.values():
+        tomorrow = market.market_day(zone, until) + timedelta(days=1)
+        if since < market.publication_instant(zone, tomorrow) <= until:
+            return True
+    return False
+
+
+def plans_to_refresh(*, now: datetime | None = None) -> list[int]:
+    """The households to plan at a beat: those due, and every planned one when a market published
+    since the previous beat (its next day's prices changed what is cheapest)."""
+    now = now or django_timezone.now()
+    due = plans_due(now=now)
+    since = now - timedelta(seconds=settings.PLANNING_CHECK_SECONDS)
+    if market_published(since=since, until=now):
+        return sorted(set(due) | set(planned_households()))
+    return due

@@ -16,23 +16,28 @@ from django.conf import settings
 from planning import prices, services
 
 
+def _instant(now_iso: str | None) -> datetime | None:
+    return datetime.fromisoformat(now_iso) if now_iso else None
+
+
 @shared_task(acks_late=True)
-def households_plan(household_ids: list[int]) -> int:
-    """One chunk's plans; running it twice makes the same plans again (idempotent)."""
-    return services.households_plan(household_ids=household_ids, prices=prices.household_prices)
+def households_plan(household_ids: list[int], now_iso: str | None = None) -> int:
+    """One chunk's plans from `now_iso` (default: now); running it twice makes the same plans again."""
+    return services.households_plan(
+        household_ids=household_ids, prices=prices.household_prices, now=_instant(now_iso)
+    )
 
 
-def queue(household_ids: list[int]) -> int:
+def queue(household_ids: list[int], now_iso: str | None = None) -> int:
     """Queue these households' plans in chunks; the number of chunks."""
     size = settings.PLANNING_CHUNK
     chunks = [household_ids[start : start + size] for start in range(0, len(household_ids), size)]
     if chunks:
-        group(households_plan.s(chunk) for chunk in chunks).apply_async()
+        group(households_plan.s(chunk, now_iso) for chunk in chunks).apply_async()
     return len(chunks)
 
 
 @shared_task
 def plans_refresh(now_iso: str | None = None) -> int:
     """Queue the households whose plan is due, and every planned one after a market publication."""
-    now = datetime.fromisoformat(now_iso) if now_iso else None
-    return queue(services.plans_to_refresh(now=now))
+    return queue(services.plans_to_refresh(now=_instant(now_iso)), now_iso)

@@ -16,7 +16,7 @@ from psycopg2 import sql
 
 from devices.models import Device
 from telemetry import flows, reported, writes
-from telemetry.models import DeviceHour, DeviceLiveState, HouseholdHour
+from telemetry.models import DeviceHour, DeviceLiveState, DevicePlan, HouseholdHour, HouseholdPlan
 
 HOUSEHOLD_SUMS = ("produced_wh", "consumed_wh", "imported_wh", "exported_wh", *flows.FLOW_COLUMNS.values())
 """The home's summed columns, in the order household_bucket_sums returns them (then covered seconds)."""
@@ -166,3 +166,13 @@ def _reported_overlay(devices: Sequence[Device]) -> None:
         device.stale = reported.is_stale(device.last_reported_at, now=now)
         if device.stale:
             device.power_w = 0.0
+
+
+def household_plan() -> HouseholdPlan | None:
+    """The active household's current plan (telemetry.plans), or None before its first."""
+    return HouseholdPlan.objects.first()
+
+
+def device_plans() -> list[DevicePlan]:
+    """The active household's planned stores, by device id."""
+    return list(DevicePlan.objects.order_by("device_id"))

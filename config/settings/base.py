@@ -37,6 +37,8 @@ LOCAL_SHARED_APPS = [
     "tariffs",
     # Telemetry's tables are shared, keyed by household (telemetry.models): one COPY for many homes.
     "telemetry",
+    # Forecasts and cost-optimal plans; the plans the tick follows are telemetry's table.
+    "planning",
     "reporting",
     # Gateway keys sit in public beside the households: an ingestion request finds its home in one look-up.
     "gateways",
@@ -282,7 +284,19 @@ MQTT_HOST = env("MQTT_HOST", default="")
 MQTT_PORT = env.int("MQTT_PORT", default=1883)
 MQTT_USERNAME = env("MQTT_USERNAME", default="admin")
 MQTT_PASSWORD = env("MQTT_PASSWORD", default="")
+# Plans (planning): remade when due (planning.services.plans_due), checked every PLANNING_CHECK_SECONDS:
+# older than PLANNING_MAX_AGE_SECONDS, a store PLANNING_DRIFT_WH off the plan, or devices changed.
+PLANNING_CHECK_SECONDS = env.int("PLANNING_CHECK_SECONDS", default=300)
+PLANNING_MAX_AGE_SECONDS = env.int("PLANNING_MAX_AGE_SECONDS", default=3600)
+PLANNING_DRIFT_WH = env.float("PLANNING_DRIFT_WH", default=1000.0)
+PLANNING_CHUNK = env.int("PLANNING_CHUNK", default=50)
+PLANNING_DUE_MAX = env.int("PLANNING_DUE_MAX", default=50_000)
+
 CELERY_BEAT_SCHEDULE = {
+    "plans-refresh": {
+        "task": "planning.tasks.plans_refresh",
+        "schedule": float(PLANNING_CHECK_SECONDS),
+    },
     "fleet-tick": {
         "task": "telemetry.tasks.fleet_tick",
         "schedule": float(TELEMETRY_TICK_SECONDS),

@@ -51,11 +51,17 @@ class Server:
         self.port = port
 
     def request(
-        self, method: str, path: str, body: dict | None = None, headers: dict | None = None
+        self,
+        method: str,
+        path: str,
+        body: dict | None = None,
+        headers: dict | None = None,
+        raw: bytes | None = None,
     ) -> Response:
+        """`body` is sent as JSON; `raw` as it is (any JSON value, or none at all)."""
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
         try:
-            payload = json.dumps(body).encode() if body is not None else None
+            payload = json.dumps(body).encode() if body is not None else raw
             all_headers = {"Content-Type": "application/json"} if body is not None else {}
             conn.request(method, path, body=payload, headers={**all_headers, **(headers or {})})
             response = conn.getresponse()
@@ -71,19 +77,19 @@ class Server:
         return self.request("POST", "/graphql", {"query": query, "variables": variables or {}}, headers)
 
 
-# The README's reporting examples show 23-27 November 2026 in Berlin: the seed covers the days before.
+# Five days of 15-minute ticks: quick to seed, enough for the servers tests start.
 DEMO_SEED = ("--days", "5", "--step-seconds", "900", "--until", "2026-11-27T04:00:00+00:00")
 
 
 @contextmanager
-def demo_data(django_db_blocker):
-    """seed_demo's homes and logins, committed so servers see them; afterwards every household and
-    user created meanwhile (by the seed or through a server) is dropped."""
+def demo_data(django_db_blocker, *seed_arguments: str):
+    """seed_demo's homes and logins (DEMO_SEED unless other arguments are given), committed so servers
+    see them; afterwards every household and user created meanwhile (by the seed or a server) is dropped."""
     with django_db_blocker.unblock():
         households = set(Household.objects.values_list("pk", flat=True))
         users = set(User.objects.values_list("pk", flat=True))
         had_totals = FleetTotals.objects.filter(pk=1).exists()
-        call_command("seed_demo", *DEMO_SEED, stdout=io.StringIO())
+        call_command("seed_demo", *(seed_arguments or DEMO_SEED), stdout=io.StringIO())
     try:
         yield
     finally:

@@ -16,7 +16,7 @@ CREATE TABLE public.telemetry_reportedsample (
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("telemetry", "0003_devicehour_reason_index"),
+        ("telemetry", "0004_plans"),
     ]
 
     operations = [

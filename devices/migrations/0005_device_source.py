@@ -3,7 +3,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("devices", "0003_charge_revision"),
+        ("devices", "0004_charge_target"),
     ]
 
     operations = [

@@ -11,6 +11,7 @@ from django_tenants.utils import schema_context
 from devices.models import Device
 from households.admin import HouseholdAdmin
 from households.models import Household
+from planning import charts as plan_charts
 from reporting import charts, selectors
 from telemetry import selectors as telemetry_selectors
 
@@ -117,5 +118,6 @@ class FleetHouseholdAdmin(HouseholdAdmin):
                 "household_zone": household.timezone,
                 "chart": charts.energy_chart(household=household),
                 "today": charts.flows_today(household=household),
+                "plan_chart": plan_charts.plan_chart(household=household),
             }
         return super().change_view(request, object_id, form_url=form_url, extra_context=extra_context)

@@ -37,6 +37,8 @@ LOCAL_SHARED_APPS = [
     "tariffs",
     # Telemetry's tables are shared, keyed by household (telemetry.models): one COPY for many homes.
     "telemetry",
+    # Forecasts and cost-optimal plans; the plans the tick follows are telemetry's table.
+    "planning",
     "reporting",
     "demo",
 ]
@@ -264,7 +266,19 @@ TELEMETRY_DEVICE_CACHE_HOUSEHOLDS = env.int("TELEMETRY_DEVICE_CACHE_HOUSEHOLDS",
 # ticks (~2 KB each, so at least the fleet), and four solar days of each ~1 km place its homes are at.
 TELEMETRY_SIMULATED_HOUSEHOLDS = env.int("TELEMETRY_SIMULATED_HOUSEHOLDS", default=300_000)
 TELEMETRY_SIMULATED_PLACES = env.int("TELEMETRY_SIMULATED_PLACES", default=2_048)
+# Plans (planning): remade when due (planning.services.plans_due), checked every PLANNING_CHECK_SECONDS:
+# older than PLANNING_MAX_AGE_SECONDS, a store PLANNING_DRIFT_WH off the plan, or devices changed.
+PLANNING_CHECK_SECONDS = env.int("PLANNING_CHECK_SECONDS", default=300)
+PLANNING_MAX_AGE_SECONDS = env.int("PLANNING_MAX_AGE_SECONDS", default=3600)
+PLANNING_DRIFT_WH = env.float("PLANNING_DRIFT_WH", default=1000.0)
+PLANNING_CHUNK = env.int("PLANNING_CHUNK", default=50)
+PLANNING_DUE_MAX = env.int("PLANNING_DUE_MAX", default=50_000)
+
 CELERY_BEAT_SCHEDULE = {
+    "plans-refresh": {
+        "task": "planning.tasks.plans_refresh",
+        "schedule": float(PLANNING_CHECK_SECONDS),
+    },
     "fleet-tick": {
         "task": "telemetry.tasks.fleet_tick",
         "schedule": float(TELEMETRY_TICK_SECONDS),

@@ -7,7 +7,6 @@ unless every value is valid. Omitted nested fields in an update (absent or None)
 
 import math
 import re
-import unicodedata
 from collections.abc import Mapping
 from datetime import time
 from typing import Any, cast
@@ -17,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django_tenants.postgresql_backend.base import DatabaseWrapper as TenantDatabaseWrapper
 
+from core.text import is_name
 from devices import limits
 from devices.error_codes import DeviceErrorCode
 from devices.kinds import BY_VALUE, KINDS, FieldSpec, KindSpec
@@ -57,9 +57,9 @@ def _name(errors: _Errors, value: Any, *, required: bool) -> str | None:
         errors.add("name", "The name cannot be blank.", DeviceErrorCode.BLANK)
     elif len(name) > limits.NAME_MAX_LENGTH:
         errors.add("name", f"At most {limits.NAME_MAX_LENGTH} characters.", DeviceErrorCode.MAX_LENGTH)
-    # PostgreSQL refuses NUL and lone surrogates outright; no control character belongs in a name.
-    elif any(unicodedata.category(char) in ("Cc", "Cs") for char in name):
-        errors.add("name", "The name cannot contain control characters.", DeviceErrorCode.INVALID)
+    elif not is_name(name):
+        message = "The name cannot contain control characters or text-direction overrides."
+        errors.add("name", message, DeviceErrorCode.INVALID)
     else:
         return name
     return None
@@ -255,7 +255,22 @@ def _given(specs: Mapping[str, Mapping[str, Any] | None]) -> dict[str, Mapping[s
 
 
 def device_register(*, name: str, **specs: Mapping[str, Any] | None) -> Device:
-    """Add a device; exactly one spec, keyed by a registry kind's value (`battery={...}`), says what it is."""
+    """Add a device; exactly one spec, keyed by a registry kind's value (`battery={...}`), says what it is.
+
+    The cap is counted and the device inserted under a lock on the household's row, so concurrent
+    requests (each with aliased calls) take turns and cannot overshoot it together.
+    """
+    with transaction.atomic():
+        _lock_household()
+        return _device_insert(name=name, specs=specs)
+
+
+def _lock_household() -> None:
+    schema_name = cast(TenantDatabaseWrapper, connection).schema_name
+    Household.objects.select_for_update().filter(schema_name=schema_name).values_list("pk").first()
+
+
+def _device_insert(*, name: str, specs: Mapping[str, Mapping[str, Any] | None]) -> Device:
     errors = _Errors()
     if Device.objects.count() >= limits.DEVICES_PER_HOUSEHOLD_MAX:
         errors.add(

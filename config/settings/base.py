@@ -150,7 +150,7 @@ GRAPHENE = {
     "MIDDLEWARE": [],
 }
 # Abuse limits, checked before a query runs (core.graphql.validation; values explained in
-# WRITEUP.md "Security"). First what a request may weigh, checked before anything is parsed or
+# docs/security.md). First what a request may weigh, checked before anything is parsed or
 # validated: body bytes, query characters, tokens (graphql-core stops parsing there), definitions,
 # variables (declared, and sent in the JSON).
 GRAPHQL_MAX_BODY_BYTES = env.int("GRAPHQL_MAX_BODY_BYTES", default=32 * 1024)

@@ -214,12 +214,12 @@ def web_script_commands(target: Target):
         for settings_module in ("config.settings.production", "config.settings.local"):
             environment = {
                 **os.environ,
-                "PATH": f"{stand_ins}:{os.environ['PATH']}",
                 "DJANGO_SETTINGS_MODULE": settings_module,
                 "DJANGO_DEBUG": "1",
                 "WEB_PORT": "8000",
             }
             environment.pop("WEB_HOST", None)
+            environment["PATH"] = os.pathsep.join([stand_ins, environment.get("PATH", os.defpath)])
             run = subprocess.run(
                 ["sh", "scripts/web.sh"], env=environment, capture_output=True, text=True, cwd=ROOT
             )

@@ -1,7 +1,7 @@
 """Every device of a household in one table, with per-kind columns guarded by check constraints.
 
 One table keeps listing, the simulation's state updates and the energy summary to one query each;
-the constraints make each kind's shape as strict as separate tables would (see WRITEUP.md).
+the constraints make each kind's shape as strict as separate tables would (see docs/architecture.md).
 Batteries and electric vehicles share the storage columns (capacity, charge, rates, mode).
 """
 

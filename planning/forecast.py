@@ -3,14 +3,14 @@
 The simulation knows the future (telemetry.weather draws every day's sky from a seed); a forecast
 must not read it. What a forecast made at instant `now` may use:
 
-- **Sky**: the weather model's day states up to the last *observed* solar day: yesterday, and today
-  once the sun has been up a while (OBSERVED_FROM_S of solar time). A later day's clear-sky index is
-  the model's own conditional expectation: the state persists with probability PERSISTENCE per day,
-  otherwise it is drawn from the month's climatological mix, so after k days the forecast is
-  PERSISTENCE^k x the known state's mean + (1 - PERSISTENCE^k) x the climate's mean. The error grows
-  with lead time, and within the day the passing clouds (the realised five-minute wiggles) are never
-  known. The air temperature, which moves output by 0.37 %/°C, is taken as the model has it
-  (a day-ahead temperature forecast is within ~2 °C, < 1 % of output).
+- **Sky**: what a forecaster at the place has observed: each past day's clear-sky index (its measured
+  over its clear-sky irradiation) for the last HISTORY_DAYS days, and today's so far once the sun
+  has been up a while (OBSERVED_FROM_S of solar time). A later day's index is the classic smart
+  persistence: the last observed value relaxing toward the observed mean, mean + rho^k x (last -
+  mean) after k days, rho the observed day-to-day autocorrelation. The error grows with lead time,
+  and the passing clouds within a day are never known. Nothing of the weather model's future (or
+  its parameters) is read. The air temperature, which moves output by 0.37 %/°C, is taken as the
+  model has it (a day-ahead temperature forecast is within ~2 °C, < 1 % of output).
 - **Solar**: the panel model (telemetry.solar: pvlib's Erbs, Hay-Davies, PVWatts) on that sky.
 - **Load**: each appliance's *expected* draw: its category's day averaged over EXPECTED_SEEDS
   households other than this one, at this place and date; never this household's own draws.
@@ -23,6 +23,7 @@ forecasts share the work.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -31,14 +32,16 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
-from telemetry import appliances, climate, sky, solar, weather
+from telemetry import appliances, sky, solar
 from telemetry.physics import HANDLERS, DeviceState, Handler
 from telemetry.profiles import BLOCK_S, BLOCKS_PER_DAY, DAY_S, DayProfile
 
 STEP_S = 900
 """Forecasts and plans run in 15-minute steps (the market's and the tariffs' grid)."""
 OBSERVED_FROM_S = 9 * 3600
-"""Solar time after which today's sky counts as observed."""
+"""Solar time after which today's sky so far counts as observed."""
+HISTORY_DAYS = 30
+RHO_MAX = 0.9
 EXPECTED_SEEDS = 16
 
 
@@ -72,27 +75,44 @@ def step_start(now: datetime) -> datetime:
 # --- the sky -------------------------------------------------------------------------------------
 
 
-def _last_observed(longitude: float, now_s: float) -> int:
-    ordinal, seconds = sky.solar_clock(now_s, longitude)
-    return ordinal if seconds >= OBSERVED_FROM_S else ordinal - 1
+def _observed(latitude: float, longitude: float, ordinal: int, until_s: float = DAY_S) -> float:
+    """A solar day's clear-sky index as observed up to `until_s` (solar time): measured over clear-sky
+    irradiation of the blocks before it; NaN before sunrise."""
+    [day] = solar.location_days(latitude, longitude, ordinal, 1)
+    blocks = int(until_s // BLOCK_S)
+    weight = day.sky.ghi[:blocks]
+    total = float(weight.sum())
+    return float((day.clear_sky_index[:blocks] * weight).sum() / total) if total > 0 else float("nan")
+
+
+@lru_cache(maxsize=4_096)
+def _history(latitude: float, longitude: float, last_ordinal: int) -> tuple[float, float, float]:
+    """(yesterday's index, the mean, the lag-1 autocorrelation) of the HISTORY_DAYS observed days
+    up to `last_ordinal`: the forecaster's own statistics, from observations only."""
+    days = solar.location_days(latitude, longitude, last_ordinal - HISTORY_DAYS + 1, HISTORY_DAYS)
+    index = np.asarray(
+        [float((d.clear_sky_index * d.sky.ghi).sum() / max(d.sky.ghi.sum(), 1e-9)) for d in days]
+    )
+    mean = float(index.mean())
+    centred = index - mean
+    variance = float((centred * centred).sum())
+    rho = float((centred[1:] * centred[:-1]).sum() / variance) if variance > 0 else 0.0
+    return float(index[-1]), mean, min(max(rho, 0.0), RHO_MAX)
 
 
 def expected_clearness(latitude: float, longitude: float, ordinal: int, now_s: float) -> float:
     """The clear-sky index a forecast at `now_s` expects for a solar day (module docstring)."""
-    known = _last_observed(longitude, now_s)
-    state = weather.day(latitude, longitude, min(ordinal, known)).state
-    if ordinal <= known:
-        return weather.STATE_KC[state]
-    persist = weather.PERSISTENCE ** (ordinal - known)
-    return persist * weather.STATE_KC[state] + (1.0 - persist) * _climate_clearness(
-        latitude, longitude, ordinal
-    )
-
-
-def _climate_clearness(latitude: float, longitude: float, ordinal: int) -> float:
-    station = climate.nearest_station(*weather.cell_centre(weather.cell(latitude, longitude)))
-    mix = weather.state_mix(weather.monthly_clearness(station)[date.fromordinal(ordinal).month - 1])
-    return sum(p * kc for p, kc in zip(mix, weather.STATE_KC, strict=True))
+    today, seconds = sky.solar_clock(now_s, longitude)
+    yesterday, mean, rho = _history(latitude, longitude, today - 1)
+    known, known_day = yesterday, today - 1
+    if seconds >= OBSERVED_FROM_S:
+        observed = _observed(latitude, longitude, today, seconds)
+        if not math.isnan(observed):
+            known, known_day = observed, today
+    lead = ordinal - known_day
+    if lead <= 0:
+        return known
+    return mean + rho**lead * (known - mean)
 
 
 @lru_cache(maxsize=8_192)

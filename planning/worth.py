@@ -339,3 +339,46 @@ def measure(days: int, first: date, progress: Callable[[str], None] = print) -> 
             progress(f"{home.name}: variant {variant}")
             results[home.name][variant] = run(home, variant, first, days, world)
     return results
+
+
+@dataclass(frozen=True)
+class ForecastError:
+    daily_solar_nmae: float
+    """Mean |forecast - realised| of each day's solar energy over the mean daily energy."""
+    hourly_load_nmae: float
+    """The same for each hour's load."""
+    days: int
+
+
+def forecast_errors(home: Home, first: date, days: int, world: World | None = None) -> ForecastError:
+    """Day-ahead errors: each day forecast at noon the day before (local), against what happened."""
+    instants = realism.instants(home.city.timezone, first, days, STEP_S)
+    world = world or realised(home, instants)
+    per_day = 86_400 // STEP_S
+    solar_errors, solar_days, load_errors, load_hours = [], [], [], []
+    for day in range(1, days):
+        start = day * per_day
+        if start + per_day > len(instants):
+            break
+        made = instants[start - per_day // 2].astimezone(UTC)
+        expected = forecast.forecast(
+            list(home.devices),
+            latitude=home.city.latitude,
+            longitude=home.city.longitude,
+            timezone=home.city.timezone,
+            now=made,
+            steps=per_day // 2 + per_day,
+        )
+        solar = expected.solar_w[per_day // 2 :].sum() * STEP_S / 3600.0
+        real = world.solar_w[start : start + per_day].sum() * STEP_S / 3600.0
+        solar_errors.append(abs(solar - real))
+        solar_days.append(real)
+        load = expected.load_w[per_day // 2 :].reshape(24, -1).mean(axis=1)
+        real_load = world.load_w[start : start + per_day].reshape(24, -1).mean(axis=1)
+        load_errors += np.abs(load - real_load).tolist()
+        load_hours += real_load.tolist()
+    return ForecastError(
+        float(np.mean(solar_errors) / max(np.mean(solar_days), 1e-9)),
+        float(np.mean(load_errors) / max(np.mean(load_hours), 1e-9)),
+        len(solar_days),
+    )

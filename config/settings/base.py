@@ -152,7 +152,7 @@ GRAPHENE = {
     "MIDDLEWARE": [],
 }
 # Abuse limits, checked before a query runs (core.graphql.validation; values explained in
-# WRITEUP.md "Security"). First what a request may weigh, checked before anything is parsed or
+# docs/security.md). First what a request may weigh, checked before anything is parsed or
 # validated: body bytes, query characters, tokens (graphql-core stops parsing there), definitions,
 # variables (declared, and sent in the JSON).
 GRAPHQL_MAX_BODY_BYTES = env.int("GRAPHQL_MAX_BODY_BYTES", default=32 * 1024)
@@ -165,11 +165,13 @@ GRAPHQL_MAX_VARIABLES = env.int("GRAPHQL_MAX_VARIABLES", default=50)
 GRAPHQL_MAX_DEPTH = env.int("GRAPHQL_MAX_DEPTH", default=10)
 GRAPHQL_MAX_ALIASES = env.int("GRAPHQL_MAX_ALIASES", default=30)
 GRAPHQL_MAX_FIELDS = env.int("GRAPHQL_MAX_FIELDS", default=200)
-GRAPHQL_INTROSPECTION = env.bool("GRAPHQL_INTROSPECTION", default=DEBUG)
+# Off unless asked, whatever DJANGO_DEBUG says: local.py switches these three on for development,
+# and production with DJANGO_DEBUG=1 must not map the schema for anyone.
+GRAPHQL_INTROSPECTION = env.bool("GRAPHQL_INTROSPECTION", default=False)
 # Field-name suggestions ("Did you mean ...?") in error messages: they map the schema for anyone.
-GRAPHQL_SUGGESTIONS = env.bool("GRAPHQL_SUGGESTIONS", default=DEBUG)
+GRAPHQL_SUGGESTIONS = env.bool("GRAPHQL_SUGGESTIONS", default=False)
 # The GraphiQL page at /graphql (a browser's GET); the API itself answers either way.
-GRAPHIQL = env.bool("GRAPHIQL", default=DEBUG)
+GRAPHIQL = env.bool("GRAPHIQL", default=False)
 # Error messages echo at most this many characters of what the client sent (core.text.excerpt).
 ECHO_MAX_CHARS = 64
 # The cost budget of one request (core.graphql.budget), charged before any resolver runs, and

@@ -4,6 +4,7 @@ next tick."""
 import os
 import subprocess
 import sys
+import threading
 import time
 from datetime import UTC, datetime, timedelta
 
@@ -14,12 +15,12 @@ from django_tenants.utils import schema_context
 
 from accounts.models import User
 from config.celery_app import app
-from devices.models import Device, DeviceKind, StorageMode
+from devices.models import StorageMode
 from devices.services import device_set_mode
 from households.services import household_sign_up
 from planning.services import households_plan
 from planning.tasks import plans_refresh
-from telemetry.models import HouseholdPlan, Reading
+from telemetry.models import DevicePlan, HouseholdPlan, Reading
 from telemetry.services import HouseholdRef, households_tick
 from tests.conftest import PASSWORD
 from tests.planning.conftest import planned_home, two_price_levels
@@ -82,7 +83,7 @@ def _plan(household):
         return HouseholdPlan.objects.first()
 
 
-def test_a_market_publication_replans_every_planned_home(home, worker, django_db_blocker):
+def test_a_market_publication_replans_every_planned_home(db, home, worker, django_db_blocker):
     household, _ = home
     with django_db_blocker.unblock():
         before = _plan(household).created_at
@@ -96,23 +97,42 @@ def test_a_market_publication_replans_every_planned_home(home, worker, django_db
         assert len(_plan(household).import_price_per_kwh) == 144
 
 
-def test_a_mode_change_is_planned_and_followed_by_the_next_tick(home, worker, django_db_blocker):
+def _committed(django_db_blocker, work) -> None:
+    """Run `work` on its own connection in autocommit, as a web request would: the worker sees it
+    and its on-commit hooks (the plan's queueing) fire."""
+
+    def run() -> None:
+        with django_db_blocker.unblock():
+            try:
+                work()
+            finally:
+                connection.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+
+
+def test_a_mode_change_is_planned_and_followed_by_the_next_tick(db, home, worker, django_db_blocker):
     household, devices = home
     battery = devices["battery"]
-    with django_db_blocker.unblock():
-        with schema_context(household.schema_name):
-            device_set_mode(uid=battery.uid, mode=StorageMode.OPTIMIZED)  # queues the plan on commit
-        connection.set_schema_to_public()
 
-        def planned() -> bool:
-            with schema_context(household.schema_name):
-                return battery.pk in {p.device_id for p in Device.objects.get(pk=battery.pk).plans.all()}
-
-        assert _wait_for(planned), "the mode change was not planned"
-        at = datetime.now(UTC).replace(second=0, microsecond=0) + timedelta(minutes=1)
-        households_tick(households=[HouseholdRef.of(household)], at=at, seconds=60)
+    def switch() -> None:
         with schema_context(household.schema_name):
-            reading = Reading.objects.get(device_id=battery.pk, at=at)
-            assert Device.objects.get(pk=battery.pk).kind == DeviceKind.BATTERY
-        assert reading.mode == StorageMode.OPTIMIZED
+            device_set_mode(uid=battery.uid, mode=StorageMode.OPTIMIZED)
+
+    _committed(django_db_blocker, switch)
+
+    def planned() -> bool:
+        with schema_context(household.schema_name):
+            return DevicePlan.objects.filter(device_id=battery.pk).exists()
+
+    assert _wait_for(planned), "the mode change was not planned"
+    at = datetime.now(UTC).replace(second=0, microsecond=0) + timedelta(minutes=1)
+    households_tick(households=[HouseholdRef.of(household)], at=at, seconds=60)
+    with schema_context(household.schema_name):
+        reading = Reading.objects.get(device_id=battery.pk, at=at)
+        step = DevicePlan.objects.get(device_id=battery.pk)
     connection.set_schema_to_public()
+    assert reading.mode == StorageMode.OPTIMIZED
+    assert step.power_w  # the plan the tick followed

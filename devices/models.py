@@ -1,7 +1,7 @@
 """Every device of a household in one table, with per-kind columns guarded by check constraints.
 
 One table keeps listing, the simulation's state updates and the energy summary to one query each;
-the constraints make each kind's shape as strict as separate tables would (see WRITEUP.md).
+the constraints make each kind's shape as strict as separate tables would (see docs/architecture.md).
 Batteries and electric vehicles share the storage columns (capacity, charge, rates, mode).
 """
 
@@ -23,6 +23,8 @@ class StorageMode(models.TextChoices):
     DISCHARGING = "discharging", "Discharging"
     IDLE = "idle", "Idle"
     SOLAR = "solar", "Solar surplus only (EVs)"
+    OPTIMIZED = "optimized", "Follows the home's cost-optimal plan (batteries)"
+    SMART = "smart", "Reaches its charge target at the least cost (EVs)"
 
 
 def _modes(kind: str) -> frozenset[StorageMode]:
@@ -33,6 +35,13 @@ def _modes(kind: str) -> frozenset[StorageMode]:
 BATTERY_MODES = _modes("battery")
 EV_MODES = _modes("electric_vehicle")
 STORAGE_KINDS = frozenset(DeviceKind(value) for value in STORAGE_VALUES)
+
+
+class TelemetrySource(models.TextChoices):
+    """Where a device's readings come from: the simulation, or the home's gateway (never simulated)."""
+
+    SIMULATED = "simulated", "Simulated"
+    REPORTED = "reported", "Reported by the home's gateway"
 
 
 class ApplianceCategory(models.TextChoices):
@@ -80,6 +89,12 @@ class Device(models.Model):
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(max_length=NAME_MAX_LENGTH)
     kind = models.CharField(max_length=20, choices=DeviceKind.choices)
+    source = models.CharField(
+        max_length=10,
+        choices=TelemetrySource.choices,
+        default=TelemetrySource.SIMULATED,
+        db_default=TelemetrySource.SIMULATED,
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     # Solar panel. Orientation NULL means the default: 30° tilt, facing the equator.
@@ -104,6 +119,10 @@ class Device(models.Model):
     average_power_w = models.FloatField(null=True, blank=True)
     category = models.CharField(max_length=20, choices=ApplianceCategory.choices, blank=True, default="")
     is_on = models.BooleanField(null=True, blank=True)
+
+    # Electric vehicles: charge to this percent by this local time each day (SMART follows it).
+    charge_target_percent = models.FloatField(null=True, blank=True)
+    ready_by = models.TimeField(null=True, blank=True)
 
     # State at registration (charge_wh, is_on above, these three): what the API shows before the
     # first tick. The tick keeps the live state in telemetry's shared table, never here (devices.live).
@@ -171,6 +190,20 @@ class Device(models.Model):
                     reserve_percent__gte=RESERVE_PERCENT_RANGE[0],
                     reserve_percent__lte=RESERVE_PERCENT_RANGE[1],
                 ),
+            ),
+            models.CheckConstraint(
+                name="device_charge_target_only_ev_and_in_range",
+                condition=Q(charge_target_percent__isnull=True, ready_by__isnull=True)
+                | Q(
+                    kind=DeviceKind.ELECTRIC_VEHICLE,
+                    charge_target_percent__gte=0,
+                    charge_target_percent__lte=100,
+                    ready_by__isnull=False,
+                ),
+            ),
+            models.CheckConstraint(
+                name="device_smart_has_a_charge_target",
+                condition=~Q(mode=StorageMode.SMART) | Q(charge_target_percent__isnull=False),
             ),
             models.CheckConstraint(
                 name="device_orientation_only_solar_and_in_range",

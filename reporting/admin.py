@@ -11,6 +11,7 @@ from django_tenants.utils import schema_context
 from devices.models import Device
 from households.admin import HouseholdAdmin
 from households.models import Household
+from planning import charts as plan_charts
 from reporting import charts, selectors
 from telemetry import selectors as telemetry_selectors
 
@@ -87,8 +88,15 @@ class FleetHouseholdAdmin(HouseholdAdmin):
 
     @admin.display(description="Devices")
     def devices(self, household: Household):
+        """How many devices, and how many of them the home's gateway feeds (REPORTED, never simulated)."""
         snapshot = self._snapshot(household)
-        return snapshot.devices if snapshot else "-"
+        if snapshot is None:
+            return "-"
+        return (
+            f"{snapshot.devices} ({snapshot.reported_devices} reported)"
+            if snapshot.reported_devices
+            else snapshot.devices
+        )
 
     @admin.display(description="Last tick (UTC)", ordering="snapshot__at")
     def last_tick(self, household: Household):
@@ -117,5 +125,6 @@ class FleetHouseholdAdmin(HouseholdAdmin):
                 "household_zone": household.timezone,
                 "chart": charts.energy_chart(household=household),
                 "today": charts.flows_today(household=household),
+                "plan_chart": plan_charts.plan_chart(household=household),
             }
         return super().change_view(request, object_id, form_url=form_url, extra_context=extra_context)

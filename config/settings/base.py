@@ -37,7 +37,11 @@ LOCAL_SHARED_APPS = [
     "tariffs",
     # Telemetry's tables are shared, keyed by household (telemetry.models): one COPY for many homes.
     "telemetry",
+    # Forecasts and cost-optimal plans; the plans the tick follows are telemetry's table.
+    "planning",
     "reporting",
+    # Gateway keys sit in public beside the households: an ingestion request finds its home in one look-up.
+    "gateways",
     "demo",
 ]
 SHARED_APPS = DJANGO_SHARED_APPS + THIRD_PARTY_APPS + LOCAL_SHARED_APPS
@@ -148,7 +152,7 @@ GRAPHENE = {
     "MIDDLEWARE": [],
 }
 # Abuse limits, checked before a query runs (core.graphql.validation; values explained in
-# WRITEUP.md "Security"). First what a request may weigh, checked before anything is parsed or
+# docs/security.md). First what a request may weigh, checked before anything is parsed or
 # validated: body bytes, query characters, tokens (graphql-core stops parsing there), definitions,
 # variables (declared, and sent in the JSON).
 GRAPHQL_MAX_BODY_BYTES = env.int("GRAPHQL_MAX_BODY_BYTES", default=32 * 1024)
@@ -161,11 +165,13 @@ GRAPHQL_MAX_VARIABLES = env.int("GRAPHQL_MAX_VARIABLES", default=50)
 GRAPHQL_MAX_DEPTH = env.int("GRAPHQL_MAX_DEPTH", default=10)
 GRAPHQL_MAX_ALIASES = env.int("GRAPHQL_MAX_ALIASES", default=30)
 GRAPHQL_MAX_FIELDS = env.int("GRAPHQL_MAX_FIELDS", default=200)
-GRAPHQL_INTROSPECTION = env.bool("GRAPHQL_INTROSPECTION", default=DEBUG)
+# Off unless asked, whatever DJANGO_DEBUG says: local.py switches these three on for development,
+# and production with DJANGO_DEBUG=1 must not map the schema for anyone.
+GRAPHQL_INTROSPECTION = env.bool("GRAPHQL_INTROSPECTION", default=False)
 # Field-name suggestions ("Did you mean ...?") in error messages: they map the schema for anyone.
-GRAPHQL_SUGGESTIONS = env.bool("GRAPHQL_SUGGESTIONS", default=DEBUG)
+GRAPHQL_SUGGESTIONS = env.bool("GRAPHQL_SUGGESTIONS", default=False)
 # The GraphiQL page at /graphql (a browser's GET); the API itself answers either way.
-GRAPHIQL = env.bool("GRAPHIQL", default=DEBUG)
+GRAPHIQL = env.bool("GRAPHIQL", default=False)
 # Error messages echo at most this many characters of what the client sent (core.text.excerpt).
 ECHO_MAX_CHARS = 64
 # The cost budget of one request (core.graphql.budget), charged before any resolver runs, and
@@ -264,7 +270,35 @@ TELEMETRY_DEVICE_CACHE_HOUSEHOLDS = env.int("TELEMETRY_DEVICE_CACHE_HOUSEHOLDS",
 # ticks (~2 KB each, so at least the fleet), and four solar days of each ~1 km place its homes are at.
 TELEMETRY_SIMULATED_HOUSEHOLDS = env.int("TELEMETRY_SIMULATED_HOUSEHOLDS", default=300_000)
 TELEMETRY_SIMULATED_PLACES = env.int("TELEMETRY_SIMULATED_PLACES", default=2_048)
+# Real devices (gateways app, docs/gateways.md). Keys per household; per-key throttles ("N/period",
+# period s, m, h or d) on requests and on readings, counted in Redis; the ingestion body limits.
+GATEWAY_KEYS_PER_HOUSEHOLD_MAX = env.int("GATEWAY_KEYS_PER_HOUSEHOLD_MAX", default=5)
+GATEWAY_REQUESTS_PER_KEY = env("GATEWAY_REQUESTS_PER_KEY", default="120/m")
+GATEWAY_READINGS_PER_KEY = env("GATEWAY_READINGS_PER_KEY", default="200000/h")
+INGEST_MAX_BYTES = env.int("INGEST_MAX_BYTES", default=1_048_576)
+INGEST_MAX_READINGS = env.int("INGEST_MAX_READINGS", default=5_000)
+# Clock skew allowed into the future for a reading's time, seconds.
+INGEST_MAX_SKEW_SECONDS = env.int("INGEST_MAX_SKEW_SECONDS", default=60)
+# The MQTT broker (Mosquitto with its dynamic-security plugin): the bridge (manage.py ingest_mqtt)
+# and the key mutations log in as MQTT_USERNAME, a dynamic-security admin. No MQTT_HOST: HTTP only,
+# and creating a key creates no broker client.
+MQTT_HOST = env("MQTT_HOST", default="")
+MQTT_PORT = env.int("MQTT_PORT", default=1883)
+MQTT_USERNAME = env("MQTT_USERNAME", default="admin")
+MQTT_PASSWORD = env("MQTT_PASSWORD", default="")
+# Plans (planning): remade when due (planning.services.plans_due), checked every PLANNING_CHECK_SECONDS:
+# older than PLANNING_MAX_AGE_SECONDS, a store PLANNING_DRIFT_WH off the plan, or devices changed.
+PLANNING_CHECK_SECONDS = env.int("PLANNING_CHECK_SECONDS", default=300)
+PLANNING_MAX_AGE_SECONDS = env.int("PLANNING_MAX_AGE_SECONDS", default=3600)
+PLANNING_DRIFT_WH = env.float("PLANNING_DRIFT_WH", default=1000.0)
+PLANNING_CHUNK = env.int("PLANNING_CHUNK", default=50)
+PLANNING_DUE_MAX = env.int("PLANNING_DUE_MAX", default=50_000)
+
 CELERY_BEAT_SCHEDULE = {
+    "plans-refresh": {
+        "task": "planning.tasks.plans_refresh",
+        "schedule": float(PLANNING_CHECK_SECONDS),
+    },
     "fleet-tick": {
         "task": "telemetry.tasks.fleet_tick",
         "schedule": float(TELEMETRY_TICK_SECONDS),

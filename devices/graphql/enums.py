@@ -4,7 +4,7 @@ import enum
 
 import graphene
 
-from devices.models import DeviceKind, StorageMode
+from devices.models import DeviceKind, StorageMode, TelemetrySource
 
 
 class EvModeChoice(enum.StrEnum):
@@ -14,6 +14,7 @@ class EvModeChoice(enum.StrEnum):
     DISCHARGING = StorageMode.DISCHARGING.value
     IDLE = StorageMode.IDLE.value
     SOLAR = StorageMode.SOLAR.value
+    SMART = StorageMode.SMART.value
 
 
 DeviceKindEnum = graphene.Enum.from_enum(DeviceKind, name="DeviceKind", description="What a device is.")
@@ -23,7 +24,9 @@ StorageModeEnum = graphene.Enum.from_enum(
     description=(
         "What an energy store does. AUTO (batteries only, their default) charges from solar surplus "
         "and discharges to cover a deficit; CHARGING draws from the home, DISCHARGING supplies it; "
-        "SOLAR (EVs only) charges from solar surplus only."
+        "SOLAR (EVs only) charges from solar surplus only; OPTIMIZED (batteries only) follows the home's "
+        "cost-optimal plan; SMART (EVs only, once they have a charge target) reaches the target by its "
+        "time at the least cost, solar surplus first."
     ),
 )
 EvModeEnum = graphene.Enum.from_enum(
@@ -31,5 +34,12 @@ EvModeEnum = graphene.Enum.from_enum(
     name="EvMode",
     description="What an electric vehicle does while plugged in: CHARGING draws from the home, "
     "DISCHARGING supplies it (vehicle-to-home, after the home battery), SOLAR charges from solar surplus "
-    "only, IDLE neither. New vehicles start IDLE.",
+    "only, SMART reaches the charge target by its time at the least cost (solar surplus first), IDLE "
+    "neither. New vehicles start IDLE.",
+)
+TelemetrySourceEnum = graphene.Enum.from_enum(
+    TelemetrySource,
+    name="TelemetrySource",
+    description="SIMULATED: the platform simulates the device; REPORTED: its readings come from the "
+    "home's gateway (POST /ingest/readings or MQTT) and it is never simulated.",
 )

@@ -6,7 +6,7 @@ from uuid import UUID
 import graphene
 from graphql_relay import from_global_id, to_global_id
 
-from devices.graphql.enums import DeviceKindEnum, EvModeEnum, StorageModeEnum
+from devices.graphql.enums import DeviceKindEnum, EvModeEnum, StorageModeEnum, TelemetrySourceEnum
 from devices.kinds import KINDS, FieldSpec, KindSpec
 from devices.services import field_default
 
@@ -42,6 +42,26 @@ class DeviceInterface(graphene.Interface):
         description="Power now, W, from the home's side: + supplies the home, - draws from it.",
     )
     last_reading_at = graphene.DateTime(description="Time of the latest simulated reading; null before any.")
+    source = graphene.Field(
+        TelemetrySourceEnum,
+        required=True,
+        description="REPORTED: fed by a gateway, never simulated.",
+    )
+    last_reported_at = graphene.DateTime(
+        description="REPORTED devices: time of the newest reading the gateway sent; null before any."
+    )
+    stale = graphene.Boolean(
+        required=True,
+        description="REPORTED devices: no reading within the last 5 minutes, so the device counts as 0 W.",
+    )
+
+    @staticmethod
+    def resolve_last_reported_at(device, info):
+        return getattr(device, "last_reported_at", None)
+
+    @staticmethod
+    def resolve_stale(device, info):
+        return bool(getattr(device, "stale", False))
 
     @staticmethod
     def resolve_id(device, info):
@@ -73,11 +93,39 @@ def _resolver(field: FieldSpec):
     return resolve
 
 
+class ChargeTarget(graphene.ObjectType):
+    class Meta:
+        description = "An electric vehicle's daily target: this charge by this local time."
+
+    percent = graphene.Float(required=True, description="Percent of the battery's capacity.")
+    ready_by = graphene.String(required=True, description='Local time of day, "HH:MM".')
+
+
+def _charge_target(device, info):
+    if device.charge_target_percent is None or device.ready_by is None:
+        return None
+    return ChargeTarget(percent=device.charge_target_percent, ready_by=device.ready_by.strftime("%H:%M"))
+
+
+# Fields a kind's type has beyond its registry fields: (field, resolver) by name.
+_EXTRA_FIELDS: dict[str, dict[str, tuple[graphene.Field, Any]]] = {
+    "electric_vehicle": {
+        "charge_target": (
+            graphene.Field(ChargeTarget, description="Set with setChargeTarget; null until then."),
+            _charge_target,
+        )
+    }
+}
+
+
 def _object_type(kind: KindSpec) -> type[graphene.ObjectType]:
-    """The kind's GraphQL type: one required field per registry field."""
+    """The kind's GraphQL type: one required field per registry field, and its extra fields."""
     attributes: dict[str, Any] = {
         "Meta": type("Meta", (), {"interfaces": (DeviceInterface,), "description": kind.description})
     }
+    for name, (field, resolver) in _EXTRA_FIELDS.get(kind.value, {}).items():
+        attributes[name] = field
+        attributes[f"resolve_{name}"] = staticmethod(resolver)
     for field in kind.fields:
         attributes[field.name] = graphene.Field(
             FIELD_TYPES[field.graphql_type], required=True, description=field.description

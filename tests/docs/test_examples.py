@@ -10,11 +10,13 @@ the answers back into the docs instead of comparing them.
 
 import os
 import subprocess
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 
+from bench.mosquitto import mosquitto
 from tests.docs.examples import (
     FENCE,
     TOLERANCE,
@@ -27,6 +29,7 @@ from tests.docs.examples import (
     value_problems,
     with_placeholders,
 )
+from tests.gateways.bridge import mqtt_bridge
 from tests.hardening.servers import demo_data, gunicorn
 
 pytestmark = [pytest.mark.django_db, pytest.mark.server]
@@ -40,8 +43,24 @@ REWRITE = os.environ.get("DOCS_REWRITE") == "1"
 
 @pytest.fixture(scope="module")
 def site(django_db_setup, django_db_blocker):
-    with demo_data(django_db_blocker, "--until", SEEDED_UNTIL), gunicorn() as server:
-        yield f"http://127.0.0.1:{server.port}"
+    """gunicorn on the seeded data, with a private Mosquitto and the MQTT bridge for the gateway examples
+    (their MQTT_HOST / MQTT_PORT point at it)."""
+    previous = {name: os.environ.get(name) for name in ("MQTT_HOST", "MQTT_PORT")}
+    with (
+        mosquitto() as broker,
+        demo_data(django_db_blocker, "--until", SEEDED_UNTIL),
+        gunicorn(**broker.environment()) as server,
+        mqtt_bridge(broker),
+    ):
+        os.environ.update({"MQTT_HOST": broker.host, "MQTT_PORT": str(broker.port)})
+        try:
+            yield f"http://127.0.0.1:{server.port}"
+        finally:
+            for name, value in previous.items():
+                if value is None:
+                    os.environ.pop(name, None)
+                else:
+                    os.environ[name] = value
 
 
 def run(example: Example, site: str, variables: dict[str, str], scratch: Path) -> tuple[str, dict[str, str]]:
@@ -121,6 +140,14 @@ def test_every_block_that_calls_the_api_is_an_example():
             line = text.count("\n", 0, block.start()) + 1
             if "curl " in block.group(3) and "no-run" not in block.group(2):
                 assert line in runnable, f"{doc.name}:{line} calls the API but does not run in a test"
+
+
+def test_the_docs_name_the_seed_their_answers_come_from():
+    """The seed's end is stated where answers are shown, so a reader knows why theirs differ."""
+    end = datetime.fromisoformat(SEEDED_UNTIL)
+    stated = f"{end.day} {end:%B %Y}, {end:%H:%M} UTC"
+    for doc in (ROOT / "README.md", ROOT / "docs" / "reporting-examples.md"):
+        assert stated in " ".join(doc.read_text().split()), f"{doc.name} should say: {stated}"
 
 
 def test_the_readme_shows_the_main_calls():

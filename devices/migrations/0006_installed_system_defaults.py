@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('devices', '0003_charge_revision'),
+        ('devices', '0005_device_source'),
     ]
 
     operations = [

@@ -17,7 +17,7 @@ from telemetry.physics import Category, DeviceState, Kind
 STEP_S = 900
 # Panel output is a day profile integrated exactly, so hourly ticks give the same year, faster.
 YIELD_STEP_S = 3600
-YIELD_TOLERANCE = 0.15
+YIELD_TOLERANCE = 0.10
 PANEL, EV, AC = 30, 20, 10
 
 

@@ -242,11 +242,14 @@ def test_a_batch_of_households_writes_with_a_fixed_number_of_inserts(alice_home,
 
 
 def _an_away_instant(seed: str, device_id: int, tz_name: str) -> datetime:
-    """A weekday noon when the household's car is out (found through the physics' own trips)."""
+    """A weekday hour when the household's car is out all hour (found through the physics' own trips)."""
     day = datetime(2026, 6, 22, 12, 0, tzinfo=zone(tz_name))
-    while appliances.trips(seed, device_id, day.toordinal()).driven_km == 0:
+    while True:
+        away = appliances.trips(seed, device_id, day.toordinal()).away.values
+        for hour in range(9, 16):
+            if min(away[hour * 12 : hour * 12 + 13]) >= 1.0:
+                return day.replace(hour=hour).astimezone(UTC)
         day += timedelta(days=1)
-    return day.astimezone(UTC)
 
 
 def test_the_tick_records_a_car_away_and_where_the_home_is(alice_home):

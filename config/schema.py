@@ -6,17 +6,26 @@ import accounts.schema
 import devices.graphql.schema
 import households.schema
 import reporting.schema
+import tariffs.schema
 from core.graphql.rounding import measurements_round
 
 
 class Query(
-    households.schema.Query, devices.graphql.schema.Query, reporting.schema.Query, graphene.ObjectType
+    households.schema.Query,
+    devices.graphql.schema.Query,
+    reporting.schema.Query,
+    tariffs.schema.Query,
+    graphene.ObjectType,
 ):
     pass
 
 
 class Mutation(
-    households.schema.Mutation, accounts.schema.Mutation, devices.graphql.schema.Mutation, graphene.ObjectType
+    households.schema.Mutation,
+    accounts.schema.Mutation,
+    devices.graphql.schema.Mutation,
+    tariffs.schema.Mutation,
+    graphene.ObjectType,
 ):
     pass
 

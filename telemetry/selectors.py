@@ -22,6 +22,8 @@ HOUSEHOLD_SUMS = ("produced_wh", "consumed_wh", "imported_wh", "exported_wh", *f
 DEVICE_SUMS = ("produced_wh", "consumed_wh")
 """One device's summed columns, in the order device_bucket_sums returns them (then covered seconds)."""
 REASON_SUMS = tuple(flows.REASON_COLUMNS.values())
+MONEY_SUMS = writes.MONEY_COLUMNS
+"""The home's costs (Decimal), in the order household_bucket_costs returns them (then the currency)."""
 """A store's seconds per reason code, in the order store_reason_seconds returns them."""
 
 _EVERY_HOUR = sql.SQL("TRUE")
@@ -47,6 +49,7 @@ def _bucketed(
     by: str = "",
     where: sql.Composable = _EVERY_HOUR,
     params: Sequence = (),
+    latest: Sequence[str] = (),
 ) -> list[tuple]:
     """Rows (0-based bucket, [by,] sums...) of the active household's hours in [edges[0], edges[-1]).
 
@@ -62,7 +65,10 @@ def _bucketed(
         "AND hour_start >= %s AND hour_start < %s AND ({where}) GROUP BY {groups}"
     ).format(
         keys=sql.SQL(", ").join(keys),
-        sums=sql.SQL(", ").join(sql.SQL("sum({})").format(sql.Identifier(column)) for column in columns),
+        sums=sql.SQL(", ").join(
+            [sql.SQL("sum({})").format(sql.Identifier(column)) for column in columns]
+            + [sql.SQL("max({})").format(sql.Identifier(column)) for column in latest]
+        ),
         table=sql.Identifier("public", table),
         where=where,
         groups=sql.SQL(", ").join(sql.SQL(str(position)) for position in range(1, len(keys) + 1)),
@@ -78,6 +84,13 @@ def household_bucket_sums(*, edges: Sequence[datetime]) -> dict[int, tuple]:
     Buckets without rollup hours are absent.
     """
     rows = _bucketed("telemetry_householdhour", (*HOUSEHOLD_SUMS, "covered_seconds"), edges)
+    return {row[0]: row[1:] for row in rows}
+
+
+def household_bucket_costs(*, edges: Sequence[datetime]) -> dict[int, tuple]:
+    """{bucket index: MONEY_SUMS (Decimal) + (currency,)}: exact numeric sums of the stored per-tick
+    costs; the currency is the bucket's (a home's hours share one; '' before any was priced)."""
+    rows = _bucketed("telemetry_householdhour", MONEY_SUMS, edges, latest=("currency",))
     return {row[0]: row[1:] for row in rows}
 
 

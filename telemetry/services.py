@@ -18,7 +18,7 @@ from django.db import DatabaseError, connection, transaction
 
 from households.models import Household
 from households.timezones import local_hour_start, zone
-from telemetry import device_cache, flows, partitions, physics, writes
+from telemetry import costs, device_cache, flows, partitions, physics, writes
 from telemetry.signals import fleet_ticked
 from telemetry.sql import render
 
@@ -116,13 +116,34 @@ class Claimed:
     charge_revisions: dict[int, int]
 
 
-def _simulated(household: HouseholdRef, claimed: Claimed, seconds: int) -> writes.HouseholdTicks:
+def _simulated(
+    household: HouseholdRef, claimed: Claimed, seconds: int, prices: Sequence[costs.TickPrice]
+) -> writes.HouseholdTicks:
     ticks = simulate_instants(
         household=household, devices=claimed.devices, instants=claimed.instants, seconds=seconds
     )
+    tz = zone(household.timezone)
+    priced = [
+        costs.tick_cost(
+            price,
+            day=tick.at.astimezone(tz).date(),
+            imported_wh=max(-tick.net_w, 0.0) * tick.seconds / 3600.0,
+            exported_wh=max(tick.net_w, 0.0) * tick.seconds / 3600.0,
+            load_wh=tick.powers.load_w * tick.seconds / 3600.0,
+        )
+        for tick, price in zip(ticks, prices, strict=True)
+    ]
     return writes.HouseholdTicks(
-        household.id, household.schema_name, claimed.devices, ticks, claimed.charge_revisions
+        household.id, household.schema_name, claimed.devices, ticks, claimed.charge_revisions, priced
     )
+
+
+def _prices(
+    households: dict[int, HouseholdRef], claimed: dict[int, Claimed]
+) -> dict[int, list[costs.TickPrice]]:
+    """The price of every claimed instant, for the whole batch at once (telemetry.costs)."""
+    homes = [costs.Home(h.id, h.timezone, h.latitude, h.longitude) for h in (households[i] for i in claimed)]
+    return costs.tick_prices(homes, {i: c.instants for i, c in claimed.items()})
 
 
 def _store(cursor, homes: Sequence[writes.HouseholdTicks]) -> None:
@@ -209,7 +230,8 @@ def _tick_batch(households: Sequence[HouseholdRef], at: datetime, seconds: int) 
     by_id = {h.id: h for h in households}
     with transaction.atomic(), connection.cursor() as cursor:
         claimed = _claim_and_load(cursor, households, [at], seconds)
-        homes = [_simulated(by_id[h], c, seconds) for h, c in claimed.items()]
+        prices = _prices(by_id, claimed)
+        homes = [_simulated(by_id[h], c, seconds, prices[h]) for h, c in claimed.items()]
         _store(cursor, homes)
     return len(claimed)
 
@@ -302,7 +324,8 @@ def household_backfill(
                 todo = claimed[household.id]
                 if devices is not None:
                     todo = dataclasses.replace(todo, devices=devices)
-                home = _simulated(household, todo, seconds)
+                prices = _prices({household.id: household}, {household.id: todo})
+                home = _simulated(household, todo, seconds, prices[household.id])
                 devices = _carry_charge(todo.devices, home.ticks[-1])
                 _store(cursor, [home])
                 written += len(todo.instants)

@@ -8,6 +8,8 @@
 # else 0. Override it per command, `make test DOCKER=0`, or export it in your shell.
 #
 # Other variables: ARGS (extra arguments: `make test ARGS="-k fleet -x"`, `make logs ARGS=worker`),
+# PUBLISH (1: `make bench`, `make realism` and `make screenshots` update the committed report, docs and
+# images; otherwise their output goes to the git-ignored bench/out/),
 # PYTHON (interpreter that creates .venv, default python3, 3.11+), VENV (default .venv),
 # COMPOSE (default `docker compose`), WEB_PORT (the web port the messages show: from .env as honcho
 # and docker compose read it, else the environment, else 8000).
@@ -36,6 +38,7 @@ STAMP := $(VENV)/.installed
 CHECK := $(PY) scripts/check_services.py
 COMPOSE ?= docker compose
 ARGS ?=
+PUBLISH ?=
 DOTENV_WEB_PORT := $(shell sed -nE 's/^[[:space:]]*(export[[:space:]]+)?WEB_PORT[[:space:]]*=[[:space:]]*["'"'"']?([0-9]+).*/\2/p' .env 2>/dev/null | tail -n 1)
 override WEB_PORT := $(or $(DOTENV_WEB_PORT),$(WEB_PORT),8000)
 SITE := http://localhost:$(WEB_PORT)
@@ -48,7 +51,7 @@ DC_DEV := $(COMPOSE) --profile test run --rm --build --user "$$(id -u):$$(id -g)
 MIGRATE_SH := python manage.py migrate_households --noinput
 
 .PHONY: help venv build up down logs shell django-shell migrate makemigrations seed reset \
-	test test-fast run lint typecheck migrations-check bench attack realism services schema compose-check secret-key
+	test test-fast run lint typecheck migrations-check bench attack realism screenshots docs-outputs services schema compose-check secret-key
 
 # --- Targets (one line of help each; the recipes for both modes follow) -----------------------
 help:           ## list the targets (the default)
@@ -70,10 +73,12 @@ lint:           ## ruff check ., import-linter contracts (pyproject.toml) (Docke
 typecheck:      ## mypy with django-stubs on the modules listed in pyproject.toml (Docker: in the tests container)
 migrations-check: ## makemigrations --check: fails when a model change has no migration
 schema:         ## write docs/schema.graphql from the code (tests/docs fails when it drifts)
-bench:          ## python -m bench ARGS (benchmarks against the database; Docker: in the tests container)
-realism:        ## simulate whole years in-process (no database); writes docs/realism.md and its plots
+bench:          ## python -m bench ARGS: benchmarks on a throwaway database, report in bench/out/ (PUBLISH=1: bench/REPORT.md + figures)
+realism:        ## simulate whole years in-process (no database): report in bench/out/realism/ (PUBLISH=1: docs/realism.md)
+docs-outputs:   ## rerun every README/docs example on a freshly seeded server and write its answers back into the docs
+screenshots:    ## admin screenshots from seeded data in headless Chromium: bench/out/img/ (PUBLISH=1: docs/img/)
 services:       ## Docker: compose ps postgres redis | local: check they answer, create the db if missing
-attack:         ## replay issue 10's attacks (bench/attack.py): own gunicorn, or ARGS="--url http://127.0.0.1:8000"
+attack:         ## replay the security regressions (bench/attack.py): own gunicorn, or ARGS="--url http://127.0.0.1:8000"
 
 help:
 	@echo "Usage: make <target> [DOCKER=0|1] [ARGS=...]     (mode now: DOCKER=$(DOCKER)$(if $(filter 1,$(DOCKER)), = docker compose, = local .venv + localhost services))"
@@ -169,13 +174,19 @@ schema: compose-check
 	$(DC_DEV) --no-deps --entrypoint python tests manage.py graphql_schema --out docs/schema.graphql
 
 bench: compose-check
-	$(DC_DEV) --entrypoint python tests -m bench $(ARGS)
+	$(DC_DEV) -e PUBLISH=$(PUBLISH) --entrypoint python tests -m bench $(ARGS)
 
 attack: compose-check
 	$(DC_DEV) --entrypoint python tests -m bench.attack $(ARGS)
 
 realism: compose-check
-	$(DC_DEV) --no-deps --entrypoint python tests scripts/realism.py
+	$(DC_DEV) --no-deps -e PUBLISH=$(PUBLISH) -e REALISM_DAYS --entrypoint python tests scripts/realism.py
+
+docs-outputs: compose-check
+	$(DC_DEV) -e DOCS_REWRITE=1 tests tests/docs/test_examples.py -q
+
+screenshots: compose-check
+	$(DC_DEV) -e PUBLISH=$(PUBLISH) --entrypoint python tests scripts/screenshots.py $(ARGS)
 
 services: compose-check
 	$(COMPOSE) ps postgres redis
@@ -256,13 +267,21 @@ schema: venv
 
 bench: venv
 	@$(CHECK)
-	$(PY) -m bench $(ARGS)
+	PUBLISH=$(PUBLISH) $(PY) -m bench $(ARGS)
 
 attack: venv
 	$(PY) -m bench.attack $(ARGS)
 
 realism: venv
-	$(PY) scripts/realism.py
+	PUBLISH=$(PUBLISH) $(PY) scripts/realism.py
+
+docs-outputs: venv
+	@$(CHECK) --no-create
+	DOCS_REWRITE=1 env -u DJANGO_SETTINGS_MODULE $(PY) -m pytest tests/docs/test_examples.py -q
+
+screenshots: venv
+	@$(CHECK)
+	PUBLISH=$(PUBLISH) $(PY) scripts/screenshots.py $(ARGS)
 
 services: venv
 	@$(CHECK)

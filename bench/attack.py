@@ -1,4 +1,4 @@
-"""Replay issue 10's attacks against a running server; one line per attack: held or FAILED, and time.
+"""Replay the security regressions against a running server; one line per attack: held or FAILED, and time.
 
     python -m bench.attack                       # start gunicorn (production settings) on a fresh
                                                  # benchmark database, attack it, stop it
@@ -496,7 +496,7 @@ def main() -> int:
     parser.add_argument("--spray-failures", type=int, default=30, help="LOGIN_FAILURES_PER_IP's count")
     parser.add_argument("--sign-ups-per-ip", type=int, default=5, help="SIGN_UP_RATE_PER_IP's count")
     options = parser.parse_args()
-    print("result     time  attack (issue 10 item)                    what the server answered")
+    print("result     time  attack (item)                             what the server answered")
 
     def run(target: Target) -> bool:
         local = target.key is not None

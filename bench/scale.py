@@ -1,4 +1,4 @@
-"""Fleet scale (issue 15): the production tick in the workers' batches, real beat + workers, sign-up.
+"""Fleet scale: the production tick in the workers' batches, real beat + workers, sign-up.
 
 `python -m bench scale` (`make bench ARGS=scale`). Sizes come from the environment, so the same
 code runs reduced while the machine is shared and full-size when it is quiet:

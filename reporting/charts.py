@@ -4,8 +4,14 @@ Geometry only (plain numbers for a server-rendered SVG, no JavaScript and no CDN
 hourly rollups through reporting.selectors. Supply is what fed the home per local hour (solar,
 battery, EV, grid); use is where it went (home load, battery and EV charging, grid export). Both
 stacks of an hour have the same height, since every watt is allocated (telemetry.flows).
+
+The SVG scales to the page's width (its viewBox is drawn for ~1,200 px), the y-axis ends at the
+first "nice" value (1, 2, 2.5 or 5 times a power of ten, four to five steps) above the tallest
+hour, and the colours are the Okabe-Ito palette, distinguishable with every common colour-vision
+deficiency.
 """
 
+import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -19,12 +25,14 @@ from tariffs import selectors as tariff_selectors
 from telemetry.flows import Node, node_totals
 
 CHART_HOURS = 24
-WIDTH = 760
-HEIGHT = 280
+WIDTH = 1200
+HEIGHT = 320
 LEFT = 64
 RIGHT = 16
 TOP = 60
 BOTTOM = 36
+NICE_STEPS = (1.0, 2.0, 2.5, 5.0, 10.0)
+MAX_TICKS = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,17 +42,19 @@ class Series:
     color: str
 
 
+# Okabe & Ito, "Color Universal Design" (2008): eight colours told apart with every common
+# colour-vision deficiency; grey for the grid, which is not one of the home's devices.
 SUPPLY = (
-    Series("solar", "Solar", "#e8b100"),
-    Series("battery", "Battery", "#2e9e44"),
-    Series("ev", "EV", "#3a7bd5"),
-    Series("grid", "Grid", "#5f5f5f"),
+    Series("solar", "Solar", "#E69F00"),
+    Series("battery", "Battery discharging", "#009E73"),
+    Series("ev", "EV discharging", "#0072B2"),
+    Series("grid", "Grid import", "#999999"),
 )
 USE = (
-    Series("home", "Home load", "#e07b24"),
-    Series("battery_charge", "Battery charging", "#8fd19e"),
-    Series("ev_charge", "EV charging", "#9dbdf0"),
-    Series("export", "Export", "#c9a0dc"),
+    Series("home", "Home load", "#CC79A7"),
+    Series("battery_charge", "Battery charging", "#56B4E9"),
+    Series("ev_charge", "EV charging", "#F0E442"),
+    Series("export", "Grid export", "#D55E00"),
 )
 NODE_LABELS = {
     Node.SOLAR: "Solar",
@@ -106,13 +116,16 @@ def _stack(
     return segments
 
 
-def _nice_ceiling(value: float) -> float:
-    """The axis maximum: 1, 2 or 5 times a power of ten, at least `value`."""
-    magnitude = 10 ** max(len(str(int(value))) - 1, 0)
-    for step in (1, 2, 5, 10):
-        if step * magnitude >= value:
-            return float(step * magnitude)
-    return float(10 * magnitude)
+def nice_axis(value: float) -> tuple[float, float]:
+    """(step, maximum) of a y-axis reaching `value`: the smallest 1, 2, 2.5 or 5 times a power of ten
+    that covers it in at most MAX_TICKS steps, so the tallest bar fills most of the plot."""
+    value = max(value, 1.0)
+    magnitude = 10 ** math.floor(math.log10(value / MAX_TICKS))
+    for nice in NICE_STEPS:
+        step = nice * magnitude
+        if step * MAX_TICKS >= value:
+            return step, step * math.ceil(value / step - 1e-9)
+    return 10 * magnitude, 10 * magnitude * math.ceil(value / (10 * magnitude))
 
 
 def energy_chart(*, household: Household, now: datetime | None = None) -> dict:
@@ -128,7 +141,8 @@ def energy_chart(*, household: Household, now: datetime | None = None) -> dict:
         now=now,
     )
     parts = [_hour_parts(bucket) for bucket in hours]
-    peak = _nice_ceiling(max([sum(supply.values()) for supply, _ in parts] + [1.0]))
+    tallest = max([sum(supply.values()) for supply, _ in parts] + [sum(use.values()) for _, use in parts])
+    step, peak = nice_axis(tallest)
     plot_height = HEIGHT - TOP - BOTTOM
     slot = (WIDTH - LEFT - RIGHT) / CHART_HOURS
     bar = slot / 2 - 1
@@ -165,11 +179,20 @@ def energy_chart(*, household: Household, now: datetime | None = None) -> dict:
         "label_y": baseline + 14,
         "axis_title_y": baseline + 30,
         "y_ticks": [
-            {"y": round(baseline - plot_height * share, 1), "label": f"{peak * share:,.0f}"}
-            for share in (0.0, 0.5, 1.0)
+            {
+                "y": round(baseline - plot_height * k * step / peak, 1),
+                "label": f"{k * step:,.{0 if step >= 1 else 1}f}",
+            }
+            for k in range(round(peak / step) + 1)
+        ],
+        "peak_wh": peak,
+        "tallest_wh": tallest,
+        "legend_rows": [
+            {"title": title, "y": 6 + 18 * row}
+            for row, title in enumerate(("Supply (left bar):", "Use (right bar):"))
         ],
         "legend": [
-            {"series": item, "x": LEFT + 150 * index, "y": 6 + 15 * row}
+            {"series": item, "x": LEFT + 70 + 170 * index, "y": 6 + 18 * row}
             for row, group in enumerate((SUPPLY, USE))
             for index, item in enumerate(group)
         ],

@@ -43,7 +43,7 @@ def statement(*parts: sql.SQL) -> sql.SQL:
 
 @cache
 def _json_select(types: tuple[str, ...]) -> sql.SQL:
-    """`SELECT (r->>0)::bigint, ... FROM json_array_elements(`, rendered once per column list."""
+    """`SELECT (r->>0)::bigint, ... FROM jsonb_array_elements(`, rendered once per column list."""
     columns = ", ".join(f"(r->>{index})::{column_type}" for index, column_type in enumerate(types))
     return statement(sql.SQL("SELECT "), sql.SQL(columns), sql.SQL(" FROM jsonb_array_elements("))
 
@@ -52,7 +52,7 @@ _JSON_END = sql.SQL("::jsonb) AS r")
 
 
 def json_rows(cursor: Any, types: tuple[str, ...], rows: Iterable[Sequence[Any]]) -> sql.SQL:
-    """`SELECT ... FROM json_array_elements(...)`: the rows as one driver-quoted JSON literal.
+    """`SELECT ... FROM jsonb_array_elements(...)`: the rows as one driver-quoted JSON literal.
 
     `types` are the PostgreSQL types of the columns, in order, e.g. `("bigint", "float8")`;
     timestamps travel as ISO 8601 text. A NaN or infinity makes invalid JSON that PostgreSQL refuses.

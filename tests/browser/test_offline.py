@@ -47,8 +47,8 @@ def _log_in(page, site: str) -> None:
     page.wait_for("location.pathname === '/admin/' && document.readyState === 'complete'")
 
 
-def _first_household(page, site: str) -> str:
-    page.goto(f"{site}/admin/households/household/")
+def _first_household(page, site: str, search: str = "") -> str:
+    page.goto(f"{site}/admin/households/household/?q={quote(search)}")
     return page.evaluate("document.querySelector('#result_list tbody th a').getAttribute('href')")
 
 
@@ -82,3 +82,42 @@ def test_the_fleet_list_opens_with_the_stale_homes_alert(site):
 
     assert re.match(r"\d+ of \d+ homes have not ticked recently", alert), alert  # the seed's ticks are old
     assert order == ["stale-alert", "fleet-totals", "result_list"]
+
+
+CHART_AND_TABLES = """
+(() => {
+  const chart = document.querySelector('#energy-chart svg');
+  const fieldset = document.getElementById('energy-chart');
+  const stacks = [...chart.querySelectorAll('g.hour')].map(hour =>
+    [...hour.querySelectorAll('rect')].reduce((sum, bar) => sum + bar.getBBox().height, 0));
+  const axis = chart.viewBox.baseVal.height - 36 - 60;
+  const tables = [...document.querySelectorAll('#flows-today table, #household-devices table')];
+  return {
+    chartWidth: chart.getBoundingClientRect().width,
+    fieldsetWidth: fieldset.clientWidth,
+    hoursWithBars: stacks.filter(height => height > 0).length,
+    tallestShare: Math.max(...stacks) / 2 / axis,
+    caption: document.getElementById('energy-chart-caption').innerText,
+    tables: tables.map(t => [t.closest('fieldset').id, t.getBoundingClientRect().right,
+                             t.closest('fieldset').getBoundingClientRect().right, t.rows.length]),
+    pageWidth: document.documentElement.scrollWidth,
+  };
+})()
+"""
+
+
+@pytest.mark.parametrize("width", [1280, 1920])
+def test_the_household_page_chart_uses_the_width_and_fits_its_data(site, width):
+    with chromium(width=width) as page:
+        _log_in(page, site)
+        page.goto(f"{site}{_first_household(page, site, 'Berlin flat')}")
+        shown = page.evaluate(CHART_AND_TABLES)
+        overflowing = page.evaluate(OVERFLOWING)
+
+    assert shown["pageWidth"] <= width and overflowing == []
+    assert shown["chartWidth"] >= 0.95 * shown["fieldsetWidth"] > 0.5 * width
+    assert shown["hoursWithBars"] >= 20  # a full day of history
+    assert 0.4 <= shown["tallestShare"] <= 1.0  # the axis ends at the first nice value above it
+    assert "left one shows where the home's energy came from" in shown["caption"]
+    for fieldset, right, box_right, rows in shown["tables"]:
+        assert right <= box_right + 1 and rows >= 2, fieldset

@@ -37,7 +37,7 @@ FUZZ = settings(
     # No "explain" phase: it replays a failure many times over to annotate it, slow here.
     phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.target, Phase.shrink],
 )
-# Whole-suite floor (issue 6 item 3); enforced when every fuzz module ran unfiltered.
+# Whole-suite floor; enforced when every fuzz module ran unfiltered.
 MIN_CASES = 1_000
 # Raised on purpose: refusals (GraphQL errors, bad tokens) and the view's own 4xx answers.
 DELIBERATE = (GraphQLError, JSONWebTokenError, HttpError)

@@ -71,19 +71,19 @@ class Server:
         return self.request("POST", "/graphql", {"query": query, "variables": variables or {}}, headers)
 
 
-# The README's reporting examples show 23-27 November 2026 in Berlin: the seed covers the days before.
+# Five days of 15-minute ticks: quick to seed, enough for the servers tests start.
 DEMO_SEED = ("--days", "5", "--step-seconds", "900", "--until", "2026-11-27T04:00:00+00:00")
 
 
 @contextmanager
-def demo_data(django_db_blocker):
-    """seed_demo's homes and logins, committed so servers see them; afterwards every household and
-    user created meanwhile (by the seed or through a server) is dropped."""
+def demo_data(django_db_blocker, *seed_arguments: str):
+    """seed_demo's homes and logins (DEMO_SEED unless other arguments are given), committed so servers
+    see them; afterwards every household and user created meanwhile (by the seed or a server) is dropped."""
     with django_db_blocker.unblock():
         households = set(Household.objects.values_list("pk", flat=True))
         users = set(User.objects.values_list("pk", flat=True))
         had_totals = FleetTotals.objects.filter(pk=1).exists()
-        call_command("seed_demo", *DEMO_SEED, stdout=io.StringIO())
+        call_command("seed_demo", *(seed_arguments or DEMO_SEED), stdout=io.StringIO())
     try:
         yield
     finally:

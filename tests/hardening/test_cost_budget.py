@@ -1,5 +1,5 @@
 """Aliases cannot multiply the expensive fields: a per-request budget refused before any resolver
-runs, a sign-up throttle per client IP, and a bound on every answer (issue 10, item 4)."""
+runs, a sign-up throttle per client IP, and a bound on every answer."""
 
 import json
 import time

@@ -1,4 +1,4 @@
-"""One account per canonical email, one lockout per account, one per client IP (issue 10, items 2 and 6).
+"""One account per canonical email, one lockout per account, one per client IP.
 
 The attacker writes the victim's email differently (case, compatibility characters, the dotless
 i that PostgreSQL's UPPER() maps to I), signs up case-fold twins, races two sign-ups, and sprays

@@ -26,7 +26,7 @@ def test_readyz_is_ok_when_database_and_broker_answer(client):
 
 
 def test_readyz_reports_a_refused_broker_and_stays_ready(client):
-    """The API never needs the broker: readiness follows the database only (issue 10, item 7)."""
+    """The API never needs the broker: readiness follows the database only."""
     with override_settings(CELERY_BROKER_URL="redis://127.0.0.1:1/0"):
         response = client.get("/readyz")
 

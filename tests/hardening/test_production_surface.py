@@ -1,4 +1,4 @@
-"""What production settings show an attacker, against a real gunicorn (issue 10, item 7): no field
+"""What production settings show an attacker, against a real gunicorn: no field
 suggestions, bounded echoes, GraphiQL off unless enabled, a Content-Security-Policy on every page,
 /readyz apart from the broker, and seed_demo without published passwords."""
 

@@ -1,4 +1,4 @@
-"""Documents built to stall a worker are refused from their size, before validation (issue 10, item 3).
+"""Documents built to stall a worker are refused from their size, before validation.
 
 Against a real gunicorn with production settings: each refusal is a 400 with a code, answered well
 under a second, and two such requests at once leave the server answering.

@@ -1,4 +1,4 @@
-"""No key written in this repository can sign production tokens (issue 10, item 1).
+"""No key written in this repository can sign production tokens.
 
 Each key-like literal in the tracked files, and each key published before, is handed to the production
 settings in a fresh process (as gunicorn, Celery and manage.py load them): every one is refused, with

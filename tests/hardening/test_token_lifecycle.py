@@ -1,5 +1,5 @@
 """Refresh-token families with reuse detection, sessions that end, and access-token claims that are
-all required and checked (issue 10, items 5 and 7), attacked through /graphql and the admin."""
+all required and checked, attacked through /graphql and the admin."""
 
 import uuid
 

@@ -135,11 +135,21 @@ def test_the_household_page_shows_devices_and_a_24_hour_chart(operator, alice, t
         and svg.count('class="home"') == 2
         and svg.count('class="export"') == 2
     )
-    assert "supply (Wh) solar 1,000; use (Wh) home load 400, export 600" in svg
-    for label in ["Solar", "Battery", "EV", "Grid", "Home load", "Battery charging", "EV charging", "Export"]:
+    assert "supply (Wh) solar 1,000; use (Wh) home load 400, grid export 600" in svg
+    for label in [
+        "Solar",
+        "Battery discharging",
+        "EV discharging",
+        "Grid import",
+        "Home load",
+        "Battery charging",
+        "EV charging",
+        "Grid export",
+    ]:
         assert f">{label}</text>" in svg, label
     assert "Local time (Europe/Berlin)" in svg and "Wh per hour" in svg
-    assert "Produced 2,000 Wh, consumed 800 Wh" in page
+    assert "the home produced 2,000 Wh and consumed 800 Wh" in page
+    assert 'width="100%"' in svg  # the page's width, whatever the screen
     assert 'id="flows-today"' in page
     assert "alice@example.com" in page  # the membership inline
     assert '<script src="http' not in page
@@ -165,6 +175,33 @@ def test_the_chart_stacks_supply_and_use_to_the_same_height(alice):
         "",
         chart["bars"][3].label,
     ]
+
+
+@pytest.mark.parametrize(
+    ("tallest_wh", "step", "top"),
+    [(2_200.0, 500.0, 2_500.0), (2_600.0, 1_000.0, 3_000.0), (980.0, 200.0, 1_000.0), (7.0, 2.0, 8.0)],
+)
+def test_the_y_axis_ends_at_the_first_nice_value_above_the_tallest_hour(tallest_wh, step, top):
+    assert charts.nice_axis(tallest_wh) == (step, top)
+
+
+def test_the_tallest_hour_fills_most_of_the_plot(alice):
+    now = timezone.now()
+    end = local_hour_start(at=now, zone=alice.household.zoneinfo) + timedelta(hours=1)
+    household_hours(alice.household, [end - timedelta(hours=1)], lambda hour: (2200.0, 500.0))
+
+    chart = charts.energy_chart(household=alice.household, now=now)
+
+    solar = next(s for s in chart["bars"][-1].segments if s.series.key == "solar")
+    assert [tick["label"] for tick in chart["y_ticks"]] == ["0", "500", "1,000", "1,500", "2,000", "2,500"]
+    assert solar.height / (chart["baseline"] - chart["top"]) == pytest.approx(2200 / 2500, abs=0.01)
+
+
+def test_the_chart_colours_are_the_colour_blind_safe_palette():
+    okabe_ito = {"#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#999999"}
+    colours = [series.color for series in (*charts.SUPPLY, *charts.USE)]
+
+    assert set(colours) <= okabe_ito and len(set(colours)) == len(colours)
 
 
 def test_today_lists_what_went_where_since_local_midnight(alice):

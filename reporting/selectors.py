@@ -218,7 +218,15 @@ def _bounded_percent(fraction: float) -> float:
 
 _STORE_KINDS = [DeviceKind.BATTERY, DeviceKind.ELECTRIC_VEHICLE]
 # The home's sums as telemetry.selectors returns them: energy at the meter, each flow, covered seconds.
-_HOME_EMPTY = (0.0,) * len(telemetry_selectors.HOUSEHOLD_SUMS) + (0,)
+_HOME_EMPTY = (
+    (0.0,) * len(telemetry_selectors.HOUSEHOLD_SUMS)
+    + (Decimal(0),) * len(telemetry_selectors.MONEY_SUMS)
+    + ("", 0)
+)
+_MONEY_SLICE = slice(
+    len(telemetry_selectors.HOUSEHOLD_SUMS),
+    len(telemetry_selectors.HOUSEHOLD_SUMS) + len(telemetry_selectors.MONEY_SUMS),
+)
 _DEVICE_EMPTY = (0.0,) * len(telemetry_selectors.DEVICE_SUMS) + (0,)
 _FLOW_SLICE = slice(4, 4 + len(FLOW_COLUMNS))
 _REASON_CODES = tuple(REASON_COLUMNS)
@@ -267,10 +275,8 @@ def energy_history(
     buckets = buckets_between(start=start, end=end, interval=interval, zone=zone)
     edges = [bucket.start for bucket in buckets] + [buckets[-1].end]
     with schema_context(household.schema_name):
-        costs: dict[int, tuple] = {}
         if device_uid is None:
             sums = telemetry_selectors.household_bucket_sums(edges=edges)
-            costs = telemetry_selectors.household_bucket_costs(edges=edges)
             reasons = _bucket_reasons(telemetry_selectors.store_reason_seconds(edges=edges))
             kind, empty = None, _HOME_EMPTY
         else:
@@ -282,29 +288,15 @@ def energy_history(
             reasons = _bucket_reasons(seconds, {device.pk: device})
             kind, empty = device.kind, _DEVICE_EMPTY
     now = now or timezone.now()
-    currency = tariff_selectors.tariff_current(household, now=now).terms.currency
-    return [
-        dataclasses.replace(
-            _energy_bucket(
-                bucket, sums.get(index, empty), reasons.get(index, []), zone=zone, now=now, kind=kind
-            ),
-            **_bucket_costs(costs.get(index), currency),
-        )
+    results = [
+        _energy_bucket(bucket, sums.get(index, empty), reasons.get(index, []), zone=zone, now=now, kind=kind)
         for index, bucket in enumerate(buckets)
     ]
-
-
-def _bucket_costs(row: tuple | None, currency: str) -> dict[str, Any]:
-    """The bucket's stored costs, or zeros in the home's current currency where none were stored."""
-    if row is None or not row[3]:
-        return {"currency": currency}
-    import_cost, export_revenue, without, stored_currency = row
-    return {
-        "currency": stored_currency,
-        "import_cost": import_cost,
-        "export_revenue": export_revenue,
-        "cost_without_devices": without,
-    }
+    if any(not result.currency for result in results):
+        # Buckets with no priced hour (or a device's) show zero in the currency of the tariff now.
+        currency = tariff_selectors.tariff_current(household, now=now).terms.currency
+        results = [r if r.currency else dataclasses.replace(r, currency=currency) for r in results]
+    return results
 
 
 def _energy_bucket(
@@ -323,7 +315,15 @@ def _energy_bucket(
     """
     produced, consumed, covered = sums[0], sums[1], sums[-1]
     imported = exported = 0.0
+    money: dict[str, Any] = {}
     if kind is None:
+        import_cost, export_revenue, without = sums[_MONEY_SLICE]
+        money = {
+            "currency": sums[-2],
+            "import_cost": import_cost,
+            "export_revenue": export_revenue,
+            "cost_without_devices": without,
+        }
         imported, exported = sums[2], sums[3]
         flow_wh = dict(zip(FLOW_COLUMNS, sums[_FLOW_SLICE], strict=True))
         out, into = flows.node_totals(flow_wh)
@@ -353,6 +353,7 @@ def _energy_bucket(
         flow_wh=flow_wh,
         reasons=reasons,
         **split,
+        **money,
     )
 
 

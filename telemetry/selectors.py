@@ -18,12 +18,12 @@ from telemetry import flows, writes
 from telemetry.models import DeviceHour, DeviceLiveState, HouseholdHour
 
 HOUSEHOLD_SUMS = ("produced_wh", "consumed_wh", "imported_wh", "exported_wh", *flows.FLOW_COLUMNS.values())
-"""The home's summed columns, in the order household_bucket_sums returns them (then covered seconds)."""
+"""The home's summed energy columns, in the order household_bucket_sums returns them (then MONEY_SUMS)."""
 DEVICE_SUMS = ("produced_wh", "consumed_wh")
 """One device's summed columns, in the order device_bucket_sums returns them (then covered seconds)."""
 REASON_SUMS = tuple(flows.REASON_COLUMNS.values())
 MONEY_SUMS = writes.MONEY_COLUMNS
-"""The home's costs (Decimal), in the order household_bucket_costs returns them (then the currency)."""
+"""The home's costs (Decimal), after HOUSEHOLD_SUMS in what household_bucket_sums returns."""
 """A store's seconds per reason code, in the order store_reason_seconds returns them."""
 
 _EVERY_HOUR = sql.SQL("TRUE")
@@ -79,19 +79,19 @@ def _bucketed(
 
 
 def household_bucket_sums(*, edges: Sequence[datetime]) -> dict[int, tuple]:
-    """{bucket index: HOUSEHOLD_SUMS + (covered seconds,)} over [edges[i], edges[i + 1]).
+    """{bucket index: HOUSEHOLD_SUMS + MONEY_SUMS + (currency, covered seconds)} over
+    [edges[i], edges[i + 1]), in one grouped query.
 
-    Buckets without rollup hours are absent.
+    The costs are exact numeric sums (Decimal) of the stored per-tick costs; the currency is the
+    bucket's ('' where no hour was priced). Buckets without rollup hours are absent.
     """
-    rows = _bucketed("telemetry_householdhour", (*HOUSEHOLD_SUMS, "covered_seconds"), edges)
-    return {row[0]: row[1:] for row in rows}
-
-
-def household_bucket_costs(*, edges: Sequence[datetime]) -> dict[int, tuple]:
-    """{bucket index: MONEY_SUMS (Decimal) + (currency,)}: exact numeric sums of the stored per-tick
-    costs; the currency is the bucket's (a home's hours share one; '' before any was priced)."""
-    rows = _bucketed("telemetry_householdhour", MONEY_SUMS, edges, latest=("currency",))
-    return {row[0]: row[1:] for row in rows}
+    rows = _bucketed(
+        "telemetry_householdhour",
+        (*HOUSEHOLD_SUMS, *MONEY_SUMS, "covered_seconds"),
+        edges,
+        latest=("currency",),
+    )
+    return {row[0]: (*row[1:-2], row[-1], row[-2]) for row in rows}
 
 
 def device_bucket_sums(*, device_id: int, edges: Sequence[datetime]) -> dict[int, tuple]:

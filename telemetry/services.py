@@ -117,22 +117,28 @@ class Claimed:
 
 
 def _simulated(
-    household: HouseholdRef, claimed: Claimed, seconds: int, prices: Sequence[costs.TickPrice]
+    household: HouseholdRef, claimed: Claimed, seconds: int, prices: Sequence[costs.TickPrice] = ()
 ) -> writes.HouseholdTicks:
+    """The household's ticks over its claimed instants, each priced (`prices`, one per instant) when
+    prices are given."""
     ticks = simulate_instants(
         household=household, devices=claimed.devices, instants=claimed.instants, seconds=seconds
     )
     tz = zone(household.timezone)
-    priced = [
-        costs.tick_cost(
-            price,
-            day=tick.at.astimezone(tz).date(),
-            imported_wh=max(-tick.net_w, 0.0) * tick.seconds / 3600.0,
-            exported_wh=max(tick.net_w, 0.0) * tick.seconds / 3600.0,
-            load_wh=tick.powers.load_w * tick.seconds / 3600.0,
-        )
-        for tick, price in zip(ticks, prices, strict=True)
-    ]
+    priced = (
+        [
+            costs.tick_cost(
+                price,
+                day=tick.at.astimezone(tz).date(),
+                imported_wh=max(-tick.net_w, 0.0) * tick.seconds / 3600.0,
+                exported_wh=max(tick.net_w, 0.0) * tick.seconds / 3600.0,
+                load_wh=tick.powers.load_w * tick.seconds / 3600.0,
+            )
+            for tick, price in zip(ticks, prices, strict=True)
+        ]
+        if prices
+        else []
+    )
     return writes.HouseholdTicks(
         household.id, household.schema_name, claimed.devices, ticks, claimed.charge_revisions, priced
     )

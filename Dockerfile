@@ -1,6 +1,14 @@
 # syntax=docker/dockerfile:1
-# Two targets: `runtime` (the default, last stage: web, worker and beat) and `dev` (adds the test
-# tools; the compose service `tests` uses it for make test / lint / bench / makemigrations).
+# Three targets: `runtime` (the default, last stage: web, worker and beat), `dev` (adds the test
+# tools; the compose service `tests` uses it for make test / lint / bench / makemigrations) and
+# `front` (Debian's nginx before web, configured by deploy/nginx.conf).
+
+FROM debian:bookworm-slim AS front
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends nginx \
+    && rm -rf /var/lib/apt/lists/*
+COPY deploy/nginx.conf /etc/nginx/front.conf.template
+EXPOSE 8000
 
 FROM python:3.11-slim AS base
 ENV PYTHONDONTWRITEBYTECODE=1 \

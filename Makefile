@@ -181,6 +181,7 @@ attack: compose-check
 
 realism: compose-check
 	$(DC_DEV) --no-deps -e PUBLISH=$(PUBLISH) -e REALISM_DAYS --entrypoint python tests scripts/realism.py
+	$(DC_DEV) --no-deps -e PUBLISH=$(PUBLISH) -e REALISM_DAYS --entrypoint python tests scripts/plan_worth.py
 
 docs-outputs: compose-check
 	$(DC_DEV) -e DOCS_REWRITE=1 tests tests/docs/test_examples.py -q
@@ -274,6 +275,7 @@ attack: venv
 
 realism: venv
 	PUBLISH=$(PUBLISH) $(PY) scripts/realism.py
+	PUBLISH=$(PUBLISH) $(PY) scripts/plan_worth.py
 
 docs-outputs: venv
 	@$(CHECK) --no-create

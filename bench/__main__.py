@@ -19,7 +19,7 @@ from bench import writeup
 from bench.setup import django_for_bench
 
 OUT = Path(__file__).resolve().parent / "out"
-BENCHMARKS = ["physics", "tick", "history", "summary", "load"]
+BENCHMARKS = ["physics", "tick", "history", "summary", "load", "plan"]
 
 
 def _machine() -> str:

@@ -337,7 +337,9 @@ def aliased_10000_bucket_histories(target: Target):
 def sign_up_flood_from_one_ip(target: Target, limit: int):
     ip = target.new_ip()
     codes = [target.sign_up(_email("flood"), ip=ip).codes for _ in range(limit + 1)]
-    return codes[-1] == ["RATE_LIMITED"] and not any(codes[:-1]), f"{limit} sign-ups, then RATE_LIMITED"
+    refused = next((number for number, answer in enumerate(codes, 1) if answer), None)
+    seen = f"sign-up {refused} of {len(codes)}: {codes[refused - 1]}" if refused else "all accepted"
+    return codes[-1] == ["RATE_LIMITED"] and not any(codes[:-1]), f"limit {limit}: {seen}"
 
 
 # --- 5 refresh tokens -----------------------------------------------------------------------------

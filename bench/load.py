@@ -31,6 +31,7 @@ from django.http import JsonResponse
 
 from accounts.services import tokens_issue
 from bench.homes import devices_create
+from bench.setup import IN_PROCESS_ONLY
 from households.services import household_sign_up
 from reporting import selectors
 from telemetry import services
@@ -79,12 +80,16 @@ def plain_energy_summary(request):
 
 @contextmanager
 def serve(environment: dict, *, workers: int):
-    """gunicorn on a free loopback port (it picks the port, we read it from its log); yields the port."""
+    """gunicorn on a free loopback port (it picks the port, we read it from its log); yields the port.
+
+    It inherits this process's environment but not the benchmarks' in-process overrides.
+    """
+    inherited = {k: v for k, v in os.environ.items() if k not in IN_PROCESS_ONLY}
     command = [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--bind", "127.0.0.1:0"]
     command += ["--workers", str(workers), "--timeout", "60", "--graceful-timeout", "2"]
     with tempfile.TemporaryFile() as log:
         process = subprocess.Popen(
-            command, env={**os.environ, **environment}, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT
+            command, env={**inherited, **environment}, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT
         )
         try:
             yield _wait_until_serving(process, log)
@@ -97,7 +102,7 @@ def serve(environment: dict, *, workers: int):
             process.wait(timeout=30)
 
 
-def _wait_until_serving(process: subprocess.Popen, log, timeout: float = 30.0) -> int:
+def _wait_until_serving(process: subprocess.Popen, log, timeout: float = 90.0) -> int:
     deadline = time.monotonic() + timeout
     port = None
     while time.monotonic() < deadline and process.poll() is None:

@@ -15,4 +15,5 @@ class DeviceErrorCode(StrEnum):
     NOT_FOUND = "not_found"
     OUT_OF_RANGE = "out_of_range"
     REQUIRED = "required"
+    TARGET_REQUIRED = "target_required"
     TOO_MANY = "too_many"

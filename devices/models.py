@@ -1,7 +1,7 @@
 """Every device of a household in one table, with per-kind columns guarded by check constraints.
 
 One table keeps listing, the simulation's state updates and the energy summary to one query each;
-the constraints make each kind's shape as strict as separate tables would (see WRITEUP.md).
+the constraints make each kind's shape as strict as separate tables would (see docs/architecture.md).
 Batteries and electric vehicles share the storage columns (capacity, charge, rates, mode).
 """
 
@@ -23,6 +23,8 @@ class StorageMode(models.TextChoices):
     DISCHARGING = "discharging", "Discharging"
     IDLE = "idle", "Idle"
     SOLAR = "solar", "Solar surplus only (EVs)"
+    OPTIMIZED = "optimized", "Follows the home's cost-optimal plan (batteries)"
+    SMART = "smart", "Reaches its charge target at the least cost (EVs)"
 
 
 def _modes(kind: str) -> frozenset[StorageMode]:
@@ -100,6 +102,10 @@ class Device(models.Model):
     category = models.CharField(max_length=20, choices=ApplianceCategory.choices, blank=True, default="")
     is_on = models.BooleanField(null=True, blank=True)
 
+    # Electric vehicles: charge to this percent by this local time each day (SMART follows it).
+    charge_target_percent = models.FloatField(null=True, blank=True)
+    ready_by = models.TimeField(null=True, blank=True)
+
     # State at registration (charge_wh, is_on above, these three): what the API shows before the
     # first tick. The tick keeps the live state in telemetry's shared table, never here (devices.live).
     power_w = models.FloatField(default=0.0)
@@ -149,6 +155,20 @@ class Device(models.Model):
                 ),
             ),
             models.CheckConstraint(name="device_name_not_blank", condition=~Q(name="")),
+            models.CheckConstraint(
+                name="device_charge_target_only_ev_and_in_range",
+                condition=Q(charge_target_percent__isnull=True, ready_by__isnull=True)
+                | Q(
+                    kind=DeviceKind.ELECTRIC_VEHICLE,
+                    charge_target_percent__gte=0,
+                    charge_target_percent__lte=100,
+                    ready_by__isnull=False,
+                ),
+            ),
+            models.CheckConstraint(
+                name="device_smart_has_a_charge_target",
+                condition=~Q(mode=StorageMode.SMART) | Q(charge_target_percent__isnull=False),
+            ),
             models.CheckConstraint(
                 name="device_orientation_only_solar_and_in_range",
                 condition=(

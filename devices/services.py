@@ -6,8 +6,9 @@ unless every value is valid. Omitted nested fields in an update (absent or None)
 """
 
 import math
-import unicodedata
+import re
 from collections.abc import Mapping
+from datetime import time
 from typing import Any, cast
 from uuid import UUID
 
@@ -15,10 +16,12 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django_tenants.postgresql_backend.base import DatabaseWrapper as TenantDatabaseWrapper
 
+from core.text import is_name
 from devices import limits
 from devices.error_codes import DeviceErrorCode
 from devices.kinds import BY_VALUE, KINDS, FieldSpec, KindSpec
-from devices.models import STORAGE_KINDS, ApplianceCategory, Device, StorageMode
+from devices.models import STORAGE_KINDS, ApplianceCategory, Device, DeviceKind, StorageMode
+from devices.signals import plan_inputs_changed
 from households.models import Household
 
 
@@ -54,9 +57,9 @@ def _name(errors: _Errors, value: Any, *, required: bool) -> str | None:
         errors.add("name", "The name cannot be blank.", DeviceErrorCode.BLANK)
     elif len(name) > limits.NAME_MAX_LENGTH:
         errors.add("name", f"At most {limits.NAME_MAX_LENGTH} characters.", DeviceErrorCode.MAX_LENGTH)
-    # PostgreSQL refuses NUL and lone surrogates outright; no control character belongs in a name.
-    elif any(unicodedata.category(char) in ("Cc", "Cs") for char in name):
-        errors.add("name", "The name cannot contain control characters.", DeviceErrorCode.INVALID)
+    elif not is_name(name):
+        message = "The name cannot contain control characters or text-direction overrides."
+        errors.add("name", message, DeviceErrorCode.INVALID)
     else:
         return name
     return None
@@ -209,7 +212,19 @@ def _columns(errors: _Errors, kind: KindSpec, spec: Mapping[str, Any], device: D
             columns[column] = field_default(field, device, columns)
     if any(field.check == "percent" for field in kind.fields):
         _charge(columns, percent, device, kind.field("charge_percent").default)
+    if columns.get("mode") == StorageMode.SMART:
+        _target_required(errors, f"{kind.value}.mode", device)
     return columns
+
+
+def _target_required(errors: _Errors, path: str, device: Device | None) -> None:
+    """SMART charges to a target: the vehicle must have one (setChargeTarget) before it is SMART."""
+    if device is None or device.charge_target_percent is None:
+        errors.add(
+            path,
+            "SMART needs a charge target: set one with setChargeTarget first.",
+            DeviceErrorCode.TARGET_REQUIRED,
+        )
 
 
 def _charge(columns: dict[str, Any], percent: float | None, device: Device | None, default: Any) -> None:
@@ -240,7 +255,22 @@ def _given(specs: Mapping[str, Mapping[str, Any] | None]) -> dict[str, Mapping[s
 
 
 def device_register(*, name: str, **specs: Mapping[str, Any] | None) -> Device:
-    """Add a device; exactly one spec, keyed by a registry kind's value (`battery={...}`), says what it is."""
+    """Add a device; exactly one spec, keyed by a registry kind's value (`battery={...}`), says what it is.
+
+    The cap is counted and the device inserted under a lock on the household's row, so concurrent
+    requests (each with aliased calls) take turns and cannot overshoot it together.
+    """
+    with transaction.atomic():
+        _lock_household()
+        return _device_insert(name=name, specs=specs)
+
+
+def _lock_household() -> None:
+    schema_name = cast(TenantDatabaseWrapper, connection).schema_name
+    Household.objects.select_for_update().filter(schema_name=schema_name).values_list("pk").first()
+
+
+def _device_insert(*, name: str, specs: Mapping[str, Mapping[str, Any] | None]) -> Device:
     errors = _Errors()
     if Device.objects.count() >= limits.DEVICES_PER_HOUSEHOLD_MAX:
         errors.add(
@@ -263,7 +293,9 @@ def device_register(*, name: str, **specs: Mapping[str, Any] | None) -> Device:
     columns = _columns(errors, kind, spec, None)
     errors.raise_if_any()
     assert clean_name is not None  # _name reported a missing or invalid one: raised above
-    return Device.objects.create(name=clean_name, kind=kind.value, **columns)
+    device = Device.objects.create(name=clean_name, kind=kind.value, **columns)
+    _plan_inputs_changed()
+    return device
 
 
 def _device_for_update(uid: UUID) -> Device:
@@ -297,6 +329,7 @@ def device_update(*, uid: UUID, name: str | None = None, **specs: Mapping[str, A
             for column, value in changes.items():
                 setattr(device, column, value)
             device.save(update_fields=list(changes))
+            _plan_inputs_changed()
     return device
 
 
@@ -319,10 +352,49 @@ def device_set_mode(*, uid: UUID, mode: str) -> Device:
         clean_mode = _mode(errors, "mode", mode, allowed=allowed, kind_label=kind.plural)
         if clean_mode is None and not errors.by_field:
             errors.add("mode", "A mode is required.", DeviceErrorCode.REQUIRED)
+        if clean_mode == StorageMode.SMART:
+            _target_required(errors, "mode", device)
         errors.raise_if_any()
         device.mode = clean_mode
         device.save(update_fields=["mode"])
+        _plan_inputs_changed()
     return device
+
+
+READY_BY = re.compile(r"(?P<hour>[01]\d|2[0-3]):(?P<minute>[0-5]\d)")
+"""A local time of day as "HH:MM", 00:00 to 23:59."""
+
+
+def device_set_charge_target(*, uid: UUID, percent: Any, ready_by: Any) -> Device:
+    """An EV's daily charge target: `percent` of its capacity by `ready_by`, local "HH:MM"."""
+    with transaction.atomic():
+        device = _device_for_update(uid)
+        if device.kind != DeviceKind.ELECTRIC_VEHICLE:
+            raise ValidationError(
+                {
+                    "id": ValidationError(
+                        "Only electric vehicles have a charge target.", code=DeviceErrorCode.KIND_MISMATCH
+                    )
+                }
+            )
+        errors = _Errors()
+        clean_percent = _percent(errors, "percent", percent)
+        match = READY_BY.fullmatch(ready_by) if isinstance(ready_by, str) else None
+        if match is None:
+            errors.add("ready_by", 'A local time of day as "HH:MM", 00:00 to 23:59.', DeviceErrorCode.INVALID)
+        errors.raise_if_any()
+        assert match is not None
+        device.charge_target_percent = clean_percent
+        device.ready_by = time(int(match["hour"]), int(match["minute"]))
+        device.save(update_fields=["charge_target_percent", "ready_by"])
+        _plan_inputs_changed()
+    return device
+
+
+def _plan_inputs_changed() -> None:
+    """Tell the planner, once the change is committed, that the household's plan is out of date."""
+    schema_name = cast(TenantDatabaseWrapper, connection).schema_name
+    transaction.on_commit(lambda: plan_inputs_changed.send(sender=Device, schema_name=schema_name))
 
 
 def device_remove(*, uid: UUID) -> None:
@@ -330,3 +402,4 @@ def device_remove(*, uid: UUID) -> None:
     deleted, _ = Device.objects.filter(uid=uid).delete()
     if not deleted:
         raise device_not_found()
+    _plan_inputs_changed()

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -10,7 +11,7 @@ from django_tenants.utils import get_public_schema_name, schema_context
 
 from accounts.emails import canonical_email
 from accounts.models import EMAIL_MAX_LENGTH, User
-from core.text import is_storable
+from core.text import is_name, is_storable
 from households.error_codes import HouseholdErrorCode
 from households.locations import LATITUDE_RANGE, LONGITUDE_RANGE, default_location
 from households.models import NAME_MAX_LENGTH, Domain, Household, Membership, new_schema_name
@@ -62,12 +63,9 @@ def _name_errors(household_name: str) -> dict[str, list[ValidationError]]:
                 ValidationError("A household name is required.", code=HouseholdErrorCode.REQUIRED)
             ]
         }
-    if not is_storable(household_name):
-        return {
-            "household_name": [
-                ValidationError("Remove the control characters.", code=HouseholdErrorCode.INVALID)
-            ]
-        }
+    if not is_name(household_name):
+        message = "Remove the control characters and text-direction overrides."
+        return {"household_name": [ValidationError(message, code=HouseholdErrorCode.INVALID)]}
     if len(household_name) > NAME_MAX_LENGTH:
         message = f"At most {NAME_MAX_LENGTH} characters."
         return {"household_name": [ValidationError(message, code=HouseholdErrorCode.MAX_LENGTH)]}
@@ -80,10 +78,6 @@ def _sign_up_errors(*, email: str, password: str, household_name: str, timezone:
     if "email" not in errors and len(email) > EMAIL_MAX_LENGTH:
         errors["email"] = [
             ValidationError(f"At most {EMAIL_MAX_LENGTH} characters.", code=HouseholdErrorCode.MAX_LENGTH)
-        ]
-    if "email" not in errors and User.objects.filter(email=email).exists():
-        errors["email"] = [
-            ValidationError("An account with this email already exists.", code=HouseholdErrorCode.TAKEN)
         ]
     errors.update(_name_errors(household_name))
     _collect(errors, "timezone", lambda: validate_timezone(timezone))
@@ -118,12 +112,18 @@ def household_sign_up(
     errors.update(_location_errors(latitude, longitude))
     if errors:
         raise ValidationError(errors)
+    # Whether the address has an account is asked last, after the password is hashed: a prober
+    # learns it only from a request that would otherwise succeed, and both answers cost one hash
+    # (docs/security.md: the signal that remains).
+    password_hash = make_password(password)
+    if User.objects.filter(email=email).exists():
+        raise _taken()
     if latitude is None:
         latitude, longitude = default_location(timezone)
     try:
         # The public schema whatever the caller's token activated: tenants are created from there.
         with schema_context(get_public_schema_name()), transaction.atomic():
-            user = User.objects.create_user(email=email, password=password)
+            user = User.objects.create(email=email, password=password_hash)
             household = Household.objects.create(
                 schema_name=schema_name or new_schema_name(),
                 name=household_name,
@@ -137,14 +137,13 @@ def household_sign_up(
             schema_create(schema_name=household.schema_name)
             Membership.objects.create(user=user, household=household, role=Membership.Role.OWNER)
     except IntegrityError as error:
-        raise ValidationError(
-            {
-                "email": ValidationError(
-                    "An account with this email already exists.", code=HouseholdErrorCode.TAKEN
-                )
-            }
-        ) from error
+        raise _taken() from error
     return SignUpResult(user=user, household=household)
+
+
+def _taken() -> ValidationError:
+    message = "An account with this email already exists."
+    return ValidationError({"email": ValidationError(message, code=HouseholdErrorCode.TAKEN)})
 
 
 def household_update(

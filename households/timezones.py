@@ -1,18 +1,25 @@
-"""IANA time zone names, checked once: a household's buckets follow its zone."""
+"""IANA time zone names, checked once: a household's buckets follow its zone.
+
+Accepted: the locations tzdata lists (zone1970.tab, and zone.tab for the zones zone1970.tab folds
+into a neighbour, such as Europe/Oslo), plus UTC. Not the rest of what the host's zoneinfo
+directory holds: `localtime` and `posixrules` follow the host's configuration, and `posix/...`,
+`right/...` or `Etc/...` are aliases nobody lives in.
+"""
 
 from datetime import UTC, datetime, timedelta
 from functools import cache
-from zoneinfo import ZoneInfo, available_timezones
+from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 
 from core.text import excerpt
 from households.error_codes import HouseholdErrorCode
+from households.locations import zone_points
 
 
 @cache
 def known_timezones() -> frozenset[str]:
-    return frozenset(available_timezones())
+    return frozenset(zone_points()) | {"UTC"}
 
 
 def validate_timezone(name: str) -> None:

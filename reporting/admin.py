@@ -12,6 +12,7 @@ from django_tenants.utils import schema_context
 from devices.models import Device
 from households.admin import HouseholdAdmin
 from households.models import Household
+from planning import charts as plan_charts
 from reporting import charts, selectors
 from tariffs import selectors as tariff_selectors
 from telemetry import selectors as telemetry_selectors
@@ -130,5 +131,6 @@ class FleetHouseholdAdmin(HouseholdAdmin):
                 "today": charts.flows_today(household=household),
                 "tariff": tariff_selectors.tariff_current(household).terms,
                 "prices_tomorrow": charts.price_curve_tomorrow(household=household),
+                "plan_chart": plan_charts.plan_chart(household=household),
             }
         return super().change_view(request, object_id, form_url=form_url, extra_context=extra_context)

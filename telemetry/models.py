@@ -17,6 +17,7 @@ daylight-saving days bucket correctly. `device` joins the tenant's own devices t
 search path: there is no foreign key across schemas, so the column is plain data.
 """
 
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 
 CURRENT_HOUSEHOLD = models.Func(function="public.current_household_id", output_field=models.BigIntegerField())
@@ -152,6 +153,49 @@ class DeviceLiveState(HouseholdRow):
     is_on = models.BooleanField(null=True)
     plugged_in = models.BooleanField(null=True)
     charge_revision = models.PositiveIntegerField(default=0)
+
+    class Meta(HouseholdRow.Meta):
+        managed = False
+
+
+def _series() -> ArrayField:
+    return ArrayField(models.FloatField())
+
+
+class HouseholdPlan(HouseholdRow):
+    """A household's current plan (planning.services makes it): one value per step from `start` in
+    each array; its stores' planned power is in DevicePlan, aligned with these steps.
+
+    `devices_version` is the household's devices version the plan was made from: a newer one means
+    the plan is out of date. Costs are over the whole horizon, in `currency`.
+    """
+
+    household_id = models.BigIntegerField(db_default=CURRENT_HOUSEHOLD, primary_key=True)
+    created_at = models.DateTimeField()
+    start = models.DateTimeField()
+    step_seconds = models.PositiveIntegerField()
+    devices_version = models.BigIntegerField(default=0)
+    grid_w = _series()
+    solar_w = _series()
+    load_w = _series()
+    import_price_per_kwh = _series()
+    export_price_per_kwh = _series()
+    currency = models.CharField(max_length=3, default="")
+    expected_cost = models.DecimalField(max_digits=14, decimal_places=4)
+    expected_cost_without_plan = models.DecimalField(max_digits=14, decimal_places=4)
+
+    class Meta(HouseholdRow.Meta):
+        managed = False
+
+
+class DevicePlan(HouseholdRow):
+    """One planned store: its power (signed from the home's side) and expected charge per step."""
+
+    pk = models.CompositePrimaryKey("household_id", "device_id")
+    device = _device("plans")
+    power_w = _series()
+    charge_wh = _series()
+    reason = models.CharField(max_length=32, blank=True, default="")
 
     class Meta(HouseholdRow.Meta):
         managed = False

@@ -13,6 +13,8 @@ SHARED_TABLES = (
     "telemetry_householdhour",
     "telemetry_tick",
     "telemetry_devicelivestate",
+    "telemetry_householdplan",
+    "telemetry_deviceplan",
 )
 
 

@@ -15,7 +15,7 @@ from psycopg2 import sql
 
 from devices.models import Device
 from telemetry import flows, writes
-from telemetry.models import DeviceHour, DeviceLiveState, HouseholdHour
+from telemetry.models import DeviceHour, DeviceLiveState, DevicePlan, HouseholdHour, HouseholdPlan
 
 HOUSEHOLD_SUMS = ("produced_wh", "consumed_wh", "imported_wh", "exported_wh", *flows.FLOW_COLUMNS.values())
 """The home's summed energy columns, in the order household_bucket_sums returns them (then MONEY_SUMS)."""
@@ -151,3 +151,13 @@ def devices_live(devices: Sequence[Device]) -> None:
             device.is_on = state.is_on
         if state.plugged_in is not None:
             device.plugged_in = state.plugged_in
+
+
+def household_plan() -> HouseholdPlan | None:
+    """The active household's current plan (telemetry.plans), or None before its first."""
+    return HouseholdPlan.objects.first()
+
+
+def device_plans() -> list[DevicePlan]:
+    """The active household's planned stores, by device id."""
+    return list(DevicePlan.objects.order_by("device_id"))

@@ -9,7 +9,7 @@ household's devices version is unchanged, and the stores' charge from the shared
 
 import dataclasses
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -18,7 +18,7 @@ from django.db import DatabaseError, connection, transaction
 
 from households.models import Household
 from households.timezones import local_hour_start, zone
-from telemetry import costs, device_cache, flows, partitions, physics, writes
+from telemetry import costs, device_cache, flows, partitions, physics, plans, writes
 from telemetry.signals import fleet_ticked
 from telemetry.sql import render
 
@@ -68,14 +68,20 @@ def simulate_instants(
     devices: list[physics.DeviceState],
     instants: Sequence[datetime],
     seconds: int,
+    planned: Mapping[int, plans.PlannedStep] | None = None,
 ) -> list[writes.SimulatedTick]:
-    """Run the physics over consecutive instants; stores carry their charge from tick to tick."""
+    """Run the physics over consecutive instants; stores carry their charge from tick to tick.
+
+    Stores that follow a plan run as its step for the instant commands (`planned`, device id ->
+    step; telemetry.plans), or as its fallback without one.
+    """
     tz = zone(household.timezone)
     reserve = settings.TELEMETRY_EV_RESERVE_PERCENT / 100.0
     ticks = []
+    any_planned = any(plans.follows_plan(device) for device in devices)
     for index, at in enumerate(instants):
         outcomes = physics.simulate_household(
-            devices,
+            plans.followed(devices, planned or {}) if any_planned else devices,
             local_time=at.astimezone(tz),
             dt_hours=seconds / 3600.0,
             seed=household.schema_name,
@@ -117,12 +123,20 @@ class Claimed:
 
 
 def _simulated(
-    household: HouseholdRef, claimed: Claimed, seconds: int, prices: Sequence[costs.TickPrice] = ()
+    household: HouseholdRef,
+    claimed: Claimed,
+    seconds: int,
+    planned: Mapping[int, plans.PlannedStep] | None = None,
+    prices: Sequence[costs.TickPrice] = (),
 ) -> writes.HouseholdTicks:
     """The household's ticks over its claimed instants, each priced (`prices`, one per instant) when
     prices are given."""
     ticks = simulate_instants(
-        household=household, devices=claimed.devices, instants=claimed.instants, seconds=seconds
+        household=household,
+        devices=claimed.devices,
+        instants=claimed.instants,
+        seconds=seconds,
+        planned=planned,
     )
     tz = zone(household.timezone)
     priced = (
@@ -236,10 +250,23 @@ def _tick_batch(households: Sequence[HouseholdRef], at: datetime, seconds: int) 
     by_id = {h.id: h for h in households}
     with transaction.atomic(), connection.cursor() as cursor:
         claimed = _claim_and_load(cursor, households, [at], seconds)
+        steps = _plan_steps(cursor, claimed, at)
         prices = _prices(by_id, claimed)
-        homes = [_simulated(by_id[h], c, seconds, prices[h]) for h, c in claimed.items()]
+        homes = [_simulated(by_id[h], c, seconds, steps.get(h), prices[h]) for h, c in claimed.items()]
         _store(cursor, homes)
     return len(claimed)
+
+
+def _plan_steps(
+    cursor, claimed: Mapping[int, Claimed], at: datetime
+) -> dict[int, dict[int, plans.PlannedStep]]:
+    """The plan step in force of every planned store in the batch: one statement, and none when no
+    household of the batch has a store that follows a plan."""
+    ids = [h for h, c in claimed.items() if any(plans.follows_plan(d) for d in c.devices)]
+    if not ids:
+        return {}
+    cursor.execute(render(cursor, [plans.plan_steps_sql(cursor, ids, at)]))
+    return plans.plan_steps(cursor.fetchall())
 
 
 def households_tick(*, households: Sequence[HouseholdRef], at: datetime, seconds: int) -> TickReport:
@@ -331,7 +358,7 @@ def household_backfill(
                 if devices is not None:
                     todo = dataclasses.replace(todo, devices=devices)
                 prices = _prices({household.id: household}, {household.id: todo})
-                home = _simulated(household, todo, seconds, prices[household.id])
+                home = _simulated(household, todo, seconds, prices=prices[household.id])
                 devices = _carry_charge(todo.devices, home.ticks[-1])
                 _store(cursor, [home])
                 written += len(todo.instants)

@@ -4,7 +4,7 @@ The tick sends many statements in one round trip, so it renders them itself inst
 `execute_values` (which executes at once). Many rows travel as one JSON literal that the driver
 quotes and PostgreSQL types column by column (`json_rows`): quoting every value on its own costs
 ~1.2 us each in psycopg2, which made building a household's tick SQL three times dearer than the
-hand-formatted literals it replaced; as JSON it costs about the same (measured, WRITEUP.md).
+hand-formatted literals it replaced; as JSON it costs about the same (measured when it was introduced).
 """
 
 import json

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpResponseBadRequest, JsonResponse
 from django.utils.decorators import method_decorator
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from graphene_django.views import GraphQLView, HttpError
 from graphql import ExecutionResult, GraphQLError
@@ -19,6 +20,9 @@ SUGGESTION = re.compile(r" Did you mean [^?]*\?$")
 MAX_ERROR_MESSAGE_CHARS = 500
 
 
+# No answer is stored by a browser or proxy: answers carry tokens (tokenAuth, refreshToken,
+# signUp; RFC 6749 section 5.1) or a household's data.
+@method_decorator(never_cache, name="dispatch")
 @method_decorator(csrf_exempt, name="dispatch")
 class TokenGraphQLView(GraphQLView):
     # query_errors validates every document before graphene runs it: graphene's own validation
@@ -46,6 +50,29 @@ class TokenGraphQLView(GraphQLView):
         except (RecursionError, UnicodeDecodeError) as error:
             raise HttpError(HttpResponseBadRequest("The request body is not valid UTF-8 JSON.")) from error
 
+    def get_graphql_params(self, request, data):
+        # graphene-django passes any JSON value on as the variables (a list, a number...), and
+        # everything after it expects a mapping: refuse the rest before anything reads them.
+        try:
+            query, variables, operation_name, id_ = super().get_graphql_params(request, data)
+        except HttpError as error:
+            raise RefusedRequest(_variables_refusal("JSON that does not parse")) from error
+        # graphene reads `variables or ...`: 0, false and [] would pass as "no variables".
+        sent = data.get("variables") if isinstance(data, dict) and "variables" not in request.GET else None
+        if sent not in (None, "") and not isinstance(sent, dict | str):
+            raise RefusedRequest(_variables_refusal(f"a JSON {_json_type(sent)}"))
+        if variables in (None, ""):
+            variables = None
+        elif not isinstance(variables, dict):
+            raise RefusedRequest(_variables_refusal(f"a JSON {_json_type(variables)}"))
+        return query, variables, operation_name, id_
+
+    @staticmethod
+    def format_error(error):
+        if isinstance(error, RefusedRequest):
+            return error.error.formatted
+        return GraphQLView.format_error(error)
+
     def get_context(self, request):
         # Resolvers see only the user of the verified Bearer token, never a session login.
         request.user = request.token_user or AnonymousUser()
@@ -59,13 +86,15 @@ class TokenGraphQLView(GraphQLView):
         return result
 
     def _execute(self, request, data, query, variables, operation_name, show_graphiql):
-        # Anything but a string (JSON allows numbers, lists...) is left to graphene, which refuses it.
-        if isinstance(variables, dict) and len(variables) > settings.GRAPHQL_MAX_VARIABLES:
+        # get_graphql_params let only an object (or nothing) through as the variables.
+        if variables is not None and len(variables) > settings.GRAPHQL_MAX_VARIABLES:
             message = f"{len(variables)} variables sent; the limit is {settings.GRAPHQL_MAX_VARIABLES}."
             return ExecutionResult(data=None, errors=[limit_error(message, "TOO_MANY_VARIABLES")])
         if isinstance(query, str) and query:
             checked = query_checked(self.schema.graphql_schema, query)
-            errors = checked.errors or budget_errors(checked.document, operation_name, variables)
+            errors = checked.errors or budget_errors(
+                self.schema.graphql_schema, checked.document, operation_name, variables
+            )
             if errors:
                 return ExecutionResult(data=None, errors=errors)
         result = super().execute_graphql_request(
@@ -78,6 +107,27 @@ class TokenGraphQLView(GraphQLView):
             if isinstance(cause, DATABASE_UNAVAILABLE):
                 raise cause
         return result
+
+
+class RefusedRequest(HttpError):
+    """A 400 whose body is one GraphQL error with a code (graphene-django's own carry none)."""
+
+    def __init__(self, error: GraphQLError):
+        super().__init__(HttpResponseBadRequest(), error.message)
+        self.error = error
+
+
+def _variables_refusal(what: str) -> GraphQLError:
+    message = f"`variables` must be a JSON object of names to values; this request sent {what}."
+    return limit_error(message, "VARIABLES_NOT_AN_OBJECT")
+
+
+def _json_type(value) -> str:
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int | float):
+        return "number"
+    return {list: "array", str: "string"}.get(type(value), type(value).__name__)
 
 
 def _sanitize(error) -> None:

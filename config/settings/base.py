@@ -37,6 +37,8 @@ LOCAL_SHARED_APPS = [
     "tariffs",
     # Telemetry's tables are shared, keyed by household (telemetry.models): one COPY for many homes.
     "telemetry",
+    # Forecasts and cost-optimal plans; the plans the tick follows are telemetry's table.
+    "planning",
     "reporting",
     "demo",
 ]
@@ -148,7 +150,7 @@ GRAPHENE = {
     "MIDDLEWARE": [],
 }
 # Abuse limits, checked before a query runs (core.graphql.validation; values explained in
-# WRITEUP.md "Security"). First what a request may weigh, checked before anything is parsed or
+# docs/security.md). First what a request may weigh, checked before anything is parsed or
 # validated: body bytes, query characters, tokens (graphql-core stops parsing there), definitions,
 # variables (declared, and sent in the JSON).
 GRAPHQL_MAX_BODY_BYTES = env.int("GRAPHQL_MAX_BODY_BYTES", default=32 * 1024)
@@ -161,11 +163,13 @@ GRAPHQL_MAX_VARIABLES = env.int("GRAPHQL_MAX_VARIABLES", default=50)
 GRAPHQL_MAX_DEPTH = env.int("GRAPHQL_MAX_DEPTH", default=10)
 GRAPHQL_MAX_ALIASES = env.int("GRAPHQL_MAX_ALIASES", default=30)
 GRAPHQL_MAX_FIELDS = env.int("GRAPHQL_MAX_FIELDS", default=200)
-GRAPHQL_INTROSPECTION = env.bool("GRAPHQL_INTROSPECTION", default=DEBUG)
+# Off unless asked, whatever DJANGO_DEBUG says: local.py switches these three on for development,
+# and production with DJANGO_DEBUG=1 must not map the schema for anyone.
+GRAPHQL_INTROSPECTION = env.bool("GRAPHQL_INTROSPECTION", default=False)
 # Field-name suggestions ("Did you mean ...?") in error messages: they map the schema for anyone.
-GRAPHQL_SUGGESTIONS = env.bool("GRAPHQL_SUGGESTIONS", default=DEBUG)
+GRAPHQL_SUGGESTIONS = env.bool("GRAPHQL_SUGGESTIONS", default=False)
 # The GraphiQL page at /graphql (a browser's GET); the API itself answers either way.
-GRAPHIQL = env.bool("GRAPHIQL", default=DEBUG)
+GRAPHIQL = env.bool("GRAPHIQL", default=False)
 # Error messages echo at most this many characters of what the client sent (core.text.excerpt).
 ECHO_MAX_CHARS = 64
 # The cost budget of one request (core.graphql.budget), charged before any resolver runs, and
@@ -264,7 +268,19 @@ TELEMETRY_DEVICE_CACHE_HOUSEHOLDS = env.int("TELEMETRY_DEVICE_CACHE_HOUSEHOLDS",
 # ticks (~2 KB each, so at least the fleet), and four solar days of each ~1 km place its homes are at.
 TELEMETRY_SIMULATED_HOUSEHOLDS = env.int("TELEMETRY_SIMULATED_HOUSEHOLDS", default=300_000)
 TELEMETRY_SIMULATED_PLACES = env.int("TELEMETRY_SIMULATED_PLACES", default=2_048)
+# Plans (planning): remade when due (planning.services.plans_due), checked every PLANNING_CHECK_SECONDS:
+# older than PLANNING_MAX_AGE_SECONDS, a store PLANNING_DRIFT_WH off the plan, or devices changed.
+PLANNING_CHECK_SECONDS = env.int("PLANNING_CHECK_SECONDS", default=300)
+PLANNING_MAX_AGE_SECONDS = env.int("PLANNING_MAX_AGE_SECONDS", default=3600)
+PLANNING_DRIFT_WH = env.float("PLANNING_DRIFT_WH", default=1000.0)
+PLANNING_CHUNK = env.int("PLANNING_CHUNK", default=50)
+PLANNING_DUE_MAX = env.int("PLANNING_DUE_MAX", default=50_000)
+
 CELERY_BEAT_SCHEDULE = {
+    "plans-refresh": {
+        "task": "planning.tasks.plans_refresh",
+        "schedule": float(PLANNING_CHECK_SECONDS),
+    },
     "fleet-tick": {
         "task": "telemetry.tasks.fleet_tick",
         "schedule": float(TELEMETRY_TICK_SECONDS),

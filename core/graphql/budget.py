@@ -1,7 +1,7 @@
 """What one request may cost, charged before any resolver runs.
 
 Aliases let one request call a field many times, so the expensive root fields are counted across
-the whole operation (fragments expanded, each spread charged):
+the whole operation:
 
 - `signUp`, `tokenAuth` and `refreshToken` at most once each (GRAPHQL_ONCE_PER_REQUEST): each
   hashes a password or rotates a token; an attacker gains guesses, accounts or races per alias.
@@ -9,8 +9,10 @@ the whole operation (fragments expanded, each spread charged):
   charged per call; the calls' sum must stay within the cost's limit. The app that owns the field
   registers its cost next to the field, so this mechanism names no app.
 
-Arguments are read from literals or the request's variables; a value that cannot be read is
-charged nothing here, because coercion refuses it before the resolver runs.
+The calls and their arguments are the ones execution will use, from graphql-core's own functions:
+variables coerced with their defaults, fields collected through fragments and @skip/@include,
+arguments coerced from literals, variables and defaults alike. A request whose variables do not
+coerce is charged nothing: execution refuses it before any resolver runs.
 """
 
 from collections.abc import Callable
@@ -22,21 +24,22 @@ from graphql import (
     DocumentNode,
     FieldNode,
     FragmentDefinitionNode,
-    FragmentSpreadNode,
-    InlineFragmentNode,
+    GraphQLError,
+    GraphQLField,
+    GraphQLSchema,
     OperationDefinitionNode,
-    SelectionSetNode,
-    ValueNode,
-    VariableNode,
 )
+from graphql.execution.collect_fields import collect_fields
+from graphql.execution.values import get_argument_values, get_variable_values
 
 from core.graphql.validation import limit_error
 
 
 @dataclass(frozen=True)
 class FieldCost:
-    """What one call of a root field costs (from its arguments; 0 when they cannot be read), and the
-    most all its calls in one request may cost together (a setting, read per request)."""
+    """What one call of a root field costs, from its coerced arguments (as its resolver receives
+    them, by their GraphQL names), and the most all its calls in one request may cost together (a
+    setting, read per request)."""
 
     charge: Callable[[dict[str, Any]], int]
     limit_setting: str
@@ -52,18 +55,26 @@ def register_cost(field: str, cost: FieldCost) -> None:
     COSTS[field] = cost
 
 
-def budget_errors(document: DocumentNode, operation_name: str | None, variables: dict | None) -> list:
+def budget_errors(
+    schema: GraphQLSchema, document: DocumentNode, operation_name: str | None, variables: dict | None
+) -> list[GraphQLError]:
     operation = _operation(document, operation_name)
-    if operation is None:
+    root = schema.get_root_type(operation.operation) if operation is not None else None
+    if operation is None or root is None:
         return []  # no such operation: graphene answers that
+    coerced = get_variable_values(schema, operation.variable_definitions or (), variables or {})
+    if isinstance(coerced, list):
+        return []  # the variables do not coerce: execution refuses them before any resolver runs
     fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
     counts: dict[str, int] = {}
     charged: dict[str, int] = {}
-    for field in _root_fields(operation.selection_set, fragments):
-        name = field.name.value
+    # One entry per response key: fields that share an alias run once.
+    for nodes in collect_fields(schema, fragments, coerced, root, operation.selection_set).values():
+        name = nodes[0].name.value
         counts[name] = counts.get(name, 0) + 1
-        if name in COSTS:
-            charged[name] = charged.get(name, 0) + _charge(COSTS[name], field, variables or {})
+        definition = root.fields.get(name)
+        if name in COSTS and definition is not None:
+            charged[name] = charged.get(name, 0) + _charge(COSTS[name], definition, nodes[0], coerced)
     errors = [
         limit_error(f"`{name}` may be called once per request; this one calls it {count} times.", "COST_ONCE")
         for name, count in counts.items()
@@ -84,24 +95,9 @@ def _operation(document: DocumentNode, name: str | None) -> OperationDefinitionN
     return next((op for op in operations if op.name and op.name.value == name), None)
 
 
-def _root_fields(selection_set: SelectionSetNode, fragments: dict):
-    """The operation's root fields, fragments expanded (validation ruled out cycles): every charged
-    field is a root field (a payload's own `refreshToken` field is not the mutation)."""
-    for selection in selection_set.selections:
-        if isinstance(selection, FieldNode):
-            yield selection
-        elif isinstance(selection, InlineFragmentNode):
-            yield from _root_fields(selection.selection_set, fragments)
-        elif isinstance(selection, FragmentSpreadNode) and selection.name.value in fragments:
-            yield from _root_fields(fragments[selection.name.value].selection_set, fragments)
-
-
-def _charge(cost: FieldCost, field: FieldNode, variables: dict) -> int:
-    arguments = {argument.name.value: _value(argument.value, variables) for argument in field.arguments}
+def _charge(cost: FieldCost, definition: GraphQLField, node: FieldNode, variables: dict[str, Any]) -> int:
+    try:
+        arguments = get_argument_values(definition, node, variables)
+    except GraphQLError:
+        return 0  # an argument that does not coerce fails this field before its resolver runs
     return cost.charge(arguments)
-
-
-def _value(node: ValueNode, variables: dict):
-    if isinstance(node, VariableNode):
-        return variables.get(node.name.value)
-    return getattr(node, "value", None)

@@ -14,6 +14,7 @@ class EvModeChoice(enum.StrEnum):
     DISCHARGING = StorageMode.DISCHARGING.value
     IDLE = StorageMode.IDLE.value
     SOLAR = StorageMode.SOLAR.value
+    SMART = StorageMode.SMART.value
 
 
 DeviceKindEnum = graphene.Enum.from_enum(DeviceKind, name="DeviceKind", description="What a device is.")
@@ -23,7 +24,9 @@ StorageModeEnum = graphene.Enum.from_enum(
     description=(
         "What an energy store does. AUTO (batteries only, their default) charges from solar surplus "
         "and discharges to cover a deficit; CHARGING draws from the home, DISCHARGING supplies it; "
-        "SOLAR (EVs only) charges from solar surplus only."
+        "SOLAR (EVs only) charges from solar surplus only; OPTIMIZED (batteries only) follows the home's "
+        "cost-optimal plan; SMART (EVs only, once they have a charge target) reaches the target by its "
+        "time at the least cost, solar surplus first."
     ),
 )
 EvModeEnum = graphene.Enum.from_enum(
@@ -31,5 +34,6 @@ EvModeEnum = graphene.Enum.from_enum(
     name="EvMode",
     description="What an electric vehicle does while plugged in: CHARGING draws from the home, "
     "DISCHARGING supplies it (vehicle-to-home, after the home battery), SOLAR charges from solar surplus "
-    "only, IDLE neither. New vehicles start IDLE.",
+    "only, SMART reaches the charge target by its time at the least cost (solar surplus first), IDLE "
+    "neither. New vehicles start IDLE.",
 )

@@ -158,6 +158,26 @@ class SetDeviceMode(BaseMutation):
         return {"device": live.one_with_live_state(services.device_set_mode(uid=_uid(id), mode=mode))}
 
 
+class SetChargeTarget(BaseMutation):
+    """An electric vehicle's daily charge target, which SMART reaches at the least cost."""
+
+    class Arguments:
+        id = graphene.ID(required=True)
+        percent = graphene.Float(required=True, description="Percent of the battery's capacity, 0 to 100.")
+        ready_by = graphene.String(required=True, description='Local time of day, "HH:MM" (00:00-23:59).')
+
+    class Meta:
+        error_type = DeviceError
+
+    device = graphene.Field(DeviceInterface)
+
+    @staticmethod
+    @household_required
+    def perform_mutation(root, info, id, percent, ready_by):
+        device = services.device_set_charge_target(uid=_uid(id), percent=percent, ready_by=ready_by)
+        return {"device": live.one_with_live_state(device)}
+
+
 class RemoveDevice(BaseMutation):
     """Delete a device and its readings; `removed` is false (with an error) for an unknown id."""
 

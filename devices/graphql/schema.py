@@ -5,7 +5,13 @@ import graphene
 from core.graphql.permissions import household_required
 from devices import live, selectors
 from devices.graphql.enums import DeviceKindEnum
-from devices.graphql.mutations import RegisterDevice, RemoveDevice, SetDeviceMode, UpdateDevice
+from devices.graphql.mutations import (
+    RegisterDevice,
+    RemoveDevice,
+    SetChargeTarget,
+    SetDeviceMode,
+    UpdateDevice,
+)
 from devices.graphql.types import DEVICE_TYPES, ApplianceCategoryType, DeviceInterface, device_uid
 
 types = DEVICE_TYPES
@@ -50,4 +56,5 @@ class Mutation(graphene.ObjectType):
     register_device = RegisterDevice.Field()
     update_device = UpdateDevice.Field()
     set_device_mode = SetDeviceMode.Field()
+    set_charge_target = SetChargeTarget.Field()
     remove_device = RemoveDevice.Field()

@@ -73,11 +73,39 @@ def _resolver(field: FieldSpec):
     return resolve
 
 
+class ChargeTarget(graphene.ObjectType):
+    class Meta:
+        description = "An electric vehicle's daily target: this charge by this local time."
+
+    percent = graphene.Float(required=True, description="Percent of the battery's capacity.")
+    ready_by = graphene.String(required=True, description='Local time of day, "HH:MM".')
+
+
+def _charge_target(device, info):
+    if device.charge_target_percent is None or device.ready_by is None:
+        return None
+    return ChargeTarget(percent=device.charge_target_percent, ready_by=device.ready_by.strftime("%H:%M"))
+
+
+# Fields a kind's type has beyond its registry fields: (field, resolver) by name.
+_EXTRA_FIELDS: dict[str, dict[str, tuple[graphene.Field, Any]]] = {
+    "electric_vehicle": {
+        "charge_target": (
+            graphene.Field(ChargeTarget, description="Set with setChargeTarget; null until then."),
+            _charge_target,
+        )
+    }
+}
+
+
 def _object_type(kind: KindSpec) -> type[graphene.ObjectType]:
-    """The kind's GraphQL type: one required field per registry field."""
+    """The kind's GraphQL type: one required field per registry field, and its extra fields."""
     attributes: dict[str, Any] = {
         "Meta": type("Meta", (), {"interfaces": (DeviceInterface,), "description": kind.description})
     }
+    for name, (field, resolver) in _EXTRA_FIELDS.get(kind.value, {}).items():
+        attributes[name] = field
+        attributes[f"resolve_{name}"] = staticmethod(resolver)
     for field in kind.fields:
         attributes[field.name] = graphene.Field(
             FIELD_TYPES[field.graphql_type], required=True, description=field.description

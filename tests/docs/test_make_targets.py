@@ -16,6 +16,16 @@ from bench.__main__ import merged
 
 ROOT = Path(settings.BASE_DIR)
 TIMEOUT_S = 600
+NOT_INHERITED = {
+    "DJANGO_SETTINGS_MODULE",
+    "PUBLISH",
+    "REALISM_DAYS",
+    "ARGS",
+    "DOCKER",
+    "MAKEFLAGS",
+    "MAKELEVEL",
+    "MFLAGS",
+}
 
 needs_make = pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
 
@@ -27,8 +37,8 @@ def _tracked_changes() -> str:
 
 
 def make(*arguments: str, **environment: str) -> subprocess.CompletedProcess:
-    # The test settings' database is not the one make's targets use: drop what pytest set.
-    inherited = {k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE", "PUBLISH"}}
+    # A reader's shell: not the test settings pytest set, nor the variables of the `make test` running us.
+    inherited = {k: v for k, v in os.environ.items() if k not in NOT_INHERITED}
     return subprocess.run(
         ["make", *arguments, "DOCKER=0"],
         cwd=ROOT,

@@ -14,8 +14,9 @@ from django.conf import settings
 from hypothesis import strategies as st
 
 from accounts.models import User
+from core.text import BIDI_CONTROLS
 
-printable = st.characters(exclude_categories=("Cc", "Cs"))
+printable = st.characters(exclude_categories=("Cc", "Cs"), exclude_characters=BIDI_CONTROLS)
 any_char = st.characters(exclude_categories=())
 # NUL (PostgreSQL refuses it), other controls, lone surrogates (no UTF-8 form), bidi and BOM marks,
 # combining accents, case-folding traps, astral emoji.

@@ -51,11 +51,17 @@ class Server:
         self.port = port
 
     def request(
-        self, method: str, path: str, body: dict | None = None, headers: dict | None = None
+        self,
+        method: str,
+        path: str,
+        body: dict | None = None,
+        headers: dict | None = None,
+        raw: bytes | None = None,
     ) -> Response:
+        """`body` is sent as JSON; `raw` as it is (any JSON value, or none at all)."""
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
         try:
-            payload = json.dumps(body).encode() if body is not None else None
+            payload = json.dumps(body).encode() if body is not None else raw
             all_headers = {"Content-Type": "application/json"} if body is not None else {}
             conn.request(method, path, body=payload, headers={**all_headers, **(headers or {})})
             response = conn.getresponse()

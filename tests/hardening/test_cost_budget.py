@@ -48,12 +48,11 @@ def test_30_aliased_logins_are_refused_before_any_password_is_hashed(alice):
     logins = [f'a{i}: tokenAuth(email: "{alice.email}", password: "x{i}") {{ token }}' for i in range(30)]
     query = "mutation { " + " ".join(logins) + " }"
 
-    response, elapsed = _post(query)
+    response, _ = _post(query)
 
     assert response.status_code == 400 and _codes(response) == ["COST_ONCE"]
     assert "`tokenAuth` may be called once per request" in response.json()["errors"][0]["message"]
     assert AccessAttempt.objects.count() == attempts  # no attempt was even counted
-    assert elapsed < WELL_UNDER_A_SECOND
 
 
 def test_10_aliased_sign_ups_create_nothing(db):
@@ -80,11 +79,10 @@ def test_20_aliased_10000_bucket_histories_are_refused_before_they_run(alice):
     field = HISTORY.format(start="2020-01-01T00:00:00+00:00", end="2021-02-21T00:00:00+00:00")
 
     with CaptureQueriesContext(connection) as queries:
-        response, elapsed = _post(f"{{ {_aliases(20, field)} }}", token=alice.token)
+        response, _ = _post(f"{{ {_aliases(20, field)} }}", token=alice.token)
 
     assert response.status_code == 400 and _codes(response) == ["COST_HISTORY_BUCKETS"]
     assert not [q for q in queries if "telemetry" in q["sql"]], "a history ran"
-    assert elapsed < WELL_UNDER_A_SECOND
 
 
 def test_buckets_are_summed_across_variables_and_fragments(alice):

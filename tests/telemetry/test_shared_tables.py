@@ -19,13 +19,23 @@ from tests.devices.conftest import global_id, make_device
 from tests.telemetry.homes import typical_home_devices
 
 NOON = datetime(2026, 6, 21, 10, 0, tzinfo=UTC)
-SHARED_MODELS = {"Tick", "Reading", "DeviceHour", "HouseholdHour", "DeviceLiveState"}
+SHARED_MODELS = {
+    "Tick",
+    "Reading",
+    "DeviceHour",
+    "HouseholdHour",
+    "DeviceLiveState",
+    "HouseholdPlan",
+    "DevicePlan",
+}
 SHARED_TABLES = (
     "telemetry_tick",
     "telemetry_reading",
     "telemetry_devicehour",
     "telemetry_householdhour",
     "telemetry_devicelivestate",
+    "telemetry_householdplan",
+    "telemetry_deviceplan",
 )
 # The only production modules that may touch the shared tables (reads go through telemetry.selectors).
 OWNERS = {
@@ -35,8 +45,9 @@ OWNERS = {
     "telemetry/services.py",
     "telemetry/partitions.py",
     "telemetry/receivers.py",
+    "telemetry/plans.py",
 }
-PRODUCTION = ("accounts", "households", "devices", "telemetry", "reporting", "demo", "config")
+PRODUCTION = ("accounts", "households", "devices", "telemetry", "planning", "reporting", "demo", "config")
 
 HISTORY = """
 query History($start: DateTime!, $end: DateTime!, $deviceId: ID) {

@@ -21,7 +21,7 @@ def _money() -> models.DecimalField:
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("telemetry", "0003_devicehour_reason_index"),
+        ("telemetry", "0004_plans"),
     ]
 
     operations = [

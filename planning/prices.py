@@ -1,0 +1,43 @@
+"""The prices of a plan's steps, from the home's tariff and the published market (tariffs).
+
+A DYNAMIC home's market prices exist only up to the end of the last published market day; a step
+beyond it takes the price of the same step a day earlier (a persistence forecast: known now, and
+the usual shape of a day's prices). Each 15-minute step takes the first tariff interval that starts
+in it (a tariff change within a step applies from the next one).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import numpy as np
+
+from households.models import Household
+from planning.forecast import STEP_S
+from planning.homeplan import Prices
+from tariffs.selectors import prices_for, tariff_current
+
+STEPS_PER_DAY = 86_400 // STEP_S
+
+
+def household_prices(household: Household, start: datetime, steps: int, now: datetime) -> Prices:
+    """Import and export price per kWh of each step from `start`, in the tariff's currency."""
+    # From a day earlier: the persistence forecast of the first unpublished steps reads it.
+    first = start - timedelta(days=1)
+    total = STEPS_PER_DAY + steps
+    imports = np.full(total, np.nan)
+    exports = np.full(total, np.nan)
+    end = start + timedelta(seconds=STEP_S * steps)
+    for interval in prices_for(household=household, start=first, end=end, now=now):
+        index = int((interval.start - first).total_seconds() // STEP_S)
+        if 0 <= index < total and np.isnan(imports[index]):
+            imports[index] = float(interval.import_price_per_kwh)
+            exports[index] = float(interval.export_price_per_kwh)
+    for series in (imports, exports):
+        for index in np.flatnonzero(np.isnan(series)):
+            if index >= STEPS_PER_DAY:
+                series[index] = series[index - STEPS_PER_DAY]
+        known = series[~np.isnan(series)]
+        series[np.isnan(series)] = known.mean() if len(known) else 0.0
+    currency = tariff_current(household, now=now).terms.currency
+    return Prices(imports[STEPS_PER_DAY:], exports[STEPS_PER_DAY:], currency)

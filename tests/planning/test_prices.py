@@ -1,0 +1,56 @@
+"""A plan's prices come from the home's tariff and the published market, never from unpublished days."""
+
+from datetime import UTC, datetime, timedelta
+
+import numpy as np
+
+from planning.prices import household_prices
+from planning.services import households_plan, market_published, plans_to_refresh
+from tariffs.selectors import prices_for
+from tariffs.services import tariff_set
+from tests.planning.conftest import planned_home
+from tests.planning.test_services import NOW
+
+
+def test_a_plans_prices_are_the_tariffs_for_each_step(alice):
+    start = NOW
+    prices = household_prices(alice.household, start, 8, NOW)
+    published = prices_for(household=alice.household, start=start, end=start + timedelta(hours=2), now=NOW)
+
+    assert len(prices.import_per_kwh) == 8 and np.isfinite(prices.import_per_kwh).all()
+    assert prices.import_per_kwh.tolist() == [float(p.import_price_per_kwh) for p in published]
+    assert prices.export_per_kwh.tolist() == [float(p.export_price_per_kwh) for p in published]
+    assert prices.currency == "EUR"
+
+
+def test_steps_beyond_the_published_market_repeat_the_day_before(alice):
+    # 10:00 in Berlin: tomorrow's DE-LU prices are not published before 13:00.
+    now = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
+    tariff_set(
+        household=alice.household,
+        kind="DYNAMIC",
+        currency="EUR",
+        import_price_per_kwh="0.18",
+        export_price_per_kwh="0.08",
+        market_zone="DE-LU",
+        now=now - timedelta(days=2),
+    )
+    prices = household_prices(alice.household, now, 144, now)
+    known = prices_for(household=alice.household, start=now, end=now + timedelta(hours=36), now=now)
+
+    assert len(known) < 144  # the market has not published tomorrow
+    assert np.isfinite(prices.import_per_kwh).all()
+    day_before = prices_for(household=alice.household, start=now - timedelta(days=1), end=now, now=now)
+    missing = len(known)
+    assert prices.import_per_kwh[missing] == float(day_before[missing].import_price_per_kwh)
+
+
+def test_a_market_publication_makes_every_planned_home_due(alice, prices):
+    planned_home(alice)
+    # 13:00 CET, DE-LU publishes tomorrow's prices.
+    published = datetime(2026, 12, 7, 12, 0, tzinfo=UTC)
+    households_plan(household_ids=[alice.household.pk], prices=prices, now=published - timedelta(minutes=20))
+
+    assert market_published(since=published - timedelta(minutes=5), until=published + timedelta(minutes=1))
+    assert alice.household.pk not in plans_to_refresh(now=published - timedelta(minutes=10))
+    assert alice.household.pk in plans_to_refresh(now=published + timedelta(minutes=1))

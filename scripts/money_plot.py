@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""`make money-plot`: a simulated week of day-ahead prices per zone, beside each zone's published
-yearly mean, written to docs/img/money-week-prices.png (no database; tariffs.market only)."""
+"""`python scripts/money_plot.py`: a simulated week of day-ahead prices per zone beside each zone's
+published yearly mean, written to docs/img/money-week-prices.png (no database; tariffs.market only)."""
 
 from __future__ import annotations
 

@@ -2,7 +2,8 @@
 
 Prices for a chunk of households are looked up together: their tariff versions in one read, the
 market prices once per zone and instant (tariffs.selectors), never per household. A tick's costs
-are quantized to 1e-9 of the currency unit and stored with its energy (telemetry.writes); hours,
+are integers of 1e-9 currency units (an exact integer price times the float energy, rounded once),
+stored with its energy (telemetry.writes) as numeric(20, 9); hours,
 days and months are sums of those stored values, so they add up exactly. A negative price gives a
 negative cost: importing earns, exporting pays, as on a real bill.
 """
@@ -17,15 +18,43 @@ from households.timezones import zone
 from tariffs.selectors import market_prices_at, tariff_histories, terms_at
 from tariffs.terms import TariffKind
 
-COST_PLACES = Decimal("1e-9")
-WH_PER_KWH = 1000
+NANO = 9
+"""A stored cost is an integer number of 1e-9 currency units (numeric(20, 9) in the rollups)."""
+MICRO = 6
+"""Prices per kWh carry at most 6 decimals (tariffs.terms; a market's 2 decimals per MWh are 5 per kWh)."""
 
 
 @dataclass(frozen=True, slots=True)
 class TickPrice:
+    """A tick's prices per kWh in integer millionths of the currency (micro()): one shared object
+    per distinct price in a chunk, so pricing a tick is three integer multiplications."""
+
     currency: str
-    import_per_kwh: Decimal
-    export_per_kwh: Decimal
+    import_micro: int
+    export_micro: int
+
+
+def micro(price_per_kwh: Decimal) -> int:
+    """A price per kWh in integer millionths of the currency unit (exact for 6 decimals)."""
+    return int(price_per_kwh.scaleb(MICRO).to_integral_value())
+
+
+def nano(energy_wh: float, price_micro: int) -> int:
+    """Energy times price in integer 1e-9 currency units: Wh x (1e-6 per kWh) = 1e-9.
+
+    The one rounding a stored cost gets: the float energy (the meter's reading) times an exact
+    integer price, rounded half to even. Integers then add up exactly, hour by hour.
+    """
+    return round(energy_wh * price_micro)
+
+
+def as_decimal(nanos: int) -> Decimal:
+    return Decimal(nanos).scaleb(-NANO)
+
+
+def money(energy_wh: float, price_per_kwh: Decimal) -> Decimal:
+    """Energy times price as stored (for readers and tests): nano() as a Decimal."""
+    return as_decimal(nano(energy_wh, micro(price_per_kwh)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,10 +62,22 @@ class TickCost:
     day: date
     """The home's local date of the tick (today's totals in the fleet snapshot)."""
     currency: str
-    import_cost: Decimal
-    export_revenue: Decimal
-    cost_without_devices: Decimal
+    import_nano: int
+    export_nano: int
+    without_nano: int
     """The home's load (appliances) bought from the grid at the import price: no solar, no storage."""
+
+    @property
+    def import_cost(self) -> Decimal:
+        return as_decimal(self.import_nano)
+
+    @property
+    def export_revenue(self) -> Decimal:
+        return as_decimal(self.export_nano)
+
+    @property
+    def cost_without_devices(self) -> Decimal:
+        return as_decimal(self.without_nano)
 
     @property
     def net_cost(self) -> Decimal:
@@ -47,20 +88,15 @@ class TickCost:
         return self.cost_without_devices - self.net_cost
 
 
-def money(energy_wh: float, price_per_kwh: Decimal) -> Decimal:
-    """Energy times price, quantized: the one rounding a stored cost gets."""
-    return (Decimal(energy_wh) * price_per_kwh / WH_PER_KWH).quantize(COST_PLACES)
-
-
 def tick_cost(
     price: TickPrice, *, day: date, imported_wh: float, exported_wh: float, load_wh: float
 ) -> TickCost:
     return TickCost(
         day,
         price.currency,
-        money(imported_wh, price.import_per_kwh),
-        money(exported_wh, price.export_per_kwh),
-        money(load_wh, price.import_per_kwh),
+        nano(imported_wh, price.import_micro),
+        nano(exported_wh, price.export_micro),
+        nano(load_wh, price.import_micro),
     )
 
 
@@ -90,19 +126,28 @@ def tick_prices(
             if each.kind == TariffKind.DYNAMIC and each.market_zone:
                 by_zone[each.market_zone].add(at)
     market = market_prices_at(by_zone)
+    shared: dict[tuple, TickPrice] = {}
     prices: dict[int, list[TickPrice]] = {}
     for home in homes:
-        tz = zone(home.timezone)
         row = []
         for at, each in zip(instants[home.id], terms[home.id], strict=True):
             market_price = market.get((each.market_zone or "", at))
             if each.kind == TariffKind.DYNAMIC and market_price is None:
                 # No market price stored for the instant (a gap in an imported file): the fees alone.
                 market_price = Decimal(0)
-            row.append(
-                TickPrice(
-                    each.currency, each.import_price(at.astimezone(tz), market_price), each.export_per_kwh
-                )
+            # Only a time-of-use price depends on the home's clock; the others are shared by terms.
+            local = at.astimezone(zone(home.timezone)) if each.kind == TariffKind.TIME_OF_USE else at
+            key = (
+                (each, market_price, local.isoweekday(), local.hour, local.minute)
+                if each.windows
+                else (each, market_price)
             )
+            price = shared.get(key)
+            if price is None:
+                import_price = each.import_price(local, market_price)
+                price = shared[key] = TickPrice(
+                    each.currency, micro(import_price), micro(each.export_per_kwh)
+                )
+            row.append(price)
         prices[home.id] = row
     return prices

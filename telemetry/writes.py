@@ -14,14 +14,13 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from decimal import Decimal
 from typing import Any
 
 from psycopg2 import sql
 
 from devices.kinds import BY_VALUE, KINDS
 from telemetry import device_cache, flows, physics
-from telemetry.costs import TickCost
+from telemetry.costs import TickCost, as_decimal
 from telemetry.sql import join, json_rows, literal, statement, table
 
 NET_DUST_W = 1e-6
@@ -349,10 +348,10 @@ def rollups_sql(cursor: Any, homes: Iterable[HouseholdTicks]) -> sql.SQL:
             row[-1] += tick.seconds
             if home.costs:
                 cost = home.costs[index]
-                money = home_money.setdefault(key, [_ZERO, _ZERO, _ZERO, cost.currency])
-                money[0] += cost.import_cost
-                money[1] += cost.export_revenue
-                money[2] += cost.cost_without_devices
+                money = home_money.setdefault(key, [0, 0, 0, cost.currency])
+                money[0] += cost.import_nano
+                money[1] += cost.export_nano
+                money[2] += cost.without_nano
             for outcome in tick.outcomes:
                 device = device_hours[(home.household_id, outcome.device_id, tick.hour_start)]
                 if outcome.energy_wh >= 0:
@@ -390,14 +389,11 @@ def rollups_sql(cursor: Any, homes: Iterable[HouseholdTicks]) -> sql.SQL:
     return statement(*statements)
 
 
-_ZERO = Decimal(0)
-
-
 def _money_row(money: list | None) -> tuple[str, str, str]:
-    """An hour's summed costs as JSON text: numeric travels as a string, never a float."""
+    """An hour's summed costs (integer 1e-9 units) as JSON text: numeric travels as a string."""
     if money is None:
         return ("0", "0", "0")
-    return (str(money[0]), str(money[1]), str(money[2]))
+    return (str(as_decimal(money[0])), str(as_decimal(money[1])), str(as_decimal(money[2])))
 
 
 def live_states_sql(cursor: Any, homes: Iterable[HouseholdTicks]) -> sql.SQL:
@@ -460,9 +456,9 @@ def _costs_today(home: HouseholdTicks) -> tuple:
     return (
         day.isoformat(),
         currency,
-        str(sum((c.import_cost for c in today), _ZERO)),
-        str(sum((c.export_revenue for c in today), _ZERO)),
-        str(sum((c.cost_without_devices for c in today), _ZERO)),
+        str(as_decimal(sum(c.import_nano for c in today))),
+        str(as_decimal(sum(c.export_nano for c in today))),
+        str(as_decimal(sum(c.without_nano for c in today))),
     )
 
 

@@ -78,7 +78,7 @@ realism:        ## simulate whole years in-process (no database): report in benc
 docs-outputs:   ## rerun every README/docs example on a freshly seeded server and write its answers back into the docs
 screenshots:    ## admin screenshots from seeded data in headless Chromium: bench/out/img/ (PUBLISH=1: docs/img/)
 services:       ## Docker: compose ps postgres redis | local: check they answer, create the db if missing
-attack:         ## replay the security regressions (bench/attack.py): own gunicorn, or ARGS="--url http://127.0.0.1:8000"
+attack:         ## replay the security regressions (bench/attack.py): own nginx + gunicorn (production settings), or ARGS="--url http://127.0.0.1:8000"
 
 help:
 	@echo "Usage: make <target> [DOCKER=0|1] [ARGS=...]     (mode now: DOCKER=$(DOCKER)$(if $(filter 1,$(DOCKER)), = docker compose, = local .venv + localhost services))"

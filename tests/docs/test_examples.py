@@ -10,6 +10,7 @@ the answers back into the docs instead of comparing them.
 
 import os
 import subprocess
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -121,6 +122,14 @@ def test_every_block_that_calls_the_api_is_an_example():
             line = text.count("\n", 0, block.start()) + 1
             if "curl " in block.group(3) and "no-run" not in block.group(2):
                 assert line in runnable, f"{doc.name}:{line} calls the API but does not run in a test"
+
+
+def test_the_docs_name_the_seed_their_answers_come_from():
+    """The seed's end is stated where answers are shown, so a reader knows why theirs differ."""
+    end = datetime.fromisoformat(SEEDED_UNTIL)
+    stated = f"{end.day} {end:%B %Y}, {end:%H:%M} UTC"
+    for doc in (ROOT / "README.md", ROOT / "docs" / "reporting-examples.md"):
+        assert stated in " ".join(doc.read_text().split()), f"{doc.name} should say: {stated}"
 
 
 def test_the_readme_shows_the_main_calls():

@@ -108,6 +108,10 @@ secret-key:
 		printf 'DJANGO_SECRET_KEY=%s\n' "$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')" >> .env; \
 		echo "Generated a random DJANGO_SECRET_KEY into .env (git-ignored). Keep it: a new key signs everyone out."; \
 	fi
+	@if [ -z "$${MQTT_PASSWORD:-}" ] && ! grep -qs '^MQTT_PASSWORD=.' .env; then \
+		printf 'MQTT_PASSWORD=%s\n' "$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(24))')" >> .env; \
+		echo "Generated a random MQTT_PASSWORD (the broker's dynamic-security admin) into .env."; \
+	fi
 
 compose-check: secret-key
 	@$(COMPOSE) version >/dev/null 2>&1 \

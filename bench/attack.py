@@ -28,6 +28,7 @@ from urllib.parse import urlsplit
 
 import jwt
 
+from bench import attack_ingest
 from config.secret_keys import PUBLISHED
 
 PASSWORD = "attack-Victim-pass-42"
@@ -459,6 +460,7 @@ def attacks(target: Target, *, local: bool, spray: int, sign_ups: int) -> list[t
         ("7  GraphiQL off, CSP on admin", graphiql_and_csp),
         ("7  /readyz reports the broker apart", readyz_reports_broker_apart),
         ("2  password spraying from one IP", lambda t: password_spraying_from_one_ip(t, spray)),
+        *attack_ingest.attacks(),
     ]
     from bench.attack_edges import LOCAL, REMOTE
 

@@ -4,6 +4,7 @@ import graphene
 
 import accounts.schema
 import devices.graphql.schema
+import gateways.schema
 import households.schema
 import reporting.schema
 import tariffs.schema
@@ -15,6 +16,7 @@ class Query(
     devices.graphql.schema.Query,
     reporting.schema.Query,
     tariffs.schema.Query,
+    gateways.schema.Query,
     graphene.ObjectType,
 ):
     pass
@@ -25,6 +27,7 @@ class Mutation(
     accounts.schema.Mutation,
     devices.graphql.schema.Mutation,
     tariffs.schema.Mutation,
+    gateways.schema.Mutation,
     graphene.ObjectType,
 ):
     pass

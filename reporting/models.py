@@ -25,6 +25,7 @@ class HouseholdSnapshot(models.Model):
     storage_discharge_w = models.FloatField(default=0.0)
     grid_import_w = models.FloatField(default=0.0)
     grid_export_w = models.FloatField(default=0.0)
+    reported_devices = models.PositiveIntegerField(default=0, help_text="Devices fed by the home's gateway.")
     # Today's costs (telemetry.costs): the home's local day of its newest tick, summed tick by tick.
     cost_day = models.DateField(null=True, blank=True)
     currency = models.CharField(max_length=3, blank=True, default="")

@@ -24,6 +24,8 @@ from telemetry.costs import TickCost, as_decimal
 from telemetry.sql import join, json_rows, literal, statement, table
 
 NET_DUST_W = 1e-6
+REPORTED = "reported"
+"""devices.models.TelemetrySource.REPORTED: the device's readings come from its home's gateway."""
 
 
 def net_power_w(produced_w: float, consumed_w: float) -> float:
@@ -46,6 +48,7 @@ DEVICE_COLUMNS = (
     "tilt_degrees",
     "azimuth_degrees",
     "charge_revision",
+    "source",
 )
 _DEVICE_SELECT = sql.SQL(", ".join(f"d.{column}" for column in DEVICE_COLUMNS))
 READINGS_COPY = sql.SQL(
@@ -141,7 +144,7 @@ SNAPSHOT_POWERS = (
 )
 """The snapshot's measured columns (watts and storage), in the row's order."""
 # The households' rows in the public fleet table, moved forward only; one count column per kind.
-_SNAPSHOT_COLUMNS = ["at", *SNAPSHOT_POWERS, *(kind.count_column for kind in KINDS)]
+_SNAPSHOT_COLUMNS = ["at", *SNAPSHOT_POWERS, *(kind.count_column for kind in KINDS), "reported_devices"]
 # Today's costs (the home's local day of its newest tick): added to while the day and currency
 # stay, restarted by a new day.
 SNAPSHOT_COSTS = ("import_cost_today", "export_revenue_today", "cost_without_devices_today")
@@ -149,7 +152,7 @@ SNAPSHOT_TYPES = (
     "bigint",
     "timestamptz",
     *("float8",) * len(SNAPSHOT_POWERS),
-    *("integer",) * len(KINDS),
+    *("integer",) * (len(KINDS) + 1),
     "date",
     "varchar",
     *("numeric",) * len(SNAPSHOT_COSTS),
@@ -207,6 +210,8 @@ class HouseholdTicks:
     ticks: Sequence[SimulatedTick]
     charge_revisions: Mapping[int, int] = field(default_factory=dict)
     """Per device id: the revision of the owner-set charge the ticks started from (live state)."""
+    reported: frozenset[int] = frozenset()
+    """Ids of the devices fed by the home's gateway (telemetry.reported), counted in the snapshot."""
     costs: Sequence[TickCost] = ()
     """Each tick's cost, in the order of `ticks` (telemetry.costs); empty when not priced."""
 
@@ -267,7 +272,7 @@ def cached_device(row: Sequence) -> device_cache.CachedDevice:
         tilt_degrees=row[10],
         azimuth_degrees=row[11],
     )
-    return device_cache.CachedDevice(config, row[12])
+    return device_cache.CachedDevice(config, row[12], row[13] == REPORTED)
 
 
 def live_charge_wh(
@@ -319,12 +324,15 @@ def readings_copy(cursor: Any, homes: Iterable[HouseholdTicks]) -> int:
     return count
 
 
-def rollups_sql(cursor: Any, homes: Iterable[HouseholdTicks]) -> sql.SQL:
+def rollups_sql(
+    cursor: Any, homes: Iterable[HouseholdTicks], *, minus: Iterable[HouseholdTicks] = ()
+) -> sql.SQL:
     """Additive upserts of the hourly rollups of the whole batch: one statement per table.
 
     Import/export come from each tick's net flow; the home's row also sums each tick's flows
     (telemetry.flows.FLOW_COLUMNS); a store's row counts the seconds it spent with each reason code.
-    Each row: the keys, the sums, ticks, seconds.
+    Each row: the keys, the sums, ticks, seconds. The ticks in `minus` are taken away: a minute
+    computed again (telemetry.ingest) replaces its old contribution with its new one.
     """
     flow_index = {flow: 4 + index for index, flow in enumerate(flows.FLOW_COLUMNS)}
     reason_index = {reason: 2 + index for index, reason in enumerate(flows.REASON_COLUMNS)}
@@ -333,9 +341,10 @@ def rollups_sql(cursor: Any, homes: Iterable[HouseholdTicks]) -> sql.SQL:
     )
     home_hours: dict[tuple[int, datetime], list] = defaultdict(lambda: [0.0] * len(_HOME_HOUR_SUMS) + [0, 0])
     home_money: dict[tuple[int, datetime], list] = {}
-    for home in homes:
+    signed = [(home, 1) for home in homes] + [(home, -1) for home in minus]
+    for home, sign in signed:
         for index, tick in enumerate(home.ticks):
-            hours = tick.seconds / 3600.0
+            hours = sign * tick.seconds / 3600.0
             key = (home.household_id, tick.hour_start)
             row = home_hours[key]
             row[0] += tick.produced_w * hours
@@ -344,25 +353,25 @@ def rollups_sql(cursor: Any, homes: Iterable[HouseholdTicks]) -> sql.SQL:
             row[3] += max(tick.net_w, 0.0) * hours
             for flow, power_w in tick.allocation.items():
                 row[flow_index[flow]] += power_w * hours
-            row[-2] += 1
-            row[-1] += tick.seconds
+            row[-2] += sign
+            row[-1] += sign * tick.seconds
             if home.costs:
                 cost = home.costs[index]
                 money = home_money.setdefault(key, [0, 0, 0, cost.currency])
-                money[0] += cost.import_nano
-                money[1] += cost.export_nano
-                money[2] += cost.without_nano
+                money[0] += sign * cost.import_nano
+                money[1] += sign * cost.export_nano
+                money[2] += sign * cost.without_nano
             for outcome in tick.outcomes:
                 device = device_hours[(home.household_id, outcome.device_id, tick.hour_start)]
                 if outcome.energy_wh >= 0:
-                    device[0] += outcome.energy_wh
+                    device[0] += sign * outcome.energy_wh
                 else:
-                    device[1] -= outcome.energy_wh
+                    device[1] -= sign * outcome.energy_wh
                 reason = tick.reasons.get(outcome.device_id)
                 if reason is not None:
-                    device[reason_index[reason]] += tick.seconds
-                device[-2] += 1
-                device[-1] += tick.seconds
+                    device[reason_index[reason]] += sign * tick.seconds
+                device[-2] += sign
+                device[-1] += sign * tick.seconds
     statements: list[sql.SQL] = []
     if device_hours:
         rows = [(h, d, hour.isoformat(), *values) for (h, d, hour), values in device_hours.items()]
@@ -443,7 +452,14 @@ def _snapshot_row(home: HouseholdTicks) -> tuple:
         -last.net_w if last.net_w < 0 else 0.0,
         last.net_w if last.net_w > 0 else 0.0,
     )
-    return (home.household_id, last.at.isoformat(), *measured, *counts.values(), *_costs_today(home))
+    return (
+        home.household_id,
+        last.at.isoformat(),
+        *measured,
+        *counts.values(),
+        len(home.reported),
+        *_costs_today(home),
+    )
 
 
 def _costs_today(home: HouseholdTicks) -> tuple:

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reporting', '0003_energy_flows'),
+        ('reporting', '0004_snapshot_reported_devices'),
     ]
 
     operations = [

@@ -21,7 +21,7 @@ def _money() -> models.DecimalField:
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("telemetry", "0004_plans"),
+        ("telemetry", "0005_reported_samples"),
     ]
 
     operations = [

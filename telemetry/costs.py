@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from households.timezones import zone
 from tariffs.selectors import market_prices_at, tariff_histories, terms_at
@@ -151,3 +152,19 @@ def tick_prices(
             row.append(price)
         prices[home.id] = row
     return prices
+
+
+def ticks_costs(ticks: Sequence[Any], prices: Sequence[TickPrice], timezone: str) -> list[TickCost]:
+    """Each tick's cost at its price (one per tick): the import and export at the meter, and the
+    home's load (appliances) as if bought from the grid. `ticks` are telemetry.writes.SimulatedTick."""
+    tz = zone(timezone)
+    return [
+        tick_cost(
+            price,
+            day=tick.at.astimezone(tz).date(),
+            imported_wh=max(-tick.net_w, 0.0) * tick.seconds / 3600.0,
+            exported_wh=max(tick.net_w, 0.0) * tick.seconds / 3600.0,
+            load_wh=tick.powers.load_w * tick.seconds / 3600.0,
+        )
+        for tick, price in zip(ticks, prices, strict=True)
+    ]

@@ -181,21 +181,7 @@ def _simulated(
         planned=planned,
         samples=claimed.samples,
     )
-    tz = zone(household.timezone)
-    priced = (
-        [
-            costs.tick_cost(
-                price,
-                day=tick.at.astimezone(tz).date(),
-                imported_wh=max(-tick.net_w, 0.0) * tick.seconds / 3600.0,
-                exported_wh=max(tick.net_w, 0.0) * tick.seconds / 3600.0,
-                load_wh=tick.powers.load_w * tick.seconds / 3600.0,
-            )
-            for tick, price in zip(ticks, prices, strict=True)
-        ]
-        if prices
-        else []
-    )
+    priced = costs.ticks_costs(ticks, prices, household.timezone) if prices else []
     return writes.HouseholdTicks(
         household.id,
         household.schema_name,
@@ -207,12 +193,12 @@ def _simulated(
     )
 
 
-def _prices(
-    households: dict[int, HouseholdRef], claimed: dict[int, Claimed]
+def prices_of(
+    households: dict[int, HouseholdRef], claimed: Mapping[int, Sequence[datetime]]
 ) -> dict[int, list[costs.TickPrice]]:
     """The price of every claimed instant, for the whole batch at once (telemetry.costs)."""
     homes = [costs.Home(h.id, h.timezone, h.latitude, h.longitude) for h in (households[i] for i in claimed)]
-    return costs.tick_prices(homes, {i: c.instants for i, c in claimed.items()})
+    return costs.tick_prices(homes, claimed)
 
 
 def _store(cursor, homes: Sequence[writes.HouseholdTicks]) -> None:
@@ -307,7 +293,7 @@ def _tick_batch(households: Sequence[HouseholdRef], at: datetime, seconds: int) 
     with transaction.atomic(), connection.cursor() as cursor:
         claimed = _claim_and_load(cursor, households, [at], seconds)
         steps = _plan_steps(cursor, claimed, at)
-        prices = _prices(by_id, claimed)
+        prices = prices_of(by_id, {h: c.instants for h, c in claimed.items()})
         homes = [_simulated(by_id[h], c, seconds, steps.get(h), prices[h]) for h, c in claimed.items()]
         _store(cursor, homes)
     return len(claimed)
@@ -413,7 +399,7 @@ def household_backfill(
                 todo = claimed[household.id]
                 if devices is not None:
                     todo = dataclasses.replace(todo, devices=devices)
-                prices = _prices({household.id: household}, {household.id: todo})
+                prices = prices_of({household.id: household}, {household.id: todo.instants})
                 home = _simulated(household, todo, seconds, prices=prices[household.id])
                 devices = _carry_charge(todo.devices, home.ticks[-1])
                 _store(cursor, [home])
@@ -447,6 +433,6 @@ def household_instants_tick(
     claimed = _claim_and_load(cursor, [household], instants, seconds)
     if household.id not in claimed:
         return 0
-    prices = _prices({household.id: household}, claimed)
+    prices = prices_of({household.id: household}, {h: c.instants for h, c in claimed.items()})
     _store(cursor, [_simulated(household, claimed[household.id], seconds, prices=prices[household.id])])
     return len(claimed[household.id].instants)

@@ -25,8 +25,8 @@ from array import array
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from enum import StrEnum
 
+from devices.choices import ApplianceCategory as Category
 from telemetry import sky, solar
 from telemetry.profiles import BLOCK_S, BLOCKS_PER_DAY, DAY_S, BoundedCache, DayProfile
 
@@ -41,20 +41,6 @@ DARK_GHI_W_M2 = 200.0
 OTHER_BASE = 0.7
 OTHER_ACTIVE = 0.5
 WATER_HEATER_STANDBY = 0.04
-
-
-class Category(StrEnum):
-    AIR_CONDITIONER = "air_conditioner"
-    HEATING = "heating"
-    DISHWASHER = "dishwasher"
-    FRIDGE = "fridge"
-    WASHER = "washer"
-    DRYER = "dryer"
-    OVEN = "oven"
-    LIGHTING = "lighting"
-    WATER_HEATER = "water_heater"
-    POOL_PUMP = "pool_pump"
-    OTHER = "other"
 
 
 @dataclass(frozen=True, slots=True)

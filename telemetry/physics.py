@@ -19,6 +19,7 @@ from datetime import datetime
 from enum import StrEnum
 from types import SimpleNamespace
 
+from devices.choices import StorageMode as Mode
 from devices.kinds import KINDS
 from telemetry import appliances, solar
 from telemetry.appliances import Category
@@ -58,14 +59,6 @@ class Handler(StrEnum):
 
 HANDLERS: dict[str, Handler] = {kind.value: Handler(kind.physics) for kind in KINDS}
 """Each registry kind's handler; a kind naming none of the above fails here, at import."""
-
-
-class Mode(StrEnum):
-    AUTO = "auto"
-    CHARGING = "charging"
-    DISCHARGING = "discharging"
-    IDLE = "idle"
-    SOLAR = "solar"
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,6 +22,10 @@ COPY requirements.txt ./
 RUN pip install -r requirements.txt
 
 FROM base AS dev
+# nginx: the production front's test and `make attack` start it before gunicorn.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends nginx \
+    && rm -rf /var/lib/apt/lists/*
 COPY requirements-dev.txt ./
 RUN pip install -r requirements-dev.txt
 COPY --chown=app:app . .

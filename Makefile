@@ -78,7 +78,7 @@ realism:        ## simulate whole years in-process (no database): report in benc
 docs-outputs:   ## rerun every README/docs example on a freshly seeded server and write its answers back into the docs
 screenshots:    ## admin screenshots from seeded data in headless Chromium: bench/out/img/ (PUBLISH=1: docs/img/)
 services:       ## Docker: compose ps postgres redis | local: check they answer, create the db if missing
-attack:         ## replay the security regressions (bench/attack.py): own gunicorn, or ARGS="--url http://127.0.0.1:8000"
+attack:         ## replay the security regressions (bench/attack.py): own nginx + gunicorn (production settings), or ARGS="--url http://127.0.0.1:8000"
 
 help:
 	@echo "Usage: make <target> [DOCKER=0|1] [ARGS=...]     (mode now: DOCKER=$(DOCKER)$(if $(filter 1,$(DOCKER)), = docker compose, = local .venv + localhost services))"
@@ -107,6 +107,10 @@ secret-key:
 	@if [ -z "$${DJANGO_SECRET_KEY:-}" ] && ! grep -qs '^DJANGO_SECRET_KEY=.' .env; then \
 		printf 'DJANGO_SECRET_KEY=%s\n' "$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')" >> .env; \
 		echo "Generated a random DJANGO_SECRET_KEY into .env (git-ignored). Keep it: a new key signs everyone out."; \
+	fi
+	@if [ -z "$${MQTT_PASSWORD:-}" ] && ! grep -qs '^MQTT_PASSWORD=.' .env; then \
+		printf 'MQTT_PASSWORD=%s\n' "$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(24))')" >> .env; \
+		echo "Generated a random MQTT_PASSWORD (the broker's dynamic-security admin) into .env."; \
 	fi
 
 compose-check: secret-key

@@ -11,6 +11,7 @@ import shutil
 import socket
 import subprocess
 import tempfile
+import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -81,3 +82,66 @@ def _wait_until_answering(process: subprocess.Popen, port: int, log, timeout: fl
             conn.close()
     log.seek(0)
     raise RuntimeError(f"nginx did not answer (exit code {process.poll()}): {log.read().decode()[-2000:]}")
+
+
+# --- slow clients (tests/hardening/test_slow_clients.py and bench.attack) ---------------------
+SLOW_CLIENTS = 8
+SECONDS_BETWEEN_BYTES = 1.0
+WATCH_SECONDS = 6.0
+
+
+def _trickle(host: str, port: int, request: bytes, stop: threading.Event) -> None:
+    """Send `request` one byte a second until told to stop (or the server hangs up)."""
+    with socket.create_connection((host, port), timeout=30) as sock:
+        for byte in request:
+            if stop.is_set():
+                return
+            try:
+                sock.sendall(bytes([byte]))
+            except OSError:
+                return
+            stop.wait(SECONDS_BETWEEN_BYTES)
+
+
+def _slow_requests() -> list[bytes]:
+    """Half stall in the headers, half announce a 20,000-byte body and send it a byte at a time."""
+    body = b'{"query": "{ me { email } }"' + b" " * 20_000
+    slow_body = (
+        b"POST /graphql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+        b"Content-Length: 20000\r\n\r\n" + body[:20_000]
+    )
+    slow_headers = b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: " + b"a" * 2000 + b"\r\n\r\n"
+    return [slow_body, slow_headers] * (SLOW_CLIENTS // 2)
+
+
+def health_seconds_while_trickling(port: int, host: str = "127.0.0.1") -> list[float]:
+    """/healthz timings, one a half second for WATCH_SECONDS, while SLOW_CLIENTS trickle (an
+    answer other than 200, or none, counts as infinitely slow)."""
+    stop = threading.Event()
+    clients = [
+        threading.Thread(target=_trickle, args=(host, port, request, stop), daemon=True)
+        for request in _slow_requests()
+    ]
+    for client in clients:
+        client.start()
+    time.sleep(2 * SECONDS_BETWEEN_BYTES)  # every slow client is connected and has started
+    timings = []
+    try:
+        deadline = time.monotonic() + WATCH_SECONDS
+        while time.monotonic() < deadline:
+            started = time.perf_counter()
+            conn = http.client.HTTPConnection(host, port, timeout=60)
+            try:
+                conn.request("GET", "/healthz")
+                status = conn.getresponse().status
+            except OSError:
+                status = 0
+            finally:
+                conn.close()
+            timings.append(time.perf_counter() - started if status == 200 else float("inf"))
+            time.sleep(0.5)
+    finally:
+        stop.set()
+        for client in clients:
+            client.join(5)
+    return timings

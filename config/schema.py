@@ -4,19 +4,28 @@ import graphene
 
 import accounts.schema
 import devices.graphql.schema
+import gateways.schema
 import households.schema
 import reporting.schema
 from core.graphql.rounding import measurements_round
 
 
 class Query(
-    households.schema.Query, devices.graphql.schema.Query, reporting.schema.Query, graphene.ObjectType
+    households.schema.Query,
+    devices.graphql.schema.Query,
+    reporting.schema.Query,
+    gateways.schema.Query,
+    graphene.ObjectType,
 ):
     pass
 
 
 class Mutation(
-    households.schema.Mutation, accounts.schema.Mutation, devices.graphql.schema.Mutation, graphene.ObjectType
+    households.schema.Mutation,
+    accounts.schema.Mutation,
+    devices.graphql.schema.Mutation,
+    gateways.schema.Mutation,
+    graphene.ObjectType,
 ):
     pass
 

@@ -6,6 +6,7 @@ from django.views.generic import RedirectView
 
 from config import health, views
 from config.graphql.view import TokenGraphQLView
+from gateways.views import ingest_readings
 
 admin.site.site_header = "Home energy admin"
 admin.site.site_title = "Home energy admin"
@@ -17,6 +18,7 @@ urlpatterns = [
     path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True)),
     path("admin/", admin.site.urls),
     path("graphql", TokenGraphQLView.as_view(graphiql=settings.GRAPHIQL), name="graphql"),
+    path("ingest/readings", ingest_readings, name="ingest-readings"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
 ]

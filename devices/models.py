@@ -37,6 +37,13 @@ EV_MODES = _modes("electric_vehicle")
 STORAGE_KINDS = frozenset(DeviceKind(value) for value in STORAGE_VALUES)
 
 
+class TelemetrySource(models.TextChoices):
+    """Where a device's readings come from: the simulation, or the home's gateway (never simulated)."""
+
+    SIMULATED = "simulated", "Simulated"
+    REPORTED = "reported", "Reported by the home's gateway"
+
+
 class ApplianceCategory(models.TextChoices):
     AIR_CONDITIONER = "air_conditioner", "Air conditioner"
     HEATING = "heating", "Heat pump / electric heating"
@@ -82,6 +89,12 @@ class Device(models.Model):
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(max_length=NAME_MAX_LENGTH)
     kind = models.CharField(max_length=20, choices=DeviceKind.choices)
+    source = models.CharField(
+        max_length=10,
+        choices=TelemetrySource.choices,
+        default=TelemetrySource.SIMULATED,
+        db_default=TelemetrySource.SIMULATED,
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     # Solar panel. Orientation NULL means the default: 30° tilt, facing the equator.

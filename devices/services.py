@@ -20,7 +20,7 @@ from core.text import is_name
 from devices import limits
 from devices.error_codes import DeviceErrorCode
 from devices.kinds import BY_VALUE, KINDS, FieldSpec, KindSpec
-from devices.models import STORAGE_KINDS, ApplianceCategory, Device, DeviceKind, StorageMode
+from devices.models import STORAGE_KINDS, ApplianceCategory, Device, DeviceKind, StorageMode, TelemetrySource
 from devices.signals import plan_inputs_changed
 from households.models import Household
 
@@ -254,7 +254,17 @@ def _given(specs: Mapping[str, Mapping[str, Any] | None]) -> dict[str, Mapping[s
     return {field: spec for field, spec in specs.items() if spec is not None}
 
 
-def device_register(*, name: str, **specs: Mapping[str, Any] | None) -> Device:
+def _source(errors: _Errors, value: Any) -> str | None:
+    """SIMULATED or REPORTED; None (omitted) leaves the default or the current value."""
+    if value is None:
+        return None
+    if value not in TelemetrySource.values:
+        errors.add("source", "Unknown telemetry source.", DeviceErrorCode.INVALID_CHOICE)
+        return None
+    return str(value)
+
+
+def device_register(*, name: str, source: str | None = None, **specs: Mapping[str, Any] | None) -> Device:
     """Add a device; exactly one spec, keyed by a registry kind's value (`battery={...}`), says what it is.
 
     The cap is counted and the device inserted under a lock on the household's row, so concurrent
@@ -262,7 +272,7 @@ def device_register(*, name: str, **specs: Mapping[str, Any] | None) -> Device:
     """
     with transaction.atomic():
         _lock_household()
-        return _device_insert(name=name, specs=specs)
+        return _device_insert(name=name, source=source, specs=specs)
 
 
 def _lock_household() -> None:
@@ -270,7 +280,7 @@ def _lock_household() -> None:
     Household.objects.select_for_update().filter(schema_name=schema_name).values_list("pk").first()
 
 
-def _device_insert(*, name: str, specs: Mapping[str, Mapping[str, Any] | None]) -> Device:
+def _device_insert(*, name: str, source: str | None, specs: Mapping[str, Mapping[str, Any] | None]) -> Device:
     errors = _Errors()
     if Device.objects.count() >= limits.DEVICES_PER_HOUSEHOLD_MAX:
         errors.add(
@@ -291,8 +301,11 @@ def _device_insert(*, name: str, specs: Mapping[str, Mapping[str, Any] | None]) 
     [(field, spec)] = given.items()
     kind = BY_VALUE[field]
     columns = _columns(errors, kind, spec, None)
+    clean_source = _source(errors, source)
     errors.raise_if_any()
     assert clean_name is not None  # _name reported a missing or invalid one: raised above
+    if clean_source is not None:
+        columns["source"] = clean_source
     device = Device.objects.create(name=clean_name, kind=kind.value, **columns)
     _plan_inputs_changed()
     return device
@@ -305,7 +318,9 @@ def _device_for_update(uid: UUID) -> Device:
     return device
 
 
-def device_update(*, uid: UUID, name: str | None = None, **specs: Mapping[str, Any] | None) -> Device:
+def device_update(
+    *, uid: UUID, name: str | None = None, source: str | None = None, **specs: Mapping[str, Any] | None
+) -> Device:
     """Change what is given; a spec for another kind than the device's is refused (kind_mismatch)."""
     with transaction.atomic():
         device = _device_for_update(uid)
@@ -314,6 +329,9 @@ def device_update(*, uid: UUID, name: str | None = None, **specs: Mapping[str, A
         clean_name = _name(errors, name, required=False)
         if clean_name is not None:
             changes["name"] = clean_name
+        clean_source = _source(errors, source)
+        if clean_source is not None:
+            changes["source"] = clean_source
         for field, spec in _given(specs).items():
             kind = BY_VALUE[field]
             if kind.value != device.kind:

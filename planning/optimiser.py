@@ -9,6 +9,8 @@ s[k,t] at the end of the step; the grid has import i[t] >= 0 and export e[t] >= 
 - storage:  s[t] = s[t-1] + eff c dt - d dt / eff - drain[t] + unserved[t]   (Wh; an EV drains while away)
 - bounds:   c <= max charge x share at home, d <= max discharge x share at home, floor <= s <= capacity
 - export:   e <= solar + sum d  (the grid's energy is never sold back to it)
+- stores:   sum d <= load + e  (a store's discharge feeds the appliances or the grid, never another
+            store: the simulation's dispatch forbids it, so a plan relying on it could not be followed)
 - targets:  s[k, step] + short >= target Wh  (an EV's charge target by its readyBy)
 
 Objective: import cost - export revenue + CYCLING_COST_PER_KWH on every kWh through a store, minus the
@@ -150,8 +152,13 @@ def solve(problem: Problem) -> Plan:
     rows += [steps, steps]
     cols += [grid + steps, grid + n + steps]
     vals += [np.ones(n), -np.ones(n)]
-    ub_rows, ub_cols, ub_vals = [steps], [grid + n + steps], [np.ones(n)]
-    ub_rhs = [solar.copy()]
+    # Inequality rows 0..n-1: export; n..2n-1: stores feed only the appliances and the grid.
+    ub_rows, ub_cols, ub_vals = (
+        [steps, n + steps],
+        [grid + n + steps, grid + n + steps],
+        [np.ones(n), -np.ones(n)],
+    )
+    ub_rhs = [solar.copy(), load.copy()]
     cheapest_import = float(np.min(np.maximum(import_price, 0.0))) if n else 0.0
     for index, store in enumerate(stores):
         base = index * per_store
@@ -180,14 +187,14 @@ def solve(problem: Problem) -> Plan:
         rhs = -drain
         rhs[0] += start
         eq_rhs.append(rhs)
-        # Export: e - sum d <= solar.
-        ub_rows.append(steps)
-        ub_cols.append(d)
-        ub_vals.append(-np.ones(n))
+        # Export: e - sum d <= solar; no store charges another: sum d - e <= load.
+        ub_rows += [steps, n + steps]
+        ub_cols += [d, d]
+        ub_vals += [-np.ones(n), np.ones(n)]
     # Targets: s[step - 1] + short >= target, as -s - short <= -target.
     for number, (index, target) in enumerate(targets):
         step = min(max(target.step, 1), n)
-        row = n + number
+        row = 2 * n + number
         ub_rows.append(np.array([row, row]))
         ub_cols.append(np.array([index * per_store + 2 * n + step - 1, grid + 2 * n + number]))
         ub_vals.append(np.array([-1.0, -1.0]))
@@ -198,7 +205,7 @@ def solve(problem: Problem) -> Plan:
             np.concatenate(vals + ub_vals),
             (np.concatenate(rows + [r + equalities for r in ub_rows]), np.concatenate(cols + ub_cols)),
         ),
-        shape=(equalities + n + len(targets), total),
+        shape=(equalities + 2 * n + len(targets), total),
     )
     rhs = np.concatenate(eq_rhs + ub_rhs)
     row_lower = np.concatenate([rhs[:equalities], np.full(len(rhs) - equalities, -np.inf)])

@@ -88,8 +88,15 @@ class FleetHouseholdAdmin(HouseholdAdmin):
 
     @admin.display(description="Devices")
     def devices(self, household: Household):
+        """How many devices, and how many of them the home's gateway feeds (REPORTED, never simulated)."""
         snapshot = self._snapshot(household)
-        return snapshot.devices if snapshot else "-"
+        if snapshot is None:
+            return "-"
+        return (
+            f"{snapshot.devices} ({snapshot.reported_devices} reported)"
+            if snapshot.reported_devices
+            else snapshot.devices
+        )
 
     @admin.display(description="Last tick (UTC)", ordering="snapshot__at")
     def last_tick(self, household: Household):

@@ -25,6 +25,7 @@ class HouseholdSnapshot(models.Model):
     storage_discharge_w = models.FloatField(default=0.0)
     grid_import_w = models.FloatField(default=0.0)
     grid_export_w = models.FloatField(default=0.0)
+    reported_devices = models.PositiveIntegerField(default=0, help_text="Devices fed by the home's gateway.")
 
     class Meta:
         indexes = [models.Index(fields=["at"], name="snapshot_at_idx")]

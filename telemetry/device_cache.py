@@ -27,6 +27,8 @@ class CachedDevice:
     config: physics.DeviceState
     """`charge_wh` is the device's own column: the owner's (or registration's) charge."""
     charge_revision: int = 0
+    reported: bool = False
+    """Fed by the home's gateway (telemetry.reported), never simulated."""
 
 
 @dataclass(frozen=True, slots=True)

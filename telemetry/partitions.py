@@ -15,7 +15,7 @@ from psycopg2 import sql
 
 from telemetry.models import RetentionHorizon
 
-PARTITIONED = ("telemetry_reading", "telemetry_tick")
+PARTITIONED = ("telemetry_reading", "telemetry_tick", "telemetry_reportedsample")
 DAYS_AHEAD = 2
 
 

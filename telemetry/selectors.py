@@ -11,10 +11,11 @@ from datetime import datetime
 
 from django.db import connection
 from django.db.models import QuerySet
+from django.utils import timezone
 from psycopg2 import sql
 
 from devices.models import Device
-from telemetry import flows, writes
+from telemetry import flows, reported, writes
 from telemetry.models import DeviceHour, DeviceLiveState, DevicePlan, HouseholdHour, HouseholdPlan
 
 HOUSEHOLD_SUMS = ("produced_wh", "consumed_wh", "imported_wh", "exported_wh", *flows.FLOW_COLUMNS.values())
@@ -109,6 +110,21 @@ def store_reason_seconds(
     return {(row[0], row[1]): row[2:] for row in rows}
 
 
+LAST_REPORTED = (
+    "SELECT device_id, max(at) FROM public.telemetry_reportedsample "
+    "WHERE household_id = public.current_household_id() AND device_id = ANY(%s::bigint[]) GROUP BY device_id"
+)
+
+
+def last_reported(device_ids: Sequence[int]) -> dict[int, datetime]:
+    """The newest sample's time of each of the active household's REPORTED devices that sent any."""
+    if not device_ids:
+        return {}
+    with connection.cursor() as cursor:
+        cursor.execute(LAST_REPORTED, [list(device_ids)])
+        return dict(cursor.fetchall())
+
+
 def devices_live(devices: Sequence[Device]) -> None:
     """Set the active household's devices' state columns to their live state, in one query.
 
@@ -138,6 +154,18 @@ def devices_live(devices: Sequence[Device]) -> None:
             device.is_on = state.is_on
         if state.plugged_in is not None:
             device.plugged_in = state.plugged_in
+    _reported_overlay([device for device in devices if device.source == writes.REPORTED])
+
+
+def _reported_overlay(devices: Sequence[Device]) -> None:
+    """REPORTED devices: when they last reported, and stale (0 W) after STALE_AFTER without a sample."""
+    last = last_reported([device.pk for device in devices])
+    now = timezone.now()
+    for device in devices:
+        device.last_reported_at = last.get(device.pk)
+        device.stale = reported.is_stale(device.last_reported_at, now=now)
+        if device.stale:
+            device.power_w = 0.0
 
 
 def household_plan() -> HouseholdPlan | None:

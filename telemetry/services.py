@@ -9,7 +9,7 @@ household's devices version is unchanged, and the stores' charge from the shared
 
 import dataclasses
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Container, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -18,7 +18,7 @@ from django.db import DatabaseError, connection, transaction
 
 from households.models import Household
 from households.timezones import local_hour_start, zone
-from telemetry import device_cache, flows, partitions, physics, plans, writes
+from telemetry import device_cache, flows, partitions, physics, plans, reported, writes
 from telemetry.signals import fleet_ticked
 from telemetry.sql import render
 
@@ -62,6 +62,43 @@ def tick_instant(*, now: datetime | None = None, seconds: int | None = None) -> 
     return datetime.fromtimestamp(epoch - epoch % seconds, UTC)
 
 
+def tick_build(
+    *,
+    at: datetime,
+    seconds: int,
+    household: HouseholdRef,
+    devices: Sequence[physics.DeviceState],
+    outcomes: Sequence[physics.DeviceOutcome],
+    unreasoned: Container[int] = (),
+) -> writes.SimulatedTick:
+    """One instant's tick from its devices' outcomes: totals, flows and the stores' reason codes.
+
+    Stores in `unreasoned` (reported ones: the gateway says what they did, not why) get no reason.
+    """
+    reserve = settings.TELEMETRY_EV_RESERVE_PERCENT / 100.0
+    produced = sum(o.power_w for o in outcomes if o.power_w > 0)
+    consumed = -sum(o.power_w for o in outcomes if o.power_w < 0)
+    powers = flows.node_powers((d.kind, o.power_w) for d, o in zip(devices, outcomes, strict=True))
+    pairs = zip(devices, outcomes, strict=True)
+    stores = (
+        (d, o.power_w, o.charge_wh, o.plugged_in)
+        for d, o in pairs
+        if o.charge_wh is not None and d.id not in unreasoned
+    )
+    net_w = writes.net_power_w(produced, consumed)
+    return writes.SimulatedTick(
+        at=at,
+        seconds=seconds,
+        hour_start=local_hour_start(at=at, zone=zone(household.timezone)),
+        outcomes=outcomes,
+        produced_w=produced,
+        consumed_w=consumed,
+        powers=powers,
+        allocation=flows.allocate(powers),
+        reasons=flows.store_reasons(stores, net_w=net_w, ev_reserve_fraction=reserve),
+    )
+
+
 def simulate_instants(
     *,
     household: HouseholdRef,
@@ -69,19 +106,23 @@ def simulate_instants(
     instants: Sequence[datetime],
     seconds: int,
     planned: Mapping[int, plans.PlannedStep] | None = None,
+    samples: Mapping[int, reported.DeviceSamples] | None = None,
 ) -> list[writes.SimulatedTick]:
     """Run the physics over consecutive instants; stores carry their charge from tick to tick.
 
     Stores that follow a plan run as its step for the instant commands (`planned`, device id ->
-    step; telemetry.plans), or as its fallback without one.
+    step; telemetry.plans), or as its fallback without one. Devices in `samples` (REPORTED ones)
+    are not simulated: their minutes come from the samples their gateway sent (telemetry.reported).
     """
     tz = zone(household.timezone)
     reserve = settings.TELEMETRY_EV_RESERVE_PERCENT / 100.0
+    samples = samples or {}
     ticks = []
     any_planned = any(plans.follows_plan(device) for device in devices)
     for index, at in enumerate(instants):
+        simulated = [d for d in devices if d.id not in samples] if samples else devices
         outcomes = physics.simulate_household(
-            plans.followed(devices, planned or {}) if any_planned else devices,
+            plans.followed(simulated, planned or {}) if any_planned else simulated,
             local_time=at.astimezone(tz),
             dt_hours=seconds / 3600.0,
             seed=household.schema_name,
@@ -89,23 +130,22 @@ def simulate_instants(
             longitude=household.longitude,
             ev_reserve_fraction=reserve,
         )
-        produced = sum(o.power_w for o in outcomes if o.power_w > 0)
-        consumed = -sum(o.power_w for o in outcomes if o.power_w < 0)
-        powers = flows.node_powers((d.kind, o.power_w) for d, o in zip(devices, outcomes, strict=True))
-        pairs = zip(devices, outcomes, strict=True)
-        stores = ((d, o.power_w, o.charge_wh, o.plugged_in) for d, o in pairs if o.charge_wh is not None)
-        net_w = writes.net_power_w(produced, consumed)
+        if samples:
+            by_id = {o.device_id: o for o in outcomes}
+            outcomes = [
+                reported.minute_outcome(d, samples[d.id], at=at, seconds=seconds, charge_wh=d.charge_wh)
+                if d.id in samples
+                else by_id[d.id]
+                for d in devices
+            ]
         ticks.append(
-            writes.SimulatedTick(
+            tick_build(
                 at=at,
                 seconds=seconds,
-                hour_start=local_hour_start(at=at, zone=tz),
+                household=household,
+                devices=devices,
                 outcomes=outcomes,
-                produced_w=produced,
-                consumed_w=consumed,
-                powers=powers,
-                allocation=flows.allocate(powers),
-                reasons=flows.store_reasons(stores, net_w=net_w, ev_reserve_fraction=reserve),
+                unreasoned=samples,
             )
         )
         if index + 1 < len(instants):  # the next instant starts from this one's charge
@@ -120,6 +160,8 @@ class Claimed:
     instants: list[datetime]
     devices: list[physics.DeviceState]
     charge_revisions: dict[int, int]
+    samples: Mapping[int, reported.DeviceSamples] = dataclasses.field(default_factory=dict)
+    """The REPORTED devices' samples around the instants (telemetry.reported), by device id."""
 
 
 def _simulated(
@@ -134,9 +176,15 @@ def _simulated(
         instants=claimed.instants,
         seconds=seconds,
         planned=planned,
+        samples=claimed.samples,
     )
     return writes.HouseholdTicks(
-        household.id, household.schema_name, claimed.devices, ticks, claimed.charge_revisions
+        household.id,
+        household.schema_name,
+        claimed.devices,
+        ticks,
+        claimed.charge_revisions,
+        frozenset(claimed.samples),
     )
 
 
@@ -214,6 +262,13 @@ def _claim_and_load(
             states.append(config)
         revisions = {device.config.id: device.charge_revision for device in cached}
         claimed[household_id] = Claimed(claimed_instants[household_id], states, revisions)
+    reporting = {h: [d.config.id for d in cached if d.reported] for h, cached in devices.items()}
+    reporting = {h: ids for h, ids in reporting.items() if ids}
+    if reporting:
+        instants_of = [at for h in reporting for at in claimed[h].instants]
+        loaded = reported.samples_load(cursor, reporting, instants_of, seconds)
+        for household_id, samples in loaded.items():
+            claimed[household_id] = dataclasses.replace(claimed[household_id], samples=samples)
     return claimed
 
 
@@ -346,3 +401,22 @@ def _carry_charge(
         dataclasses.replace(d, charge_wh=o.charge_wh) if o.charge_wh is not None else d
         for d, o in zip(devices, last.outcomes, strict=True)
     ]
+
+
+def household_devices(cursor, household: HouseholdRef) -> tuple[device_cache.CachedDevice, ...]:
+    """The household's devices as the tick sees them: cached at its current devices version."""
+    cursor.execute("SELECT devices_version FROM public.households_household WHERE id = %s", [household.id])
+    version = cursor.fetchone()[0]
+    return _cached_devices(cursor, [household], {household.id: version})[household.id]
+
+
+def household_instants_tick(
+    cursor, *, household: HouseholdRef, instants: Sequence[datetime], seconds: int
+) -> int:
+    """Claim, simulate and store these instants of one household in the caller's transaction;
+    instants already ticked are skipped. Returns how many were ticked."""
+    claimed = _claim_and_load(cursor, [household], instants, seconds)
+    if household.id not in claimed:
+        return 0
+    _store(cursor, [_simulated(household, claimed[household.id], seconds)])
+    return len(claimed[household.id].instants)

@@ -23,6 +23,8 @@ from telemetry import device_cache, flows, physics
 from telemetry.sql import join, json_rows, literal, statement, table
 
 NET_DUST_W = 1e-6
+REPORTED = "reported"
+"""devices.models.TelemetrySource.REPORTED: the device's readings come from its home's gateway."""
 
 
 def net_power_w(produced_w: float, consumed_w: float) -> float:
@@ -45,6 +47,7 @@ DEVICE_COLUMNS = (
     "tilt_degrees",
     "azimuth_degrees",
     "charge_revision",
+    "source",
 )
 _DEVICE_SELECT = sql.SQL(", ".join(f"d.{column}" for column in DEVICE_COLUMNS))
 READINGS_COPY = sql.SQL(
@@ -127,8 +130,13 @@ SNAPSHOT_POWERS = (
 )
 """The snapshot's measured columns (watts and storage), in the row's order."""
 # The households' rows in the public fleet table, moved forward only; one count column per kind.
-_SNAPSHOT_COLUMNS = ["at", *SNAPSHOT_POWERS, *(kind.count_column for kind in KINDS)]
-SNAPSHOT_TYPES = ("bigint", "timestamptz", *("float8",) * len(SNAPSHOT_POWERS), *("integer",) * len(KINDS))
+_SNAPSHOT_COLUMNS = ["at", *SNAPSHOT_POWERS, *(kind.count_column for kind in KINDS), "reported_devices"]
+SNAPSHOT_TYPES = (
+    "bigint",
+    "timestamptz",
+    *("float8",) * len(SNAPSHOT_POWERS),
+    *("integer",) * (len(KINDS) + 1),
+)
 SNAPSHOT_INSERT = statement(
     sql.SQL("INSERT INTO public.reporting_householdsnapshot AS s (household_id, "),
     join(", ", map(sql.SQL, _SNAPSHOT_COLUMNS)),
@@ -172,6 +180,8 @@ class HouseholdTicks:
     ticks: Sequence[SimulatedTick]
     charge_revisions: Mapping[int, int] = field(default_factory=dict)
     """Per device id: the revision of the owner-set charge the ticks started from (live state)."""
+    reported: frozenset[int] = frozenset()
+    """Ids of the devices fed by the home's gateway (telemetry.reported), counted in the snapshot."""
 
 
 def claim_sql(
@@ -230,7 +240,7 @@ def cached_device(row: Sequence) -> device_cache.CachedDevice:
         tilt_degrees=row[10],
         azimuth_degrees=row[11],
     )
-    return device_cache.CachedDevice(config, row[12])
+    return device_cache.CachedDevice(config, row[12], row[13] == REPORTED)
 
 
 def live_charge_wh(
@@ -282,12 +292,15 @@ def readings_copy(cursor: Any, homes: Iterable[HouseholdTicks]) -> int:
     return count
 
 
-def rollups_sql(cursor: Any, homes: Iterable[HouseholdTicks]) -> sql.SQL:
+def rollups_sql(
+    cursor: Any, homes: Iterable[HouseholdTicks], *, minus: Iterable[HouseholdTicks] = ()
+) -> sql.SQL:
     """Additive upserts of the hourly rollups of the whole batch: one statement per table.
 
     Import/export come from each tick's net flow; the home's row also sums each tick's flows
     (telemetry.flows.FLOW_COLUMNS); a store's row counts the seconds it spent with each reason code.
-    Each row: the keys, the sums, ticks, seconds.
+    Each row: the keys, the sums, ticks, seconds. The ticks in `minus` are taken away: a minute
+    computed again (telemetry.ingest) replaces its old contribution with its new one.
     """
     flow_index = {flow: 4 + index for index, flow in enumerate(flows.FLOW_COLUMNS)}
     reason_index = {reason: 2 + index for index, reason in enumerate(flows.REASON_COLUMNS)}
@@ -295,9 +308,10 @@ def rollups_sql(cursor: Any, homes: Iterable[HouseholdTicks]) -> sql.SQL:
         lambda: [0.0, 0.0] + [0] * (len(flows.REASON_COLUMNS) + 2)
     )
     home_hours: dict[tuple[int, datetime], list] = defaultdict(lambda: [0.0] * len(_HOME_HOUR_SUMS) + [0, 0])
-    for home in homes:
+    signed = [(home, 1) for home in homes] + [(home, -1) for home in minus]
+    for home, sign in signed:
         for tick in home.ticks:
-            hours = tick.seconds / 3600.0
+            hours = sign * tick.seconds / 3600.0
             row = home_hours[(home.household_id, tick.hour_start)]
             row[0] += tick.produced_w * hours
             row[1] += tick.consumed_w * hours
@@ -305,19 +319,19 @@ def rollups_sql(cursor: Any, homes: Iterable[HouseholdTicks]) -> sql.SQL:
             row[3] += max(tick.net_w, 0.0) * hours
             for flow, power_w in tick.allocation.items():
                 row[flow_index[flow]] += power_w * hours
-            row[-2] += 1
-            row[-1] += tick.seconds
+            row[-2] += sign
+            row[-1] += sign * tick.seconds
             for outcome in tick.outcomes:
                 device = device_hours[(home.household_id, outcome.device_id, tick.hour_start)]
                 if outcome.energy_wh >= 0:
-                    device[0] += outcome.energy_wh
+                    device[0] += sign * outcome.energy_wh
                 else:
-                    device[1] -= outcome.energy_wh
+                    device[1] -= sign * outcome.energy_wh
                 reason = tick.reasons.get(outcome.device_id)
                 if reason is not None:
-                    device[reason_index[reason]] += tick.seconds
-                device[-2] += 1
-                device[-1] += tick.seconds
+                    device[reason_index[reason]] += sign * tick.seconds
+                device[-2] += sign
+                device[-1] += sign * tick.seconds
     statements: list[sql.SQL] = []
     if device_hours:
         rows = [(h, d, hour.isoformat(), *values) for (h, d, hour), values in device_hours.items()]
@@ -380,7 +394,7 @@ def _snapshot_row(home: HouseholdTicks) -> tuple:
         -last.net_w if last.net_w < 0 else 0.0,
         last.net_w if last.net_w > 0 else 0.0,
     )
-    return (home.household_id, last.at.isoformat(), *measured, *counts.values())
+    return (home.household_id, last.at.isoformat(), *measured, *counts.values(), len(home.reported))
 
 
 def snapshots_sql(cursor: Any, homes: Sequence[HouseholdTicks]) -> sql.SQL:

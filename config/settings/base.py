@@ -40,6 +40,8 @@ LOCAL_SHARED_APPS = [
     # Forecasts and cost-optimal plans; the plans the tick follows are telemetry's table.
     "planning",
     "reporting",
+    # Gateway keys sit in public beside the households: an ingestion request finds its home in one look-up.
+    "gateways",
     "demo",
 ]
 SHARED_APPS = DJANGO_SHARED_APPS + THIRD_PARTY_APPS + LOCAL_SHARED_APPS
@@ -268,6 +270,22 @@ TELEMETRY_DEVICE_CACHE_HOUSEHOLDS = env.int("TELEMETRY_DEVICE_CACHE_HOUSEHOLDS",
 # ticks (~2 KB each, so at least the fleet), and four solar days of each ~1 km place its homes are at.
 TELEMETRY_SIMULATED_HOUSEHOLDS = env.int("TELEMETRY_SIMULATED_HOUSEHOLDS", default=300_000)
 TELEMETRY_SIMULATED_PLACES = env.int("TELEMETRY_SIMULATED_PLACES", default=2_048)
+# Real devices (gateways app, docs/gateways.md). Keys per household; per-key throttles ("N/period",
+# period s, m, h or d) on requests and on readings, counted in Redis; the ingestion body limits.
+GATEWAY_KEYS_PER_HOUSEHOLD_MAX = env.int("GATEWAY_KEYS_PER_HOUSEHOLD_MAX", default=5)
+GATEWAY_REQUESTS_PER_KEY = env("GATEWAY_REQUESTS_PER_KEY", default="120/m")
+GATEWAY_READINGS_PER_KEY = env("GATEWAY_READINGS_PER_KEY", default="200000/h")
+INGEST_MAX_BYTES = env.int("INGEST_MAX_BYTES", default=1_048_576)
+INGEST_MAX_READINGS = env.int("INGEST_MAX_READINGS", default=5_000)
+# Clock skew allowed into the future for a reading's time, seconds.
+INGEST_MAX_SKEW_SECONDS = env.int("INGEST_MAX_SKEW_SECONDS", default=60)
+# The MQTT broker (Mosquitto with its dynamic-security plugin): the bridge (manage.py ingest_mqtt)
+# and the key mutations log in as MQTT_USERNAME, a dynamic-security admin. No MQTT_HOST: HTTP only,
+# and creating a key creates no broker client.
+MQTT_HOST = env("MQTT_HOST", default="")
+MQTT_PORT = env.int("MQTT_PORT", default=1883)
+MQTT_USERNAME = env("MQTT_USERNAME", default="admin")
+MQTT_PASSWORD = env("MQTT_PASSWORD", default="")
 # Plans (planning): remade when due (planning.services.plans_due), checked every PLANNING_CHECK_SECONDS:
 # older than PLANNING_MAX_AGE_SECONDS, a store PLANNING_DRIFT_WH off the plan, or devices changed.
 PLANNING_CHECK_SECONDS = env.int("PLANNING_CHECK_SECONDS", default=300)

@@ -4,7 +4,7 @@ import enum
 
 import graphene
 
-from devices.models import DeviceKind, StorageMode
+from devices.models import DeviceKind, StorageMode, TelemetrySource
 
 
 class EvModeChoice(enum.StrEnum):
@@ -36,4 +36,10 @@ EvModeEnum = graphene.Enum.from_enum(
     "DISCHARGING supplies it (vehicle-to-home, after the home battery), SOLAR charges from solar surplus "
     "only, SMART reaches the charge target by its time at the least cost (solar surplus first), IDLE "
     "neither. New vehicles start IDLE.",
+)
+TelemetrySourceEnum = graphene.Enum.from_enum(
+    TelemetrySource,
+    name="TelemetrySource",
+    description="SIMULATED: the platform simulates the device; REPORTED: its readings come from the "
+    "home's gateway (POST /ingest/readings or MQTT) and it is never simulated.",
 )

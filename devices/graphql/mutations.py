@@ -10,7 +10,7 @@ from core.graphql.mutations import BaseMutation
 from core.graphql.permissions import household_required
 from devices import limits, live, services
 from devices.error_codes import DeviceErrorCode
-from devices.graphql.enums import StorageModeEnum
+from devices.graphql.enums import StorageModeEnum, TelemetrySourceEnum
 from devices.graphql.types import FIELD_TYPES, DeviceInterface, device_uid
 from devices.kinds import KINDS, FieldSpec, KindSpec
 
@@ -62,6 +62,7 @@ RegisterDeviceInput = type(
     (graphene.InputObjectType,),
     {
         "name": graphene.String(required=True, description=_NAME),
+        "source": TelemetrySourceEnum(description="Default SIMULATED; REPORTED: fed by a gateway."),
         **_per_kind(update=False),
         "Meta": type(
             "Meta",
@@ -75,6 +76,7 @@ UpdateDeviceInput = type(
     (graphene.InputObjectType,),
     {
         "name": graphene.String(description=f"{_NAME} {_UNCHANGED}"),
+        "source": TelemetrySourceEnum(description=_UNCHANGED),
         **_per_kind(update=True),
         "Meta": type(
             "Meta",
@@ -91,6 +93,11 @@ def _specs(data: graphene.InputObjectType) -> dict[str, dict[str, Any] | None]:
         field: None if data.get(field) is None else dict(data[field])
         for field in (kind.value for kind in KINDS)
     }
+
+
+def _source(data: graphene.InputObjectType) -> str | None:
+    source = data.get("source")
+    return None if source is None else getattr(source, "value", source)
 
 
 def _uid(global_id: str) -> UUID:
@@ -118,7 +125,7 @@ class RegisterDevice(BaseMutation):
     @staticmethod
     @household_required
     def perform_mutation(root, info, input):
-        return {"device": services.device_register(name=input.name, **_specs(input))}
+        return {"device": services.device_register(name=input.name, source=_source(input), **_specs(input))}
 
 
 class UpdateDevice(BaseMutation):
@@ -136,7 +143,7 @@ class UpdateDevice(BaseMutation):
     @staticmethod
     @household_required
     def perform_mutation(root, info, id, input):
-        device = services.device_update(uid=_uid(id), name=input.name, **_specs(input))
+        device = services.device_update(uid=_uid(id), name=input.name, source=_source(input), **_specs(input))
         return {"device": live.one_with_live_state(device)}
 
 

@@ -6,7 +6,7 @@ from uuid import UUID
 import graphene
 from graphql_relay import from_global_id, to_global_id
 
-from devices.graphql.enums import DeviceKindEnum, EvModeEnum, StorageModeEnum
+from devices.graphql.enums import DeviceKindEnum, EvModeEnum, StorageModeEnum, TelemetrySourceEnum
 from devices.kinds import KINDS, FieldSpec, KindSpec
 from devices.services import field_default
 
@@ -42,6 +42,26 @@ class DeviceInterface(graphene.Interface):
         description="Power now, W, from the home's side: + supplies the home, - draws from it.",
     )
     last_reading_at = graphene.DateTime(description="Time of the latest simulated reading; null before any.")
+    source = graphene.Field(
+        TelemetrySourceEnum,
+        required=True,
+        description="REPORTED: fed by a gateway, never simulated.",
+    )
+    last_reported_at = graphene.DateTime(
+        description="REPORTED devices: time of the newest reading the gateway sent; null before any."
+    )
+    stale = graphene.Boolean(
+        required=True,
+        description="REPORTED devices: no reading within the last 5 minutes, so the device counts as 0 W.",
+    )
+
+    @staticmethod
+    def resolve_last_reported_at(device, info):
+        return getattr(device, "last_reported_at", None)
+
+    @staticmethod
+    def resolve_stale(device, info):
+        return bool(getattr(device, "stale", False))
 
     @staticmethod
     def resolve_id(device, info):

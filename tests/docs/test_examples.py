@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from bench.mosquitto import mosquitto
 from tests.docs.examples import (
     FENCE,
     TOLERANCE,
@@ -28,6 +29,7 @@ from tests.docs.examples import (
     value_problems,
     with_placeholders,
 )
+from tests.gateways.bridge import mqtt_bridge
 from tests.hardening.servers import demo_data, gunicorn
 
 pytestmark = [pytest.mark.django_db, pytest.mark.server]
@@ -41,8 +43,24 @@ REWRITE = os.environ.get("DOCS_REWRITE") == "1"
 
 @pytest.fixture(scope="module")
 def site(django_db_setup, django_db_blocker):
-    with demo_data(django_db_blocker, "--until", SEEDED_UNTIL), gunicorn() as server:
-        yield f"http://127.0.0.1:{server.port}"
+    """gunicorn on the seeded data, with a private Mosquitto and the MQTT bridge for the gateway examples
+    (their MQTT_HOST / MQTT_PORT point at it)."""
+    previous = {name: os.environ.get(name) for name in ("MQTT_HOST", "MQTT_PORT")}
+    with (
+        mosquitto() as broker,
+        demo_data(django_db_blocker, "--until", SEEDED_UNTIL),
+        gunicorn(**broker.environment()) as server,
+        mqtt_bridge(broker),
+    ):
+        os.environ.update({"MQTT_HOST": broker.host, "MQTT_PORT": str(broker.port)})
+        try:
+            yield f"http://127.0.0.1:{server.port}"
+        finally:
+            for name, value in previous.items():
+                if value is None:
+                    os.environ.pop(name, None)
+                else:
+                    os.environ[name] = value
 
 
 def run(example: Example, site: str, variables: dict[str, str], scratch: Path) -> tuple[str, dict[str, str]]:

@@ -141,3 +141,20 @@ def test_an_ev_away_with_a_drain_arrives_with_less():
     plan = solve(_problem([ev], prices=[0.30] * 4, load_w=0.0))
     assert plan.charge_wh[2][2] == pytest.approx(7000.0)
     assert plan.power_w[2][1:3] == pytest.approx([0.0, 0.0])
+
+
+def test_a_battery_never_charges_the_car_since_the_simulation_never_lets_it():
+    battery = Store(1, capacity_wh=10_000.0, charge_wh=10_000.0, max_charge_w=5000.0, max_discharge_w=5000.0)
+    ev = Store(
+        2,
+        capacity_wh=60_000.0,
+        charge_wh=0.0,
+        max_charge_w=4000.0,
+        max_discharge_w=0.0,
+        targets=(Target(step=2, charge_wh=4000.0),),
+        is_vehicle=True,
+    )
+    plan = solve(_problem([battery, ev], prices=[0.30, 0.30, 0.30], load_w=0.0))
+    assert plan.power_w[1] == pytest.approx([0.0, 0.0, 0.0], abs=1e-6)  # nothing to cover, nothing to sell
+    assert plan.power_w[2][:2].sum() == pytest.approx(-4000.0)
+    assert plan.grid_w[:2].sum() == pytest.approx(-4000.0)  # the car's energy comes from the grid

@@ -45,9 +45,21 @@ OWNERS = {
     "telemetry/services.py",
     "telemetry/partitions.py",
     "telemetry/receivers.py",
+    "telemetry/reported.py",
+    "telemetry/ingest.py",
     "telemetry/plans.py",
 }
-PRODUCTION = ("accounts", "households", "devices", "telemetry", "planning", "reporting", "demo", "config")
+PRODUCTION = (
+    "accounts",
+    "households",
+    "devices",
+    "telemetry",
+    "gateways",
+    "planning",
+    "reporting",
+    "demo",
+    "config",
+)
 
 HISTORY = """
 query History($start: DateTime!, $end: DateTime!, $deviceId: ID) {

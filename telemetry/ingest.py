@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 
 from django.db import connection, transaction
 
-from telemetry import partitions, physics, reported, services, writes
+from telemetry import costs, partitions, physics, reported, services, writes
 from telemetry.sql import render
 
 # The new samples come back as their minutes (tick instants) with a count: a few rows, not thousands.
@@ -151,11 +151,29 @@ def minutes_recompute(
         ],
     )
     revisions = {c.config.id: c.charge_revision for c in cached}
-    homes = [
-        writes.HouseholdTicks(household.id, household.schema_name, present, [tick])
-        for present, tick in new_ticks
+    # The minute is priced as it was: its old cost goes with its old energy, its new cost comes in.
+    prices = services.prices_of({household.id: household}, {household.id: [t.at for t in old_ticks]})[
+        household.id
     ]
-    minus = [writes.HouseholdTicks(household.id, household.schema_name, [], old_ticks)]
+    homes = [
+        writes.HouseholdTicks(
+            household.id,
+            household.schema_name,
+            present,
+            [tick],
+            costs=costs.ticks_costs([tick], [price], household.timezone),
+        )
+        for (present, tick), price in zip(new_ticks, prices, strict=True)
+    ]
+    minus = [
+        writes.HouseholdTicks(
+            household.id,
+            household.schema_name,
+            [],
+            old_ticks,
+            costs=costs.ticks_costs(old_ticks, prices, household.timezone),
+        )
+    ]
     present, last = new_ticks[-1]
     own_outcomes = [o for o in last.outcomes if o.device_id in reported_ids]
     live = writes.HouseholdTicks(

@@ -6,6 +6,7 @@ import accounts.schema
 import devices.graphql.schema
 import gateways.schema
 import households.schema
+import planning.schema
 import reporting.schema
 import tariffs.schema
 from core.graphql.rounding import measurements_round
@@ -16,6 +17,7 @@ class Query(
     devices.graphql.schema.Query,
     reporting.schema.Query,
     tariffs.schema.Query,
+    planning.schema.Query,
     gateways.schema.Query,
     graphene.ObjectType,
 ):

@@ -4,13 +4,15 @@ import graphene
 import graphql_jwt
 from django.conf import settings
 from graphene.types.generic import GenericScalar
-from graphql import GraphQLError
 from graphql_jwt.exceptions import JSONWebTokenError
 
 from accounts import services
 from accounts.emails import canonical_email
+from accounts.error_codes import AccountErrorCode
 from accounts.models import EMAIL_MAX_LENGTH
 from accounts.tokens import InvalidToken, user_from_token
+from core.graphql.errors import Refusal
+from core.graphql.mutations import BaseMutation
 from core.graphql.permissions import login_required
 from core.text import is_storable
 
@@ -24,22 +26,23 @@ class TokenAuth(graphql_jwt.ObtainJSONWebToken):
         # django-axes stores the email of each failed attempt in a 255-character column.
         storable = is_storable(email) and is_storable(password)
         if not storable or len(canonical_email(email)) > EMAIL_MAX_LENGTH:
-            raise GraphQLError("Please enter valid credentials", extensions={"code": "INVALID_CREDENTIALS"})
+            raise Refusal(AccountErrorCode.INVALID_CREDENTIALS, "Please enter valid credentials")
         try:
             return super().mutate(root, info, **kwargs)
         except JSONWebTokenError as error:
             request = info.context
             if getattr(request, "axes_locked_out", False) or getattr(request, "login_throttled", False):
                 minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
-                raise GraphQLError(
-                    f"Too many failed login attempts: try again in {minutes} minutes.",
-                    extensions={"code": "LOCKED_OUT"},
-                ) from error
-            raise GraphQLError(str(error), extensions={"code": "INVALID_CREDENTIALS"}) from error
+                message = f"Too many failed login attempts: try again in {minutes} minutes."
+                raise Refusal(AccountErrorCode.LOCKED_OUT, message) from error
+            raise Refusal(AccountErrorCode.INVALID_CREDENTIALS, str(error)) from error
 
 
-class RefreshToken(graphene.Mutation):
+class RefreshToken(BaseMutation):
     """Trade a refresh token for a new access token and a new refresh token (the old one dies)."""
+
+    class Meta:
+        error_codes = AccountErrorCode
 
     class Arguments:
         refresh_token = graphene.String(required=True)
@@ -49,12 +52,12 @@ class RefreshToken(graphene.Mutation):
     payload = GenericScalar(required=True)
 
     @classmethod
-    def mutate(cls, root, info, refresh_token):
+    def perform_mutation(cls, root, info, refresh_token):
         try:
             tokens = services.refresh_token_rotate(refresh_token=refresh_token)
         except services.RefreshRefused as error:
-            raise GraphQLError(str(error), extensions={"code": "INVALID_REFRESH_TOKEN"}) from error
-        return cls(token=tokens.token, refresh_token=tokens.refresh_token, payload=tokens.payload)
+            raise Refusal(AccountErrorCode.INVALID_REFRESH_TOKEN, str(error)) from error
+        return {"token": tokens.token, "refresh_token": tokens.refresh_token, "payload": tokens.payload}
 
 
 class VerifyToken(graphql_jwt.Verify):
@@ -71,8 +74,11 @@ class VerifyToken(graphql_jwt.Verify):
         return super().mutate(root, info, token=token, **kwargs)
 
 
-class RevokeToken(graphene.Mutation):
+class RevokeToken(BaseMutation):
     """Revoke a refresh token (log out); `revoked` is false when it was unknown or already revoked."""
+
+    class Meta:
+        error_codes = AccountErrorCode
 
     class Arguments:
         refresh_token = graphene.String(required=True)
@@ -80,8 +86,8 @@ class RevokeToken(graphene.Mutation):
     revoked = graphene.Boolean(required=True)
 
     @classmethod
-    def mutate(cls, root, info, refresh_token):
-        return cls(revoked=services.refresh_token_revoke(refresh_token=refresh_token))
+    def perform_mutation(cls, root, info, refresh_token):
+        return {"revoked": services.refresh_token_revoke(refresh_token=refresh_token)}
 
 
 class SignOutEverywhere(graphene.Mutation):

@@ -19,6 +19,7 @@ import subprocess
 import sys
 import threading
 import time
+import uuid
 from datetime import UTC, datetime, timedelta
 
 import paho.mqtt.client as mqtt
@@ -54,7 +55,7 @@ def _homes(broker_settings: dict) -> list[tuple[str, list[str]]]:
         for index in range(HOMES):
             household = household_sign_up(
                 email=f"ingest-{index}-{time.time_ns()}@bench.invalid",
-                password=f"Ingest-bench-{time.time_ns()}",
+                password=f"Gw-{uuid.uuid4().hex}-Pass",
                 household_name=f"Gateway home {index}",
                 timezone="Europe/Berlin",
             ).household

@@ -9,6 +9,7 @@ RUNS runs of SOLVES solves each after a warm-up; medians with the spread over ru
 """
 
 import dataclasses
+import os
 import statistics
 import time
 from datetime import UTC, datetime
@@ -75,7 +76,8 @@ def run() -> dict:
         return {"median_ms": round(statistics.median(values), 3), "runs_ms": [round(v, 3) for v in values]}
 
     return {
-        "conditions": f"{steps} steps of 15 min, battery + SMART EV with a target, {RUNS} runs x {SOLVES}",
+        "conditions": f"{steps} steps of 15 min, battery + SMART EV with a target, {RUNS} runs x {SOLVES}; "
+        f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores",
         "variables": len(problem.stores) * 4 * steps + 2 * steps,
         "solve": summary(solve_ms),
         "forecast_warm": summary(forecast_ms),

@@ -6,7 +6,9 @@ import accounts.schema
 import devices.graphql.schema
 import gateways.schema
 import households.schema
+import planning.schema
 import reporting.schema
+import tariffs.schema
 from core.graphql.rounding import measurements_round
 
 
@@ -14,6 +16,8 @@ class Query(
     households.schema.Query,
     devices.graphql.schema.Query,
     reporting.schema.Query,
+    tariffs.schema.Query,
+    planning.schema.Query,
     gateways.schema.Query,
     graphene.ObjectType,
 ):
@@ -24,6 +28,7 @@ class Mutation(
     households.schema.Mutation,
     accounts.schema.Mutation,
     devices.graphql.schema.Mutation,
+    tariffs.schema.Mutation,
     gateways.schema.Mutation,
     graphene.ObjectType,
 ):

@@ -12,7 +12,7 @@ family home with a pool.
 """
 
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -25,6 +25,7 @@ from accounts.models import User
 from devices.services import device_register
 from households.models import Household
 from households.services import household_sign_up
+from tariffs.services import tariff_set
 from telemetry.services import HouseholdRef, household_backfill, tick_instant
 from telemetry.signals import fleet_ticked
 
@@ -69,6 +70,8 @@ class DemoHome:
     devices: tuple[DemoDevice, ...]
     latitude: float
     longitude: float
+    tariff: Mapping[str, Any]
+    """setTariff's fields (tariffs.services.tariff_set): the demo has one home of each kind."""
 
     @property
     def schema_name(self) -> str:
@@ -100,6 +103,14 @@ HOMES = (
         ),
         52.52,
         13.40,
+        # A dynamic tariff (Tibber/aWATTar style): the DE-LU day-ahead price plus grid fees and taxes.
+        {
+            "kind": "DYNAMIC",
+            "currency": "EUR",
+            "import_price_per_kwh": "0.2100",
+            "export_price_per_kwh": "0.0786",
+            "market_zone": "DE-LU",
+        },
     ),
     DemoHome(
         "Austin house",
@@ -137,6 +148,27 @@ HOMES = (
         ),
         30.27,
         -97.74,
+        # Time of use: cheap nights, a summer-afternoon peak on weekdays, the base price otherwise.
+        {
+            "kind": "TIME_OF_USE",
+            "currency": "USD",
+            "import_price_per_kwh": "0.1500",
+            "export_price_per_kwh": "0.0500",
+            "windows": [
+                {
+                    "days": [1, 2, 3, 4, 5, 6, 7],
+                    "start_local": "00:00",
+                    "end_local": "06:00",
+                    "import_price_per_kwh": "0.0800",
+                },
+                {
+                    "days": [1, 2, 3, 4, 5],
+                    "start_local": "15:00",
+                    "end_local": "20:00",
+                    "import_price_per_kwh": "0.2800",
+                },
+            ],
+        },
     ),
     DemoHome(
         "Sydney home",
@@ -173,6 +205,13 @@ HOMES = (
         ),
         -33.87,
         151.21,
+        # A flat retail rate with a solar feed-in tariff.
+        {
+            "kind": "FIXED",
+            "currency": "AUD",
+            "import_price_per_kwh": "0.3300",
+            "export_price_per_kwh": "0.0500",
+        },
     ),
 )
 
@@ -244,6 +283,8 @@ def demo_seed(
     homes, logins = [], []
     for home in HOMES:
         household, created = demo_home_ensure(home=home, password=passwords.owner)
+        if created:
+            tariff_set(household=household, now=start, **home.tariff)
         written = household_backfill(
             household=HouseholdRef.of(household), start=start, end=end, seconds=step_seconds
         )

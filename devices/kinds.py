@@ -12,6 +12,7 @@ docs/adding-a-device-kind.md walks through a new one.
 from dataclasses import dataclass
 
 from devices import limits
+from devices.choices import StorageMode
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,9 +178,15 @@ KINDS: tuple[KindSpec, ...] = (
                     required=True,
                     update_note=_CAPACITY_UPDATE,
                 ),
-                modes=("auto", "charging", "discharging", "idle", "optimized"),
+                modes=(
+                    StorageMode.AUTO,
+                    StorageMode.CHARGING,
+                    StorageMode.DISCHARGING,
+                    StorageMode.IDLE,
+                    StorageMode.OPTIMIZED,
+                ),
                 mode_type="StorageMode",
-                default_mode="auto",
+                default_mode=StorageMode.AUTO,
             ),
             FieldSpec(
                 "reserve_percent",
@@ -211,9 +218,15 @@ KINDS: tuple[KindSpec, ...] = (
                     column="capacity_wh",
                     update_note=_CAPACITY_UPDATE,
                 ),
-                modes=("charging", "discharging", "idle", "solar", "smart"),
+                modes=(
+                    StorageMode.CHARGING,
+                    StorageMode.DISCHARGING,
+                    StorageMode.IDLE,
+                    StorageMode.SOLAR,
+                    StorageMode.SMART,
+                ),
                 mode_type="EvMode",
-                default_mode="idle",
+                default_mode=StorageMode.IDLE,
             ),
             FieldSpec("plugged_in", "False while the car is away (on a trip).", graphql_type="Boolean"),
         ),

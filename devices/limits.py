@@ -7,6 +7,8 @@ Plain Python (no Django): the device-kind registry (devices.kinds) and the model
 
 from types import MappingProxyType
 
+from devices.choices import ApplianceCategory
+
 NAME_MAX_LENGTH = 100
 # Caps every device list a household can ask for (devices, energySummary's storage); a large
 # home has a few dozen devices.
@@ -28,22 +30,22 @@ CHARGE_PERCENT_MAX = 100.0
 # A new battery or EV starts half full unless told otherwise.
 DEFAULT_CHARGE_PERCENT = 50.0
 
-DEFAULT_APPLIANCE_CATEGORY = "other"
-# Typical average draw while on per category (devices.models.ApplianceCategory), used when a
+DEFAULT_APPLIANCE_CATEGORY = ApplianceCategory.OTHER
+# Typical average draw while on per category (devices.choices.ApplianceCategory), used when a
 # client registers an appliance without one.
 APPLIANCE_DEFAULT_POWER_W = MappingProxyType(
     {
-        "air_conditioner": 3000.0,
-        "heating": 3000.0,
-        "dishwasher": 1800.0,
-        "fridge": 150.0,
-        "washer": 500.0,
-        "dryer": 3000.0,
-        "oven": 2400.0,
-        "lighting": 300.0,
-        "water_heater": 4000.0,
-        "pool_pump": 1100.0,
-        "other": 500.0,
+        ApplianceCategory.AIR_CONDITIONER: 3000.0,
+        ApplianceCategory.HEATING: 3000.0,
+        ApplianceCategory.DISHWASHER: 1800.0,
+        ApplianceCategory.FRIDGE: 150.0,
+        ApplianceCategory.WASHER: 500.0,
+        ApplianceCategory.DRYER: 3000.0,
+        ApplianceCategory.OVEN: 2400.0,
+        ApplianceCategory.LIGHTING: 300.0,
+        ApplianceCategory.WATER_HEATER: 4000.0,
+        ApplianceCategory.POOL_PUMP: 1100.0,
+        ApplianceCategory.OTHER: 500.0,
     }
 )
 

@@ -10,6 +10,7 @@ import uuid
 from django.db import models
 from django.db.models import Q
 
+from devices import choices
 from devices.kinds import BY_VALUE, KINDS, STORAGE_VALUES
 from devices.limits import DC_AC_RATIO_RANGE, NAME_MAX_LENGTH, RESERVE_PERCENT_RANGE
 
@@ -17,14 +18,10 @@ from devices.limits import DC_AC_RATIO_RANGE, NAME_MAX_LENGTH, RESERVE_PERCENT_R
 DeviceKind = models.TextChoices("DeviceKind", [(kind.name, (kind.value, kind.label)) for kind in KINDS])
 
 
-class StorageMode(models.TextChoices):
-    AUTO = "auto", "Automatic (covers the home)"
-    CHARGING = "charging", "Charging"
-    DISCHARGING = "discharging", "Discharging"
-    IDLE = "idle", "Idle"
-    SOLAR = "solar", "Solar surplus only (EVs)"
-    OPTIMIZED = "optimized", "Follows the home's cost-optimal plan (batteries)"
-    SMART = "smart", "Reaches its charge target at the least cost (EVs)"
+# Modes and categories follow their plain-Python definitions (devices.choices).
+StorageMode = models.TextChoices(
+    "StorageMode", [(mode.name, (mode.value, choices.MODE_LABELS[mode])) for mode in choices.StorageMode]
+)
 
 
 def _modes(kind: str) -> frozenset[StorageMode]:
@@ -44,18 +41,10 @@ class TelemetrySource(models.TextChoices):
     REPORTED = "reported", "Reported by the home's gateway"
 
 
-class ApplianceCategory(models.TextChoices):
-    AIR_CONDITIONER = "air_conditioner", "Air conditioner"
-    HEATING = "heating", "Heat pump / electric heating"
-    DISHWASHER = "dishwasher", "Dishwasher"
-    FRIDGE = "fridge", "Fridge"
-    WASHER = "washer", "Washing machine"
-    DRYER = "dryer", "Tumble dryer"
-    OVEN = "oven", "Oven"
-    LIGHTING = "lighting", "Lighting"
-    WATER_HEATER = "water_heater", "Water heater"
-    POOL_PUMP = "pool_pump", "Pool pump"
-    OTHER = "other", "Other"
+ApplianceCategory = models.TextChoices(
+    "ApplianceCategory",
+    [(each.name, (each.value, choices.CATEGORY_LABELS[each])) for each in choices.ApplianceCategory],
+)
 
 
 def _only(kind: str, **fields_set) -> Q:

@@ -34,9 +34,9 @@ def household_prices(household: Household, start: datetime, steps: int, now: dat
             imports[index] = float(interval.import_price_per_kwh)
             exports[index] = float(interval.export_price_per_kwh)
     for series in (imports, exports):
-        for index in np.flatnonzero(np.isnan(series)):
-            if index >= STEPS_PER_DAY:
-                series[index] = series[index - STEPS_PER_DAY]
+        for gap in np.flatnonzero(np.isnan(series)):
+            if gap >= STEPS_PER_DAY:
+                series[gap] = series[gap - STEPS_PER_DAY]
         known = series[~np.isnan(series)]
         series[np.isnan(series)] = known.mean() if len(known) else 0.0
     currency = tariff_current(household, now=now).terms.currency

@@ -378,7 +378,7 @@ def forecast_errors(home: Home, first: date, days: int, world: World | None = No
         load_errors += np.abs(load - real_load).tolist()
         load_hours += real_load.tolist()
     return ForecastError(
-        float(np.mean(solar_errors) / max(np.mean(solar_days), 1e-9)),
-        float(np.mean(load_errors) / max(np.mean(load_hours), 1e-9)),
+        float(np.mean(solar_errors)) / max(float(np.mean(solar_days)), 1e-9),
+        float(np.mean(load_errors)) / max(float(np.mean(load_hours)), 1e-9),
         len(solar_days),
     )

@@ -5,6 +5,7 @@ however many homes there are); a household's page reads its own schema for devic
 """
 
 from django.contrib import admin
+from django.utils import timezone
 from django.utils.html import format_html
 from django_tenants.utils import schema_context
 
@@ -13,6 +14,7 @@ from households.admin import HouseholdAdmin
 from households.models import Household
 from planning import charts as plan_charts
 from reporting import charts, selectors
+from tariffs import selectors as tariff_selectors
 from telemetry import selectors as telemetry_selectors
 
 
@@ -47,6 +49,7 @@ class FleetHouseholdAdmin(HouseholdAdmin):
         "solar_w",
         "storage_percent",
         "devices",
+        "cost_today",
         "last_tick",
         "status",
     ]
@@ -98,6 +101,14 @@ class FleetHouseholdAdmin(HouseholdAdmin):
             else snapshot.devices
         )
 
+    @admin.display(description="Net cost today")
+    def cost_today(self, household: Household):
+        """Import cost minus export revenue since the home's local midnight (its snapshot)."""
+        snapshot = self._snapshot(household)
+        if snapshot is None or snapshot.cost_day != timezone.now().astimezone(household.zoneinfo).date():
+            return "-"
+        return f"{snapshot.import_cost_today - snapshot.export_revenue_today:,.2f} {snapshot.currency}"
+
     @admin.display(description="Last tick (UTC)", ordering="snapshot__at")
     def last_tick(self, household: Household):
         snapshot = self._snapshot(household)
@@ -125,6 +136,8 @@ class FleetHouseholdAdmin(HouseholdAdmin):
                 "household_zone": household.timezone,
                 "chart": charts.energy_chart(household=household),
                 "today": charts.flows_today(household=household),
+                "tariff": tariff_selectors.tariff_current(household).terms,
+                "prices_tomorrow": charts.price_curve_tomorrow(household=household),
                 "plan_chart": plan_charts.plan_chart(household=household),
             }
         return super().change_view(request, object_id, form_url=form_url, extra_context=extra_context)

@@ -21,6 +21,7 @@ from households.models import Household
 from households.timezones import local_hour_start
 from reporting import selectors
 from reporting.buckets import Interval
+from tariffs import selectors as tariff_selectors
 from telemetry.flows import Node, node_totals
 
 CHART_HOURS = 24
@@ -222,4 +223,50 @@ def flows_today(*, household: Household, now: datetime | None = None) -> dict:
             }
             for flow in rows
         ],
+    }
+
+
+PRICE_WIDTH = 760
+PRICE_HEIGHT = 160
+
+
+def price_curve_tomorrow(*, household: Household, now: datetime | None = None) -> dict | None:
+    """Tomorrow's import price per local interval as an SVG polyline, or None while it is unknown
+    (a DYNAMIC tariff before its market has published)."""
+    now = now or timezone.now()
+    zone = household.zoneinfo
+    midnight = (now.astimezone(zone) + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
+    start, end = midnight, (midnight + timedelta(days=1, hours=2)).replace(hour=0)
+    intervals = tariff_selectors.prices_for(household=household, start=start, end=end, now=now)
+    if not intervals:
+        return None
+    prices = [float(i.import_price_per_kwh) for i in intervals]
+    low, high = min([*prices, 0.0]), max(prices)
+    span = (high - low) or 1.0
+    seconds = (end - start).total_seconds()
+    plot_width, plot_height = PRICE_WIDTH - LEFT - RIGHT, PRICE_HEIGHT - 20 - BOTTOM
+
+    def x(at: datetime) -> float:
+        return round(LEFT + plot_width * (at - start).total_seconds() / seconds, 1)
+
+    def y(price: float) -> float:
+        return round(20 + plot_height * (high - price) / span, 1)
+
+    points = []
+    for interval, price in zip(intervals, prices, strict=True):
+        points += [f"{x(interval.start)},{y(price)}", f"{x(interval.end)},{y(price)}"]
+    cheapest = min(intervals, key=lambda i: i.import_price_per_kwh)
+    dearest = max(intervals, key=lambda i: i.import_price_per_kwh)
+    return {
+        "points": " ".join(points),
+        "width": PRICE_WIDTH,
+        "height": PRICE_HEIGHT,
+        "left": LEFT,
+        "right": PRICE_WIDTH - RIGHT,
+        "zero_y": y(0.0),
+        "top_label": f"{high:.3f}",
+        "bottom_label": f"{low:.3f}",
+        "day": f"{midnight:%A %d %B}",
+        "cheapest": f"{cheapest.start.astimezone(zone):%H:%M} at {cheapest.import_price_per_kwh:.4f}",
+        "dearest": f"{dearest.start.astimezone(zone):%H:%M} at {dearest.import_price_per_kwh:.4f}",
     }

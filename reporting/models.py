@@ -26,6 +26,12 @@ class HouseholdSnapshot(models.Model):
     grid_import_w = models.FloatField(default=0.0)
     grid_export_w = models.FloatField(default=0.0)
     reported_devices = models.PositiveIntegerField(default=0, help_text="Devices fed by the home's gateway.")
+    # Today's costs (telemetry.costs): the home's local day of its newest tick, summed tick by tick.
+    cost_day = models.DateField(null=True, blank=True)
+    currency = models.CharField(max_length=3, blank=True, default="")
+    import_cost_today = models.DecimalField(max_digits=20, decimal_places=9, default=0)
+    export_revenue_today = models.DecimalField(max_digits=20, decimal_places=9, default=0)
+    cost_without_devices_today = models.DecimalField(max_digits=20, decimal_places=9, default=0)
 
     class Meta:
         indexes = [models.Index(fields=["at"], name="snapshot_at_idx")]
@@ -66,6 +72,12 @@ class FleetTotals(models.Model):
     grid_import_w = models.FloatField(default=0.0, help_text="Sum of the households' imports.")
     grid_export_w = models.FloatField(default=0.0, help_text="Sum of the households' exports.")
     at = models.DateTimeField(null=True, blank=True, help_text="Newest household tick counted.")
+    costs_today = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Per currency: import cost, export revenue and cost without devices today so far "
+        "(decimal strings), over the households whose snapshot is of their local today.",
+    )
 
     class Meta:
         verbose_name_plural = "fleet totals"

@@ -13,6 +13,8 @@ from devices.graphql.enums import DeviceKindEnum
 from devices.graphql.types import DeviceInterface, device_uid
 from reporting import buckets, selectors
 from reporting.costs import HISTORY_COST, HISTORY_FIELD
+from tariffs.schema import Money
+from tariffs.terms import price_shown
 from telemetry import flows
 from telemetry.physics import STORAGE_EFFICIENCY
 
@@ -135,6 +137,30 @@ class EnergySummary(graphene.ObjectType):
     )
     reasons = _reasons_field()
     resolve_flows = staticmethod(_resolve_flows)
+    import_price_per_kwh = graphene.Decimal(
+        required=True, description="What a kWh from the grid costs now, in the tariff's currency."
+    )
+    export_price_per_kwh = graphene.Decimal(
+        required=True, description="What a kWh sent to the grid earns now."
+    )
+
+    @staticmethod
+    def resolve_import_price_per_kwh(summary, info):
+        return price_shown(summary.import_price_per_kwh)
+
+    @staticmethod
+    def resolve_export_price_per_kwh(summary, info):
+        return price_shown(summary.export_price_per_kwh)
+
+
+def _money(field: str, description: str) -> graphene.Field:
+    """A Money field of a bucket, from the result's Decimal attribute of the same name."""
+    return graphene.Field(
+        Money,
+        required=True,
+        description=description,
+        resolver=lambda bucket, info: {"amount": getattr(bucket, field), "currency": bucket.currency},
+    )
 
 
 Interval = graphene.Enum.from_enum(
@@ -208,11 +234,35 @@ class EnergyBucket(graphene.ObjectType):
         required=True,
         description="False while ticks are missing in the bucket or it reaches into the future.",
     )
+    import_cost = _money("import_cost", "The grid import, each tick at its price (negative prices earn).")
+    export_revenue = _money("export_revenue", "The export, each tick at its export price.")
+    net_cost = _money("net_cost", "importCost - exportRevenue.")
+    cost_without_devices = _money(
+        "cost_without_devices", "The same home load (loadWh) bought from the grid: no solar, no storage."
+    )
+    savings = _money("savings", "costWithoutDevices - netCost: what the panels and storage saved.")
 
 
 class DeviceKindCount(graphene.ObjectType):
     kind = graphene.Field(DeviceKindEnum, required=True)
     count = graphene.Int(required=True)
+
+
+class CurrencyCosts(graphene.ObjectType):
+    class Meta:
+        description = "The fleet's money today so far in one currency (decimal strings)."
+
+    currency = graphene.String(required=True)
+    import_cost = graphene.Decimal(required=True)
+    export_revenue = graphene.Decimal(required=True)
+    cost_without_devices = graphene.Decimal(required=True)
+
+
+def _fleet_money(fleet: selectors.FleetTotalsResult, position: int) -> dict | None:
+    if len(fleet.costs_today) != 1:
+        return None
+    ((currency, amounts),) = fleet.costs_today.items()
+    return {"amount": amounts[position], "currency": currency}
 
 
 class FleetSummary(graphene.ObjectType):
@@ -243,6 +293,31 @@ class FleetSummary(graphene.ObjectType):
     )
     grid_export_w = graphene.Float(required=True, description="Sum of each home's export, W.")
     at = graphene.DateTime(description="Time of the newest snapshot; null before any tick.")
+    import_cost = graphene.Field(
+        Money,
+        description="Today's grid import cost so far (each home's local day); null unless one currency.",
+    )
+    export_revenue = graphene.Field(
+        Money, description="Today's export revenue so far; null unless one currency."
+    )
+    costs_today = graphene.List(
+        graphene.NonNull(CurrencyCosts), required=True, description="Today's totals so far, per currency."
+    )
+
+    @staticmethod
+    def resolve_import_cost(fleet: selectors.FleetTotalsResult, info):
+        return _fleet_money(fleet, 0)
+
+    @staticmethod
+    def resolve_export_revenue(fleet: selectors.FleetTotalsResult, info):
+        return _fleet_money(fleet, 1)
+
+    @staticmethod
+    def resolve_costs_today(fleet: selectors.FleetTotalsResult, info):
+        return [
+            {"currency": currency, "import_cost": a, "export_revenue": b, "cost_without_devices": c}
+            for currency, (a, b, c) in sorted(fleet.costs_today.items())
+        ]
 
     @staticmethod
     def resolve_devices_by_kind(fleet: selectors.FleetTotalsResult, info):

@@ -8,11 +8,13 @@ the fleet reads the public snapshots the telemetry tick maintains, never the ten
 import dataclasses
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Count, FloatField, IntegerField, Max, Q, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -23,6 +25,7 @@ from devices.models import Device, DeviceKind
 from households.models import Household
 from reporting.buckets import Bucket, Interval, buckets_between
 from reporting.models import FleetTotals, HouseholdSnapshot
+from tariffs import selectors as tariff_selectors
 from telemetry import flows
 from telemetry import selectors as telemetry_selectors
 from telemetry.flows import FLOW_COLUMNS, REASON_COLUMNS, Flow, Node, StorageReason
@@ -79,6 +82,9 @@ class EnergySummaryResult:
     storage_discharge_w: float
     flow_w: dict[Flow, float]
     reasons: list[StoreReasonResult]
+    import_price_per_kwh: Decimal = Decimal(0)
+    export_price_per_kwh: Decimal = Decimal(0)
+    """The tariff's prices in force now (tariffs.selectors.price_at)."""
 
     @property
     def flows(self) -> list[FlowResult]:
@@ -126,7 +132,10 @@ def energy_summary(*, household: Household, now: datetime | None = None) -> Ener
         net_w=net_w if abs(net_w) > flows.DUST_W else 0.0,
         ev_reserve_fraction=settings.TELEMETRY_EV_RESERVE_PERCENT / 100.0,
     )
+    price = tariff_selectors.price_at(household=household, at=now or timezone.now())
     return EnergySummaryResult(
+        import_price_per_kwh=price.import_price_per_kwh,
+        export_price_per_kwh=price.export_price_per_kwh,
         at=max(readings, default=now or timezone.now()),
         produced_w=produced_w,
         consumed_w=consumed_w,
@@ -170,6 +179,19 @@ class EnergyBucketResult:
     """An EV's bucket only: charged into its battery away from home; None otherwise."""
     flow_wh: dict[Flow, float] = dataclasses.field(default_factory=dict)
     reasons: list[StoreReasonResult] = dataclasses.field(default_factory=list)
+    currency: str = ""
+    import_cost: Decimal = Decimal(0)
+    export_revenue: Decimal = Decimal(0)
+    cost_without_devices: Decimal = Decimal(0)
+    """Exact sums of the stored per-tick costs (telemetry.costs); 0 for a single device."""
+
+    @property
+    def net_cost(self) -> Decimal:
+        return self.import_cost - self.export_revenue
+
+    @property
+    def savings(self) -> Decimal:
+        return self.cost_without_devices - self.net_cost
 
     @property
     def net_wh(self) -> float:
@@ -200,7 +222,15 @@ def _bounded_percent(fraction: float) -> float:
 
 _STORE_KINDS = [DeviceKind.BATTERY, DeviceKind.ELECTRIC_VEHICLE]
 # The home's sums as telemetry.selectors returns them: energy at the meter, each flow, covered seconds.
-_HOME_EMPTY = (0.0,) * len(telemetry_selectors.HOUSEHOLD_SUMS) + (0,)
+_HOME_EMPTY = (
+    (0.0,) * len(telemetry_selectors.HOUSEHOLD_SUMS)
+    + (Decimal(0),) * len(telemetry_selectors.MONEY_SUMS)
+    + ("", 0)
+)
+_MONEY_SLICE = slice(
+    len(telemetry_selectors.HOUSEHOLD_SUMS),
+    len(telemetry_selectors.HOUSEHOLD_SUMS) + len(telemetry_selectors.MONEY_SUMS),
+)
 _DEVICE_EMPTY = (0.0,) * len(telemetry_selectors.DEVICE_SUMS) + (0,)
 _FLOW_SLICE = slice(4, 4 + len(FLOW_COLUMNS))
 _REASON_CODES = tuple(REASON_COLUMNS)
@@ -262,10 +292,15 @@ def energy_history(
             reasons = _bucket_reasons(seconds, {device.pk: device})
             kind, empty = device.kind, _DEVICE_EMPTY
     now = now or timezone.now()
-    return [
+    results = [
         _energy_bucket(bucket, sums.get(index, empty), reasons.get(index, []), zone=zone, now=now, kind=kind)
         for index, bucket in enumerate(buckets)
     ]
+    if any(not result.currency for result in results):
+        # Buckets with no priced hour (or a device's) show zero in the currency of the tariff now.
+        currency = tariff_selectors.tariff_current(household, now=now).terms.currency
+        results = [r if r.currency else dataclasses.replace(r, currency=currency) for r in results]
+    return results
 
 
 def _energy_bucket(
@@ -284,11 +319,19 @@ def _energy_bucket(
     """
     produced, consumed, covered = sums[0], sums[1], sums[-1]
     imported = exported = 0.0
+    money: dict[str, Any] = {}
     if kind is None:
+        import_cost, export_revenue, without = sums[_MONEY_SLICE]
+        money = {
+            "currency": sums[-2],
+            "import_cost": import_cost,
+            "export_revenue": export_revenue,
+            "cost_without_devices": without,
+        }
         imported, exported = sums[2], sums[3]
         flow_wh = dict(zip(FLOW_COLUMNS, sums[_FLOW_SLICE], strict=True))
         out, into = flows.node_totals(flow_wh)
-        split = {
+        split: dict[str, Any] = {
             "solar_wh": out[Node.SOLAR],
             "load_wh": into[Node.HOME],
             "storage_charge_wh": into[Node.BATTERY] + into[Node.ELECTRIC_VEHICLE],
@@ -316,6 +359,7 @@ def _energy_bucket(
         flow_wh=flow_wh,
         reasons=reasons,
         **split,
+        **money,
     )
 
 
@@ -349,6 +393,8 @@ class FleetTotalsResult:
     storage_discharge_w: float
     grid_import_w: float
     grid_export_w: float
+    costs_today: dict[str, tuple[Decimal, Decimal, Decimal]] = dataclasses.field(default_factory=dict)
+    """Per currency: import cost, export revenue, cost without devices, today so far."""
 
     @property
     def devices(self) -> int:
@@ -383,7 +429,24 @@ def fleet_totals_compute(*, now: datetime | None = None) -> FleetTotalsResult:
         at=Max("snapshot__at"),
         **{column: total(column, IntegerField) for column in KIND_COLUMNS.values()},
     )
-    return _fleet(row)
+    return dataclasses.replace(_fleet(row), costs_today=_costs_today(now or timezone.now()))
+
+
+# Today's costs per currency over the snapshots that are of their home's local today (one grouped
+# query over the fleet, run once per tick with the other totals).
+_COSTS_TODAY = (
+    "SELECT s.currency, sum(s.import_cost_today), sum(s.export_revenue_today), "
+    "sum(s.cost_without_devices_today) FROM public.reporting_householdsnapshot AS s "
+    "JOIN public.households_household AS h ON h.id = s.household_id "
+    "WHERE s.currency <> '' AND s.cost_day = (%s::timestamptz AT TIME ZONE h.timezone)::date "
+    "GROUP BY s.currency ORDER BY s.currency"
+)
+
+
+def _costs_today(now: datetime) -> dict[str, tuple[Decimal, Decimal, Decimal]]:
+    with connection.cursor() as cursor:
+        cursor.execute(_COSTS_TODAY, [now])
+        return {currency: (a, b, c) for currency, a, b, c in cursor.fetchall()}
 
 
 def _fleet(row: Any) -> FleetTotalsResult:
@@ -408,14 +471,21 @@ def fleet_totals(*, now: datetime | None = None) -> FleetTotalsResult:
     totals = FleetTotals.objects.filter(pk=1).first()
     if totals is None:
         households = Household.objects.count()
+        powers: dict[str, Any] = dict.fromkeys(FLEET_POWER_COLUMNS, 0.0)
         return FleetTotalsResult(
             households=households,
             stale_households=households,
             devices_by_kind=dict.fromkeys(KIND_COLUMNS, 0),
             at=None,
-            **dict.fromkeys(FLEET_POWER_COLUMNS, 0.0),
+            **powers,
         )
-    fleet = _fleet(totals)
+    fleet = dataclasses.replace(
+        _fleet(totals),
+        costs_today={
+            currency: (Decimal(a), Decimal(b), Decimal(c))
+            for currency, (a, b, c) in totals.costs_today.items()
+        },
+    )
     if fleet.at is None or fleet.at <= stale_before(now=now):
         return dataclasses.replace(fleet, stale_households=fleet.households)
     return fleet

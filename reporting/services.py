@@ -25,6 +25,10 @@ def fleet_totals_refresh(*, at: datetime | None = None) -> FleetTotalsResult:
             "at": fleet.at,
             **{column: getattr(fleet, column) for column in FLEET_POWER_COLUMNS},
             **{column: fleet.devices_by_kind[kind] for kind, column in KIND_COLUMNS.items()},
+            "costs_today": {
+                currency: [str(amount) for amount in amounts]
+                for currency, amounts in fleet.costs_today.items()
+            },
         },
     )
     return fleet

@@ -71,6 +71,7 @@ def main() -> None:
         "| home | (a) | (b) | (c) | (d) | (c) saves vs (b) | share of (d)'s saving | EV target met (c) |",
         "|---|---|---|---|---|---|---|---|",
     ]
+    images = []
     for name, variants in results.items():
         a, b, c, d = (variants[v] for v in "abcd")
         currency = next(h.terms.currency for h in worth.HOMES if h.name == name)
@@ -86,7 +87,8 @@ def main() -> None:
         )
         image = f"img/plan-week-{name.split(',')[0].lower()}.png"
         _week_plot(name, c, OUT / image)
-        lines += ["", f"![{name}]({image})", ""]
+        images.append(f"![{name}]({image})")
+    lines += ["", *images, ""]
     lines += [
         "## Day-ahead forecast error",
         "",

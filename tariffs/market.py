@@ -92,6 +92,12 @@ def season(zone: MarketZone, day: date) -> float:
     return -value if zone.southern else value
 
 
+def sun_season(zone: MarketZone, day: date) -> float:
+    """0 at the winter solstice to 1 at the summer solstice (the sun leads demand's season by weeks)."""
+    solstice = 355 if zone.southern else 172
+    return 0.5 * (1.0 + math.cos(2.0 * math.pi * (day.timetuple().tm_yday - solstice) / 365.25))
+
+
 def is_low_demand(zone: MarketZone, day: date) -> bool:
     """Weekends and public holidays (the `holidays` package, per country and region)."""
     shape = SHAPES[zone.code]
@@ -117,7 +123,7 @@ def _day(zone: MarketZone, shape: Shape, day: date) -> _Day:
     )
     if low_demand:
         level *= 0.85 if day.weekday() == 5 else 0.75
-    solar = 0.5 * (1.0 - winter) * sunshine**0.7 * (1.4 if low_demand else 1.0)
+    solar = sun_season(zone, day) * sunshine**0.7 * (1.4 if low_demand else 1.0)
     return _Day(level, 1.0 + 0.8 * (0.5 - wind), low_demand, solar, noise)
 
 

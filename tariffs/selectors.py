@@ -168,6 +168,7 @@ def prices_for(
     tomorrow after the zone's publication time); FIXED and TIME_OF_USE ones for any range.
     """
     now = now or django_timezone.now()
+    start, end = start.astimezone(UTC), end.astimezone(UTC)
     history = household_history(household, max(end, now))
     changes = sorted(
         {v.effective_from for v in history if v.effective_from and start < v.effective_from < end}

@@ -84,6 +84,16 @@ class Terms:
         ]
 
 
+def price_shown(price: Decimal) -> Decimal:
+    """A price as the API shows it: no trailing zeros beyond the cents ("0.395000" -> "0.395",
+    "0.2" -> "0.20"), never in exponent notation."""
+    shown = price.normalize()
+    exponent = shown.as_tuple().exponent
+    if isinstance(exponent, int) and exponent > -2:
+        shown = shown.quantize(Decimal("0.01"))
+    return shown
+
+
 def _hhmm(minutes: int) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 

@@ -30,6 +30,7 @@ from functools import lru_cache
 
 import holidays
 
+from devices.choices import ApplianceCategory as Category
 from telemetry import sky, solar
 from telemetry.profiles import BLOCK_S, BLOCKS_PER_DAY, DAY_S, BoundedCache, DayProfile
 
@@ -51,20 +52,6 @@ OTHER_ACTIVE = 0.5
 OTHER_MAX = 1.5
 """The most of its rating a home's "other" load draws, however large its stock."""
 WATER_HEATER_STANDBY = 0.04
-
-
-class Category(StrEnum):
-    AIR_CONDITIONER = "air_conditioner"
-    HEATING = "heating"
-    DISHWASHER = "dishwasher"
-    FRIDGE = "fridge"
-    WASHER = "washer"
-    DRYER = "dryer"
-    OVEN = "oven"
-    LIGHTING = "lighting"
-    WATER_HEATER = "water_heater"
-    POOL_PUMP = "pool_pump"
-    OTHER = "other"
 
 
 @dataclass(frozen=True, slots=True)

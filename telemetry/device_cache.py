@@ -10,6 +10,10 @@ One cache per worker process, bounded by TELEMETRY_DEVICE_CACHE_HOUSEHOLDS (enou
 fleet: a worker may be handed any chunk); when full, the household cached longest ago goes first.
 Benchmarks prime it with `put` to tick households that have no schema (a household whose devices
 were never written has version 0).
+
+The version moves on INSERT, UPDATE and DELETE of a devices table; PostgreSQL fires no such
+trigger on TRUNCATE, so a devices table truncated by hand (the app never does) leaves the version,
+and the workers' caches, as they were: restart the workers after one.
 """
 
 from collections.abc import Sequence
@@ -48,9 +52,12 @@ def get(household_id: int, version: int) -> tuple[CachedDevice, ...] | None:
 
 def put(household_id: int, version: int, devices: Sequence[CachedDevice]) -> None:
     """Cache the household's devices as read at `version` (replacing any older entry)."""
-    if household_id not in _entries and len(_entries) >= settings.TELEMETRY_DEVICE_CACHE_HOUSEHOLDS:
+    if (
+        _entries.pop(household_id, None) is None
+        and len(_entries) >= settings.TELEMETRY_DEVICE_CACHE_HOUSEHOLDS
+    ):
         del _entries[next(iter(_entries))]
-    _entries[household_id] = _Entry(version, tuple(devices))
+    _entries[household_id] = _Entry(version, tuple(devices))  # the newest entry goes last
 
 
 def clear() -> None:

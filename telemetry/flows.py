@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from devices import choices
 from devices.kinds import KINDS
 from telemetry.physics import battery_floor_wh
 
@@ -229,10 +230,6 @@ REASON_ORDER = tuple(StorageReason)
 """Ties between codes (equal seconds in a bucket) go to the earlier one."""
 
 
-CHARGING_MODES = frozenset({"auto", "charging", "solar"})
-DISCHARGING_MODES = frozenset({"auto", "discharging"})
-
-
 @dataclass(frozen=True, slots=True)
 class StoreTick:
     """What the reason needs to know about one battery or EV after the dispatch."""
@@ -262,7 +259,7 @@ def store_tick(
     the fleet's EV reserve, an AUTO battery its own, a commanded battery may run empty.
     `plugged_in` is False only for an EV away (None: not known, taken as at home).
     """
-    mode = str(device.mode or "auto")
+    mode = str(device.mode or choices.StorageMode.AUTO)
     capacity = device.capacity_wh or 0.0
     return StoreTick(
         power_w=power_w,
@@ -270,8 +267,8 @@ def store_tick(
         capacity_wh=capacity,
         max_charge_rate_w=device.max_charge_rate_w or 0.0,
         max_discharge_rate_w=device.max_discharge_rate_w or 0.0,
-        can_charge=mode in CHARGING_MODES,
-        can_discharge=mode in DISCHARGING_MODES,
+        can_charge=mode in choices.CHARGING_MODES,
+        can_discharge=mode in choices.DISCHARGING_MODES,
         floor_wh=ev_reserve_fraction * capacity
         if _KIND_NODES[str(device.kind)] is Node.ELECTRIC_VEHICLE
         else (battery_floor_wh(device) if mode == "auto" else 0.0),

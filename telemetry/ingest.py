@@ -16,13 +16,18 @@ from datetime import UTC, datetime
 
 from django.db import connection, transaction
 
-from telemetry import partitions, physics, reported, services, writes
+from telemetry import costs, partitions, physics, reported, services, writes
 from telemetry.sql import render
 
+# The new samples come back as their minutes (tick instants) with a count: a few rows, not thousands.
 INSERT_SAMPLES = (
-    "INSERT INTO public.telemetry_reportedsample (household_id, device_id, at, power_w, charge_wh) "
-    "SELECT %s, d, a::timestamptz, p, c FROM unnest(%s::bigint[], %s::text[], %s::float8[], %s::float8[]) "
-    "AS u(d, a, p, c) ON CONFLICT DO NOTHING RETURNING at"
+    "WITH n AS (INSERT INTO public.telemetry_reportedsample "
+    "(household_id, device_id, at, power_w, charge_wh) "
+    "SELECT %(household)s, d, a::timestamptz, p, c "
+    "FROM unnest(%(devices)s::bigint[], %(times)s::text[], %(powers)s::float8[], %(charges)s::float8[]) "
+    "AS u(d, a, p, c) ON CONFLICT DO NOTHING RETURNING at) "
+    "SELECT to_timestamp(floor(extract(epoch FROM at) / %(seconds)s) * %(seconds)s), count(*) "
+    "FROM n GROUP BY 1"
 )
 TICKED = "SELECT at FROM public.telemetry_tick WHERE household_id = %s AND at = ANY(%s::timestamptz[])"
 STORED = (
@@ -64,24 +69,27 @@ def samples_ingest(
         reported.households_lock(cursor, [household.id])
         cursor.execute(
             INSERT_SAMPLES,
-            [
-                household.id,
-                [s.device_id for s in samples],
-                [s.at.isoformat() for s in samples],
-                [s.power_w for s in samples],
-                [s.charge_wh for s in samples],
-            ],
+            {
+                "household": household.id,
+                "devices": [s.device_id for s in samples],
+                "times": [s.at.isoformat() for s in samples],
+                "powers": [s.power_w for s in samples],
+                "charges": [s.charge_wh for s in samples],
+                "seconds": seconds,
+            },
         )
-        rows = cursor.fetchall()
-        if rows:
-            _minutes_refresh(cursor, household, {row[0] for row in rows}, seconds, current)
-    return Stored(len(rows), len(samples) - len(rows))
+        minutes = dict(cursor.fetchall())
+        if minutes:
+            _minutes_refresh(cursor, household, set(minutes), seconds, current)
+    accepted = sum(minutes.values())
+    return Stored(accepted, len(samples) - accepted)
 
 
 def _minutes_refresh(
     cursor, household: services.HouseholdRef, new: set[datetime], seconds: int, current: datetime
 ) -> None:
-    own = {reported.minute_start(at, seconds) for at in new}
+    """`new`: the minutes (tick instants) that received new samples."""
+    own = new
     candidates = sorted({instant for start in own for instant in reported.affected_instants(start, seconds)})
     cursor.execute(TICKED, [household.id, candidates])
     ticked = sorted(row[0] for row in cursor.fetchall())
@@ -143,11 +151,29 @@ def minutes_recompute(
         ],
     )
     revisions = {c.config.id: c.charge_revision for c in cached}
-    homes = [
-        writes.HouseholdTicks(household.id, household.schema_name, present, [tick])
-        for present, tick in new_ticks
+    # The minute is priced as it was: its old cost goes with its old energy, its new cost comes in.
+    prices = services.prices_of({household.id: household}, {household.id: [t.at for t in old_ticks]})[
+        household.id
     ]
-    minus = [writes.HouseholdTicks(household.id, household.schema_name, [], old_ticks)]
+    homes = [
+        writes.HouseholdTicks(
+            household.id,
+            household.schema_name,
+            present,
+            [tick],
+            costs=costs.ticks_costs([tick], [price], household.timezone),
+        )
+        for (present, tick), price in zip(new_ticks, prices, strict=True)
+    ]
+    minus = [
+        writes.HouseholdTicks(
+            household.id,
+            household.schema_name,
+            [],
+            old_ticks,
+            costs=costs.ticks_costs(old_ticks, prices, household.timezone),
+        )
+    ]
     present, last = new_ticks[-1]
     own_outcomes = [o for o in last.outcomes if o.device_id in reported_ids]
     live = writes.HouseholdTicks(

@@ -131,6 +131,12 @@ class HouseholdHour(HouseholdRow):
     grid_to_battery_wh = models.FloatField(default=0.0)
     grid_to_ev_wh = models.FloatField(default=0.0)
 
+    # What the hour cost (telemetry.costs): each tick priced at its interval's price, summed exactly.
+    import_cost = models.DecimalField(max_digits=20, decimal_places=9, default=0)
+    export_revenue = models.DecimalField(max_digits=20, decimal_places=9, default=0)
+    cost_without_devices = models.DecimalField(max_digits=20, decimal_places=9, default=0)
+    currency = models.CharField(max_length=3, blank=True, default="")
+
     class Meta(HouseholdRow.Meta):
         managed = False
         ordering = ["hour_start"]

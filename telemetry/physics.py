@@ -21,6 +21,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from devices import limits
+from devices.choices import StorageMode as Mode
 from devices.kinds import KINDS
 from households import locations
 from telemetry import appliances, solar
@@ -64,14 +65,6 @@ class Handler(StrEnum):
 
 HANDLERS: dict[str, Handler] = {kind.value: Handler(kind.physics) for kind in KINDS}
 """Each registry kind's handler; a kind naming none of the above fails here, at import."""
-
-
-class Mode(StrEnum):
-    AUTO = "auto"
-    CHARGING = "charging"
-    DISCHARGING = "discharging"
-    IDLE = "idle"
-    SOLAR = "solar"
 
 
 @dataclass(frozen=True, slots=True)

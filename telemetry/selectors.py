@@ -19,10 +19,12 @@ from telemetry import flows, reported, writes
 from telemetry.models import DeviceHour, DeviceLiveState, DevicePlan, HouseholdHour, HouseholdPlan
 
 HOUSEHOLD_SUMS = ("produced_wh", "consumed_wh", "imported_wh", "exported_wh", *flows.FLOW_COLUMNS.values())
-"""The home's summed columns, in the order household_bucket_sums returns them (then covered seconds)."""
+"""The home's summed energy columns, in the order household_bucket_sums returns them (then MONEY_SUMS)."""
 DEVICE_SUMS = ("produced_wh", "consumed_wh", "driven_wh", "charged_away_wh")
 """One device's summed columns, in the order device_bucket_sums returns them (then covered seconds)."""
 REASON_SUMS = tuple(flows.REASON_COLUMNS.values())
+MONEY_SUMS = writes.MONEY_COLUMNS
+"""The home's costs (Decimal), after HOUSEHOLD_SUMS in what household_bucket_sums returns."""
 """A store's seconds per reason code, in the order store_reason_seconds returns them."""
 
 _EVERY_HOUR = sql.SQL("TRUE")
@@ -48,6 +50,7 @@ def _bucketed(
     by: str = "",
     where: sql.Composable = _EVERY_HOUR,
     params: Sequence = (),
+    latest: Sequence[str] = (),
 ) -> list[tuple]:
     """Rows (0-based bucket, [by,] sums...) of the active household's hours in [edges[0], edges[-1]).
 
@@ -63,7 +66,10 @@ def _bucketed(
         "AND hour_start >= %s AND hour_start < %s AND ({where}) GROUP BY {groups}"
     ).format(
         keys=sql.SQL(", ").join(keys),
-        sums=sql.SQL(", ").join(sql.SQL("sum({})").format(sql.Identifier(column)) for column in columns),
+        sums=sql.SQL(", ").join(
+            [sql.SQL("sum({})").format(sql.Identifier(column)) for column in columns]
+            + [sql.SQL("max({})").format(sql.Identifier(column)) for column in latest]
+        ),
         table=sql.Identifier("public", table),
         where=where,
         groups=sql.SQL(", ").join(sql.SQL(str(position)) for position in range(1, len(keys) + 1)),
@@ -74,12 +80,19 @@ def _bucketed(
 
 
 def household_bucket_sums(*, edges: Sequence[datetime]) -> dict[int, tuple]:
-    """{bucket index: HOUSEHOLD_SUMS + (covered seconds,)} over [edges[i], edges[i + 1]).
+    """{bucket index: HOUSEHOLD_SUMS + MONEY_SUMS + (currency, covered seconds)} over
+    [edges[i], edges[i + 1]), in one grouped query.
 
-    Buckets without rollup hours are absent.
+    The costs are exact numeric sums (Decimal) of the stored per-tick costs; the currency is the
+    bucket's ('' where no hour was priced). Buckets without rollup hours are absent.
     """
-    rows = _bucketed("telemetry_householdhour", (*HOUSEHOLD_SUMS, "covered_seconds"), edges)
-    return {row[0]: row[1:] for row in rows}
+    rows = _bucketed(
+        "telemetry_householdhour",
+        (*HOUSEHOLD_SUMS, *MONEY_SUMS, "covered_seconds"),
+        edges,
+        latest=("currency",),
+    )
+    return {row[0]: (*row[1:-2], row[-1], row[-2]) for row in rows}
 
 
 def device_bucket_sums(*, device_id: int, edges: Sequence[datetime]) -> dict[int, tuple]:

@@ -18,7 +18,7 @@ from django.db import DatabaseError, connection, transaction
 
 from households.models import Household
 from households.timezones import local_hour_start, zone
-from telemetry import device_cache, flows, partitions, physics, plans, reported, writes
+from telemetry import costs, device_cache, flows, partitions, physics, plans, reported, writes
 from telemetry.signals import fleet_ticked
 from telemetry.sql import render
 
@@ -169,7 +169,10 @@ def _simulated(
     claimed: Claimed,
     seconds: int,
     planned: Mapping[int, plans.PlannedStep] | None = None,
+    prices: Sequence[costs.TickPrice] = (),
 ) -> writes.HouseholdTicks:
+    """The household's ticks over its claimed instants, each priced (`prices`, one per instant) when
+    prices are given."""
     ticks = simulate_instants(
         household=household,
         devices=claimed.devices,
@@ -178,6 +181,7 @@ def _simulated(
         planned=planned,
         samples=claimed.samples,
     )
+    priced = costs.ticks_costs(ticks, prices, household.timezone) if prices else []
     return writes.HouseholdTicks(
         household.id,
         household.schema_name,
@@ -185,7 +189,16 @@ def _simulated(
         ticks,
         claimed.charge_revisions,
         frozenset(claimed.samples),
+        priced,
     )
+
+
+def prices_of(
+    households: dict[int, HouseholdRef], claimed: Mapping[int, Sequence[datetime]]
+) -> dict[int, list[costs.TickPrice]]:
+    """The price of every claimed instant, for the whole batch at once (telemetry.costs)."""
+    homes = [costs.Home(h.id, h.timezone, h.latitude, h.longitude) for h in (households[i] for i in claimed)]
+    return costs.tick_prices(homes, claimed)
 
 
 def _store(cursor, homes: Sequence[writes.HouseholdTicks]) -> None:
@@ -280,7 +293,8 @@ def _tick_batch(households: Sequence[HouseholdRef], at: datetime, seconds: int) 
     with transaction.atomic(), connection.cursor() as cursor:
         claimed = _claim_and_load(cursor, households, [at], seconds)
         steps = _plan_steps(cursor, claimed, at)
-        homes = [_simulated(by_id[h], c, seconds, steps.get(h)) for h, c in claimed.items()]
+        prices = prices_of(by_id, {h: c.instants for h, c in claimed.items()})
+        homes = [_simulated(by_id[h], c, seconds, steps.get(h), prices[h]) for h, c in claimed.items()]
         _store(cursor, homes)
     return len(claimed)
 
@@ -385,7 +399,8 @@ def household_backfill(
                 todo = claimed[household.id]
                 if devices is not None:
                     todo = dataclasses.replace(todo, devices=devices)
-                home = _simulated(household, todo, seconds)
+                prices = prices_of({household.id: household}, {household.id: todo.instants})
+                home = _simulated(household, todo, seconds, prices=prices[household.id])
                 devices = _carry_charge(todo.devices, home.ticks[-1])
                 _store(cursor, [home])
                 written += len(todo.instants)
@@ -418,5 +433,6 @@ def household_instants_tick(
     claimed = _claim_and_load(cursor, [household], instants, seconds)
     if household.id not in claimed:
         return 0
-    _store(cursor, [_simulated(household, claimed[household.id], seconds)])
+    prices = prices_of({household.id: household}, {h: c.instants for h, c in claimed.items()})
+    _store(cursor, [_simulated(household, claimed[household.id], seconds, prices=prices[household.id])])
     return len(claimed[household.id].instants)

@@ -115,7 +115,9 @@ def location_days(latitude: float, longitude: float, first_ordinal: int, days: i
     return found  # type: ignore[return-value]
 
 
-def _ac_share(days: list[LocationDay], tilt: float, azimuth: float, dc_ac_ratio: float) -> np.ndarray:
+def _ac_share(
+    days: list[LocationDay], tilt: float, azimuth: float, dc_ac_ratio: float = DEFAULT_DC_AC_RATIO
+) -> np.ndarray:
     """AC output / the panels' DC rating for the blocks of `days`, all in one pvlib pass."""
     zenith = np.concatenate([d.sky.zenith for d in days])
     apparent = np.concatenate([d.sky.apparent_zenith for d in days])

@@ -20,6 +20,7 @@ from psycopg2 import sql
 
 from devices.kinds import BY_VALUE, KINDS
 from telemetry import device_cache, flows, physics
+from telemetry.costs import TickCost, as_decimal
 from telemetry.sql import join, json_rows, literal, statement, table
 
 NET_DUST_W = 1e-6
@@ -91,6 +92,8 @@ _DEVICE_HOUR_SUMS = (
     *flows.REASON_COLUMNS.values(),
 )
 _HOME_HOUR_SUMS = ("produced_wh", "consumed_wh", "imported_wh", "exported_wh", *flows.FLOW_COLUMNS.values())
+# Each tick's cost (telemetry.costs), exact numeric sums; the hour's currency is its first tick's.
+MONEY_COLUMNS = ("import_cost", "export_revenue", "cost_without_devices")
 # The JSON rows' column types: keys, the sums, then ticks and covered_seconds.
 DEVICE_HOUR_TYPES = (
     "bigint",
@@ -99,20 +102,28 @@ DEVICE_HOUR_TYPES = (
     *("float8",) * 4,
     *("integer",) * (len(flows.REASON_COLUMNS) + 2),
 )
-HOME_HOUR_TYPES = ("bigint", "timestamptz", *("float8",) * len(_HOME_HOUR_SUMS), "integer", "integer")
+HOME_HOUR_TYPES = (
+    "bigint",
+    "timestamptz",
+    *("float8",) * len(_HOME_HOUR_SUMS),
+    *("numeric",) * len(MONEY_COLUMNS),
+    "integer",
+    "integer",
+    "varchar",
+)
 
 
-def _additive_upsert(target: str, key: Sequence[str], sums: Sequence[str]) -> tuple[sql.SQL, sql.SQL]:
-    """(`INSERT INTO target AS h (key..., sums..., ticks, covered_seconds) `, `ON CONFLICT ... ;`):
-    every summed column and the tick counters add up."""
+def _additive_upsert(
+    target: str, key: Sequence[str], sums: Sequence[str], kept: Sequence[str] = ()
+) -> tuple[sql.SQL, sql.SQL]:
+    """(`INSERT INTO target AS h (key..., sums..., ticks, covered_seconds, kept...) `, `ON CONFLICT ...;`):
+    every summed column and the tick counters add up; a `kept` column keeps its first non-empty value."""
     added = (*sums, "ticks", "covered_seconds")
+    updates = [f"{column} = h.{column} + EXCLUDED.{column}" for column in added]
+    updates += [f"{column} = COALESCE(NULLIF(h.{column}, ''), EXCLUDED.{column})" for column in kept]
     return (
-        sql.SQL(f"INSERT INTO {target} AS h ({', '.join((*key, *added))}) "),
-        sql.SQL(
-            f" ON CONFLICT ({', '.join(key)}) DO UPDATE SET "
-            + ", ".join(f"{column} = h.{column} + EXCLUDED.{column}" for column in added)
-            + ";"
-        ),
+        sql.SQL(f"INSERT INTO {target} AS h ({', '.join((*key, *added, *kept))}) "),
+        sql.SQL(f" ON CONFLICT ({', '.join(key)}) DO UPDATE SET " + ", ".join(updates) + ";"),
     )
 
 
@@ -120,7 +131,10 @@ DEVICE_HOURS_UPSERT, DEVICE_HOURS_ON_CONFLICT = _additive_upsert(
     "public.telemetry_devicehour", ("household_id", "device_id", "hour_start"), _DEVICE_HOUR_SUMS
 )
 HOME_HOURS_UPSERT, HOME_HOURS_ON_CONFLICT = _additive_upsert(
-    "public.telemetry_householdhour", ("household_id", "hour_start"), _HOME_HOUR_SUMS
+    "public.telemetry_householdhour",
+    ("household_id", "hour_start"),
+    (*_HOME_HOUR_SUMS, *MONEY_COLUMNS),
+    kept=("currency",),
 )
 SNAPSHOT_POWERS = (
     "produced_w",
@@ -138,20 +152,36 @@ SNAPSHOT_POWERS = (
 """The snapshot's measured columns (watts and storage), in the row's order."""
 # The households' rows in the public fleet table, moved forward only; one count column per kind.
 _SNAPSHOT_COLUMNS = ["at", *SNAPSHOT_POWERS, *(kind.count_column for kind in KINDS), "reported_devices"]
+# Today's costs (the home's local day of its newest tick): added to while the day and currency
+# stay, restarted by a new day.
+SNAPSHOT_COSTS = ("import_cost_today", "export_revenue_today", "cost_without_devices_today")
 SNAPSHOT_TYPES = (
     "bigint",
     "timestamptz",
     *("float8",) * len(SNAPSHOT_POWERS),
     *("integer",) * (len(KINDS) + 1),
+    "date",
+    "varchar",
+    *("numeric",) * len(SNAPSHOT_COSTS),
 )
+_SAME_DAY = "s.cost_day = EXCLUDED.cost_day AND s.currency = EXCLUDED.currency"
 SNAPSHOT_INSERT = statement(
     sql.SQL("INSERT INTO public.reporting_householdsnapshot AS s (household_id, "),
-    join(", ", map(sql.SQL, _SNAPSHOT_COLUMNS)),
+    join(", ", map(sql.SQL, [*_SNAPSHOT_COLUMNS, "cost_day", "currency", *SNAPSHOT_COSTS])),
     sql.SQL(") "),
 )
 SNAPSHOT_ON_CONFLICT = statement(
     sql.SQL(" ON CONFLICT (household_id) DO UPDATE SET "),
     join(", ", (sql.SQL(f"{column} = EXCLUDED.{column}") for column in _SNAPSHOT_COLUMNS)),
+    sql.SQL(", "),
+    join(
+        ", ",
+        (
+            sql.SQL(f"{c} = CASE WHEN {_SAME_DAY} THEN s.{c} + EXCLUDED.{c} ELSE EXCLUDED.{c} END")
+            for c in SNAPSHOT_COSTS
+        ),
+    ),
+    sql.SQL(", cost_day = EXCLUDED.cost_day, currency = EXCLUDED.currency"),
     sql.SQL(" WHERE s.at IS NULL OR s.at <= EXCLUDED.at;"),
 )
 
@@ -189,6 +219,8 @@ class HouseholdTicks:
     """Per device id: the revision of the owner-set charge the ticks started from (live state)."""
     reported: frozenset[int] = frozenset()
     """Ids of the devices fed by the home's gateway (telemetry.reported), counted in the snapshot."""
+    costs: Sequence[TickCost] = ()
+    """Each tick's cost, in the order of `ticks` (telemetry.costs); empty when not priced."""
 
 
 def claim_sql(
@@ -317,11 +349,13 @@ def rollups_sql(
         lambda: [0.0, 0.0, 0.0, 0.0] + [0] * (len(flows.REASON_COLUMNS) + 2)
     )
     home_hours: dict[tuple[int, datetime], list] = defaultdict(lambda: [0.0] * len(_HOME_HOUR_SUMS) + [0, 0])
+    home_money: dict[tuple[int, datetime], list] = {}
     signed = [(home, 1) for home in homes] + [(home, -1) for home in minus]
     for home, sign in signed:
-        for tick in home.ticks:
+        for index, tick in enumerate(home.ticks):
             hours = sign * tick.seconds / 3600.0
-            row = home_hours[(home.household_id, tick.hour_start)]
+            key = (home.household_id, tick.hour_start)
+            row = home_hours[key]
             row[0] += tick.produced_w * hours
             row[1] += tick.consumed_w * hours
             row[2] += max(-tick.net_w, 0.0) * hours
@@ -330,6 +364,12 @@ def rollups_sql(
                 row[flow_index[flow]] += power_w * hours
             row[-2] += sign
             row[-1] += sign * tick.seconds
+            if home.costs:
+                cost = home.costs[index]
+                money = home_money.setdefault(key, [0, 0, 0, cost.currency])
+                money[0] += sign * cost.import_nano
+                money[1] += sign * cost.export_nano
+                money[2] += sign * cost.without_nano
             for outcome in tick.outcomes:
                 device = device_hours[(home.household_id, outcome.device_id, tick.hour_start)]
                 if outcome.energy_wh >= 0:
@@ -353,10 +393,28 @@ def rollups_sql(
             DEVICE_HOURS_ON_CONFLICT,
         ]
     if home_hours:
-        rows = [(h, hour.isoformat(), *values) for (h, hour), values in home_hours.items()]
+        rows = [
+            (
+                h,
+                hour.isoformat(),
+                *values[:-2],
+                *_money_row(home_money.get((h, hour))),
+                *values[-2:],
+                currency,
+            )
+            for (h, hour), values in home_hours.items()
+            for currency in [home_money[(h, hour)][3] if (h, hour) in home_money else ""]
+        ]
         payload = json_rows(cursor, HOME_HOUR_TYPES, rows)
         statements += [HOME_HOURS_UPSERT, payload, HOME_HOURS_ON_CONFLICT]
     return statement(*statements)
+
+
+def _money_row(money: list | None) -> tuple[str, str, str]:
+    """An hour's summed costs (integer 1e-9 units) as JSON text: numeric travels as a string."""
+    if money is None:
+        return ("0", "0", "0")
+    return (str(as_decimal(money[0])), str(as_decimal(money[1])), str(as_decimal(money[2])))
 
 
 def live_states_sql(cursor: Any, homes: Iterable[HouseholdTicks]) -> sql.SQL:
@@ -406,7 +464,30 @@ def _snapshot_row(home: HouseholdTicks) -> tuple:
         -last.net_w if last.net_w < 0 else 0.0,
         last.net_w if last.net_w > 0 else 0.0,
     )
-    return (home.household_id, last.at.isoformat(), *measured, *counts.values(), len(home.reported))
+    return (
+        home.household_id,
+        last.at.isoformat(),
+        *measured,
+        *counts.values(),
+        len(home.reported),
+        *_costs_today(home),
+    )
+
+
+def _costs_today(home: HouseholdTicks) -> tuple:
+    """(day, currency, import cost, export revenue, cost without devices) of the newest tick's local
+    day, summed over this write's ticks of that day; no day when the ticks were not priced."""
+    if not home.costs:
+        return (None, "", "0", "0", "0")
+    day, currency = home.costs[-1].day, home.costs[-1].currency
+    today = [c for c in home.costs if c.day == day and c.currency == currency]
+    return (
+        day.isoformat(),
+        currency,
+        str(as_decimal(sum(c.import_nano for c in today))),
+        str(as_decimal(sum(c.export_nano for c in today))),
+        str(as_decimal(sum(c.without_nano for c in today))),
+    )
 
 
 def snapshots_sql(cursor: Any, homes: Sequence[HouseholdTicks]) -> sql.SQL:

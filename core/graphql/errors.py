@@ -12,6 +12,7 @@ from enum import StrEnum
 import graphene
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from graphene.utils.str_converters import to_camel_case
+from graphql import GraphQLError
 
 logger = logging.getLogger(__name__)
 
@@ -71,3 +72,13 @@ def payload_errors(error: ValidationError, codes: type[StrEnum]) -> list[dict]:
         }
         for field, each in _flatten(error)
     ]
+
+
+class Refusal(GraphQLError):
+    """A refusal of the whole request (no payload): `extensions.code` is a member of the domain's
+    error enum, so a mutation cannot answer a code its domain does not name."""
+
+    def __init__(self, code: StrEnum, message: str):
+        super().__init__(message, extensions={"code": code.value})
+        self.code = code
+

@@ -4,17 +4,15 @@ import enum
 
 import graphene
 
+from devices.choices import StorageMode as Mode
+from devices.kinds import BY_VALUE
 from devices.models import DeviceKind, StorageMode, TelemetrySource
 
-
-class EvModeChoice(enum.StrEnum):
-    """An EV has no AUTO mode: it charges, charges from solar surplus, discharges to the home, or idles."""
-
-    CHARGING = StorageMode.CHARGING.value
-    DISCHARGING = StorageMode.DISCHARGING.value
-    IDLE = StorageMode.IDLE.value
-    SOLAR = StorageMode.SOLAR.value
-    SMART = StorageMode.SMART.value
+# The modes the registry allows an EV (no AUTO): it charges, charges from solar surplus,
+# discharges to the home, or idles.
+EvModeChoice = enum.StrEnum(  # type: ignore[misc]
+    "EvModeChoice", [(Mode(mode).name, mode) for mode in BY_VALUE["electric_vehicle"].field("mode").choices]
+)
 
 
 DeviceKindEnum = graphene.Enum.from_enum(DeviceKind, name="DeviceKind", description="What a device is.")

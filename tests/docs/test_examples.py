@@ -153,5 +153,5 @@ def test_the_docs_name_the_seed_their_answers_come_from():
 def test_the_readme_shows_the_main_calls():
     shown = " ".join(example.code for example in examples(ROOT / "README.md"))
 
-    for call in ("signUp", "tokenAuth", "registerDevice", "energySummary", "energyHistory", "fleetSummary"):
+    for call in ("signUp", "tokenAuth", "registerDevice", "energySummary", "energyHistory"):
         assert call in shown, call

@@ -49,7 +49,7 @@ def planned_home(
                 kind=DeviceKind.BATTERY,
                 name="Battery",
                 capacity_wh=10_000.0,
-                charge_wh=1_000.0,
+                charge_wh=5_000.0,
                 max_charge_rate_w=5_000.0,
                 max_discharge_rate_w=5_000.0,
                 mode=battery_mode,

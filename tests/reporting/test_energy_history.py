@@ -295,8 +295,9 @@ def test_a_year_of_months_is_two_grouped_queries(alice):
             interval=Interval.MONTH,
         )
 
-    # The home's energy and flows, then the stores' reason codes; no raw readings.
-    sql = statements(queries)
+    # The home's energy, flows and costs, then the stores' reason codes; no raw readings. These
+    # rollups were written unpriced, so the tariff is read once for the currency of their zeros.
+    sql = [statement for statement in statements(queries) if "tariffs_tariff" not in statement]
     assert len(sql) == 2
     assert all("GROUP BY" in statement and "reading" not in statement for statement in sql)
     assert len(months) == 12

@@ -111,7 +111,7 @@ def test_each_household_sees_only_its_own_devices(gql, alice, bob):
     assert summary(gql, alice.token)["producedW"] == 3000.0
 
 
-def test_the_summary_is_two_queries_whatever_the_number_of_devices(alice):
+def test_the_summary_is_three_queries_whatever_the_number_of_devices(alice):
     for _ in range(12):
         make_device(alice.household, DeviceKind.BATTERY, power_w=-100.0)
 
@@ -119,7 +119,7 @@ def test_the_summary_is_two_queries_whatever_the_number_of_devices(alice):
         result = energy_summary(household=alice.household)
 
     sql = statements(queries)
-    assert len(sql) == 2  # the devices, their live state
+    assert len(sql) == 3  # the devices, their live state, the tariff in force (prices now)
     assert not any("telemetry_reading" in statement for statement in sql)
     assert (result.consumed_w, len(result.storage)) == (1200.0, 12)
 

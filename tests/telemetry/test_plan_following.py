@@ -107,8 +107,10 @@ def test_any_plan_step_keeps_every_limit_of_the_real_devices(devices, data, at):
             if outcome.power_w < 0
             else outcome.energy_wh / STORAGE_EFFICIENCY
         )
+        # Driving takes charge off a car, charging away from home (where the model has it) puts some back.
+        away = getattr(outcome, "charged_away_wh", 0.0)
         assert outcome.charge_wh == pytest.approx(
-            min(before - outcome.trip_wh + outcome.charged_away_wh - used, device.capacity_wh), abs=1e-6
+            min(before - outcome.trip_wh + away - used, device.capacity_wh), abs=1e-6
         )
 
 

@@ -15,7 +15,7 @@ DROP = "ALTER TABLE public.telemetry_devicehour DROP COLUMN driven_wh, DROP COLU
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("telemetry", "0005_reported_samples"),
+        ("telemetry", "0006_household_hour_costs"),
     ]
 
     operations = [

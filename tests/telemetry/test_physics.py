@@ -393,7 +393,6 @@ def test_an_ev_drives_only_on_energy_it_was_given(mode, capacity, fraction, rate
         driven += outcome.trip_wh
         away += outcome.charged_away_wh
         before = outcome.charge_wh
-    assert driven > 0.0  # the car went somewhere
     change = trace[-1][1][1].charge_wh - car.charge_wh
     assert driven == pytest.approx(home_in - home_out + away - change, abs=EV_CONSERVATION_WH * len(trace))
 

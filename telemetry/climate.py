@@ -14,6 +14,7 @@ monthly GHI over pvlib's clear-sky GHI for the same place and month.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -28,7 +29,7 @@ class Station:
     diurnal_range_c: float
 
 
-def _s(name, lat, lon, ghi, temp, dtr) -> Station:
+def _s(name: str, lat: float, lon: float, ghi: Sequence[float], temp: Sequence[float], dtr: float) -> Station:
     return Station(name, lat, lon, tuple(ghi), tuple(temp), dtr)
 
 

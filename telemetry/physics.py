@@ -19,10 +19,10 @@ from datetime import datetime
 from enum import StrEnum
 from types import SimpleNamespace
 
+from devices.choices import ApplianceCategory as Category
 from devices.choices import StorageMode as Mode
 from devices.kinds import KINDS
 from telemetry import appliances, solar
-from telemetry.appliances import Category
 from telemetry.profiles import BLOCK_S, Blocks, block_mean
 
 STORAGE_EFFICIENCY: float = 0.95

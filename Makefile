@@ -42,6 +42,8 @@ PUBLISH ?=
 DOTENV_WEB_PORT := $(shell sed -nE 's/^[[:space:]]*(export[[:space:]]+)?WEB_PORT[[:space:]]*=[[:space:]]*["'"'"']?([0-9]+).*/\2/p' .env 2>/dev/null | tail -n 1)
 override WEB_PORT := $(or $(DOTENV_WEB_PORT),$(WEB_PORT),8000)
 SITE := http://localhost:$(WEB_PORT)
+# `make test` measures line and branch coverage (pytest-cov, settings in pyproject.toml).
+COVERAGE := --cov --cov-report=term
 # Tests that start no server, worker or browser process (see the markers in pyproject.toml).
 FAST_TESTS := -m "not celery_worker and not server"
 
@@ -156,7 +158,7 @@ reset: compose-check
 	$(COMPOSE) exec web python manage.py seed_demo $(ARGS)
 
 test: compose-check
-	$(DC_DEV) tests $(ARGS)
+	$(DC_DEV) tests $(COVERAGE) $(ARGS)
 
 test-fast: compose-check
 	$(DC_DEV) tests $(FAST_TESTS) $(ARGS)
@@ -252,7 +254,7 @@ reset: venv
 # DJANGO_SETTINGS_MODULE is dropped so that pyproject.toml's test settings always apply.
 test: venv
 	@$(CHECK) --no-create
-	env -u DJANGO_SETTINGS_MODULE $(PY) -m pytest $(ARGS)
+	env -u DJANGO_SETTINGS_MODULE $(PY) -m pytest $(COVERAGE) $(ARGS)
 
 test-fast: venv
 	@$(CHECK) --no-create

@@ -7,6 +7,7 @@ column is then the same rule as every lookup, which compares canonical forms exa
 import hashlib
 import secrets
 import uuid
+from typing import ClassVar
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
@@ -22,7 +23,7 @@ SESSION_FIELDS = frozenset({"password", "is_active"})
 EMAIL_MAX_LENGTH = 254
 
 
-class UserManager(BaseUserManager):
+class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
     def _create_user(self, email: str, password: str | None, **extra_fields):
@@ -43,8 +44,8 @@ class UserManager(BaseUserManager):
         extra_fields.setdefault("is_superuser", True)
         return self._create_user(email, password, **extra_fields)
 
-    def get_by_natural_key(self, username: str):
-        return self.get(email=canonical_email(username))
+    def get_by_natural_key(self, username: str | None):
+        return self.get(email=canonical_email(username or ""))
 
 
 class User(AbstractBaseUser, PermissionsMixin):
@@ -60,11 +61,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         help_text="Carried in access tokens (`gen`); raising it ends every token issued before.",
     )
 
-    objects = UserManager()
+    objects: ClassVar[UserManager] = UserManager()
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
 
     def __str__(self) -> str:
         return self.email

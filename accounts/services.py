@@ -67,7 +67,7 @@ def refresh_token_rotate(*, refresh_token: str) -> IssuedTokens:
             new = RefreshToken.objects.create(
                 user=old.user, family=old.family, session_started_at=old.session_started_at
             )
-    if refused:
+    if refused or old is None:
         raise RefreshRefused(REFUSED)
     token, payload = access_token_issue(user=old.user)
     return IssuedTokens(token=token, refresh_token=new.get_token(), payload=payload)

@@ -256,7 +256,7 @@ def demo_home_ensure(*, home: DemoHome, password: str = OWNER_PASSWORD) -> tuple
         ).household
         with schema_context(household.schema_name):
             for device in home.devices:
-                device_register(name=device.name, **{device.kind: device.spec})
+                device_register(name=device.name, **{device.kind: device.spec})  # type: ignore[arg-type]
     return household, True
 
 

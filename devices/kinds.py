@@ -10,6 +10,7 @@ docs/adding-a-device-kind.md walks through a new one.
 """
 
 from dataclasses import dataclass
+from typing import Any
 
 from devices import limits
 from devices.choices import StorageMode
@@ -84,11 +85,13 @@ class KindSpec:
         return next(field for field in self.fields if field.name == name)
 
 
-def _rating(name: str, description: str, maximum: float, unit: str, **options) -> FieldSpec:
+def _rating(name: str, description: str, maximum: float, unit: str, **options: Any) -> FieldSpec:
     return FieldSpec(name, description, check="rating", unit=unit, maximum=maximum, **options)
 
 
-def _storage_fields(capacity: FieldSpec, modes: tuple[str, ...], mode_type: str, default_mode: str):
+def _storage_fields(
+    capacity: FieldSpec, modes: tuple[str, ...], mode_type: str, default_mode: str
+) -> tuple[FieldSpec, ...]:
     """What batteries and electric vehicles share: one notion of energy storage."""
     return (
         capacity,

@@ -15,16 +15,19 @@ from devices.kinds import BY_VALUE, KINDS, STORAGE_VALUES
 from devices.limits import DC_AC_RATIO_RANGE, NAME_MAX_LENGTH, RESERVE_PERCENT_RANGE
 
 # The choices follow the registry (devices.kinds); the members are DeviceKind.SOLAR_PANEL etc.
-DeviceKind = models.TextChoices("DeviceKind", [(kind.name, (kind.value, kind.label)) for kind in KINDS])
+# (django-stubs types the functional API without labels, hence the ignores.)
+DeviceKind = models.TextChoices(  # type: ignore[call-overload]
+    "DeviceKind", [(kind.name, (kind.value, kind.label)) for kind in KINDS]
+)
 
 
 # Modes and categories follow their plain-Python definitions (devices.choices).
-StorageMode = models.TextChoices(
+StorageMode = models.TextChoices(  # type: ignore[call-overload]
     "StorageMode", [(mode.name, (mode.value, choices.MODE_LABELS[mode])) for mode in choices.StorageMode]
 )
 
 
-def _modes(kind: str) -> frozenset[StorageMode]:
+def _modes(kind: str) -> frozenset[str]:
     """The modes the registry allows a storage kind."""
     return frozenset(StorageMode(mode) for mode in BY_VALUE[kind].field("mode").choices)
 
@@ -41,7 +44,7 @@ class TelemetrySource(models.TextChoices):
     REPORTED = "reported", "Reported by the home's gateway"
 
 
-ApplianceCategory = models.TextChoices(
+ApplianceCategory = models.TextChoices(  # type: ignore[call-overload]
     "ApplianceCategory",
     [(each.name, (each.value, choices.CATEGORY_LABELS[each])) for each in choices.ApplianceCategory],
 )
@@ -218,6 +221,6 @@ class Device(models.Model):
 
     @property
     def charge_percent(self) -> float | None:
-        if not self.is_storage:
+        if not self.is_storage or self.charge_wh is None or not self.capacity_wh:
             return None
         return 100.0 * self.charge_wh / self.capacity_wh

@@ -23,7 +23,7 @@ def message_handle(topic: str, payload: bytes) -> tuple[str, bytes] | None:
     parts = topic.split("/")
     if len(parts) != 3 or parts[0] != "homes" or parts[2] != "readings":
         return None
-    connection.set_schema_to_public()
+    connection.set_schema_to_public()  # type: ignore[attr-defined]  # django-tenants' connection
     gateway_key = selectors.gateway_key_by_id(parts[1])
     if gateway_key is None:
         return None

@@ -4,10 +4,16 @@ django-graphql-jwt authenticates inside graphene, too late to choose a schema, s
 middleware does it: reset to public, verify the Bearer token, look up the membership, activate.
 """
 
-from django.db import connection
+from typing import cast
+
+from django.db import connection as db_connection
+from django_tenants.postgresql_backend.base import DatabaseWrapper as TenantDatabaseWrapper
 
 from accounts.tokens import InvalidToken, bearer_token, user_from_token
 from households.selectors import household_for_user
+
+# The connection as django-tenants makes it (its schema switches are not in django-stubs' types).
+connection = cast(TenantDatabaseWrapper, db_connection)
 
 
 class HouseholdFromTokenMiddleware:

@@ -15,13 +15,18 @@ Django's migrate per schema, ~0.1 s each even with nothing to apply).
 """
 
 from functools import cache
+from typing import cast
 
 from django.conf import settings
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection as db_connection
 from django.db.migrations.executor import MigrationExecutor
+from django_tenants.postgresql_backend.base import DatabaseWrapper as TenantDatabaseWrapper
 from django_tenants.utils import get_tenant_model, schema_exists
 from psycopg2 import sql
+
+# The connection as django-tenants makes it (its schema switches are not in django-stubs' types).
+connection = cast(TenantDatabaseWrapper, db_connection)
 
 # Household schemas compared per statement: each read locks a table and its index, and a transaction's
 # locks are bounded (max_locks_per_transaction x max_connections, 6,400 by default).

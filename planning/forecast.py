@@ -32,6 +32,7 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
+from devices.choices import ApplianceCategory
 from telemetry import appliances, sky, solar
 from telemetry.physics import HANDLERS, DeviceState, Handler
 from telemetry.profiles import BLOCK_S, BLOCKS_PER_DAY, DAY_S, DayProfile
@@ -239,7 +240,7 @@ def forecast(
     for device in devices:
         if HANDLERS.get(device.kind) != Handler.APPLIANCE or not device.average_power_w:
             continue
-        category = str(device.category or appliances.Category.OTHER)
+        category = str(device.category or ApplianceCategory.OTHER)
         blocks = np.concatenate([_expected_appliance(category, lat, lon, timezone, o) for o in ordinals])
         load += device.average_power_w * _step_means(blocks, first, starts_s, offsets)
     vehicles = {}

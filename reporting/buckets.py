@@ -6,6 +6,7 @@ starting on Monday, and months are calendar months. Hours are one elapsed hour e
 where the local clock shows a whole hour (half-hour zones such as Asia/Kolkata included).
 """
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
@@ -75,7 +76,7 @@ def _next_day(interval: Interval, day: date) -> date:
     return day + timedelta(days=1)
 
 
-def _edges(*, start: datetime, interval: Interval, zone: ZoneInfo):
+def _edges(*, start: datetime, interval: Interval, zone: ZoneInfo) -> Iterator[datetime]:
     """Bucket edges (UTC) from the one containing `start` onwards, without end."""
     if interval is Interval.HOUR:
         edge = local_hour_start(at=start, zone=zone)

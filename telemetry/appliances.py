@@ -218,8 +218,8 @@ class Place:
 class Outdoor:
     """Temperature (°C) and GHI (W/m²) at each wall-clock block midpoint of a place's local day."""
 
-    temperature_c: array
-    ghi_w_m2: array
+    temperature_c: array[float]
+    ghi_w_m2: array[float]
     mean_temperature_c: float
 
 

@@ -18,6 +18,7 @@ the nearest station. The weather model (telemetry.weather) is calibrated on it.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -34,7 +35,7 @@ class Station:
     diurnal_range_c: float
 
 
-def _s(name, lat, lon, ghi, temp, dtr) -> Station:
+def _s(name: str, lat: float, lon: float, ghi: Sequence[float], temp: Sequence[float], dtr: float) -> Station:
     return Station(name, lat, lon, tuple(ghi), tuple(temp), dtr)
 
 

@@ -19,6 +19,7 @@ search path: there is no foreign key across schemas, so the column is plain data
 
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
+from django.db.models.functions import Now
 
 CURRENT_HOUSEHOLD = models.Func(function="public.current_household_id", output_field=models.BigIntegerField())
 
@@ -53,7 +54,7 @@ class Tick(HouseholdRow):
     pk = models.CompositePrimaryKey("household_id", "at")
     at = models.DateTimeField()
     seconds = models.PositiveIntegerField()
-    recorded_at = models.DateTimeField(db_default=models.functions.Now())
+    recorded_at = models.DateTimeField(db_default=Now())
 
     class Meta(HouseholdRow.Meta):
         managed = False

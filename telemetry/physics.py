@@ -21,11 +21,11 @@ from types import SimpleNamespace
 from typing import Any
 
 from devices import limits
+from devices.choices import ApplianceCategory as Category
 from devices.choices import StorageMode as Mode
 from devices.kinds import KINDS
 from households import locations
 from telemetry import appliances, solar
-from telemetry.appliances import Category
 from telemetry.profiles import BLOCK_S, Blocks, block_mean
 
 STORAGE_EFFICIENCY: float = 0.95

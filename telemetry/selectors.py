@@ -58,7 +58,7 @@ def _bucketed(
     sorted edges), so the Python side handles one row per bucket instead of one per hour. Raw SQL
     rather than the ORM: preparing each edge and converting each sum cost more than the query.
     """
-    keys = [sql.SQL("width_bucket(hour_start, %s::timestamptz[]) - 1")]
+    keys: list[sql.Composable] = [sql.SQL("width_bucket(hour_start, %s::timestamptz[]) - 1")]
     if by:
         keys.append(sql.Identifier(by))
     query = sql.SQL(
@@ -175,9 +175,10 @@ def _reported_overlay(devices: Sequence[Device]) -> None:
     last = last_reported([device.pk for device in devices])
     now = timezone.now()
     for device in devices:
-        device.last_reported_at = last.get(device.pk)
-        device.stale = reported.is_stale(device.last_reported_at, now=now)
-        if device.stale:
+        last_at = last.get(device.pk)
+        device.last_reported_at = last_at  # type: ignore[attr-defined]
+        device.stale = reported.is_stale(last_at, now=now)  # type: ignore[attr-defined]
+        if device.stale:  # type: ignore[attr-defined]
             device.power_w = 0.0
 
 

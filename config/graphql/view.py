@@ -127,7 +127,8 @@ def _json_type(value) -> str:
         return "boolean"
     if isinstance(value, int | float):
         return "number"
-    return {list: "array", str: "string"}.get(type(value), type(value).__name__)
+    names: dict[type, str] = {list: "array", str: "string"}
+    return names.get(type(value), type(value).__name__)
 
 
 def _sanitize(error) -> None:

@@ -23,4 +23,4 @@ CACHES["throttle"]["LOCATION"] = env("THROTTLE_REDIS_URL", default=CELERY_BROKER
 CACHES["throttle"]["KEY_PREFIX"] = env("THROTTLE_KEY_PREFIX", default="") or f"test-{secrets.token_hex(4)}"  # noqa: F405
 LOGIN_FAILURES_PER_IP = env("LOGIN_FAILURES_PER_IP", default="100000/h")
 SIGN_UP_RATE_PER_IP = env("SIGN_UP_RATE_PER_IP", default="100000/h")
-LOGGING["root"]["level"] = "WARNING"  # noqa: F405
+LOGGING["root"]["level"] = "WARNING"  # type: ignore[index]  # noqa: F405

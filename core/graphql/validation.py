@@ -96,7 +96,7 @@ class OperationLimitsRule(ValidationRule):
             if isinstance(selection, FragmentSpreadNode):
                 inner = self.measure_fragment(selection.name.value)
             else:
-                inner = self.measure(selection.selection_set)
+                inner = self.measure(getattr(selection, "selection_set", None))
             if isinstance(selection, FieldNode):
                 inner = Size(inner.depth + 1, inner.fields + 1, inner.aliases + bool(selection.alias))
             depth = max(depth, inner.depth)
@@ -105,7 +105,8 @@ class OperationLimitsRule(ValidationRule):
         return Size(depth, fields, aliases)
 
     def _measure_fragment(self, name: str) -> Size:
-        return self.measure(self.context.get_fragment(name).selection_set)
+        fragment = self.context.get_fragment(name)
+        return self.measure(fragment.selection_set if fragment else None)
 
 
 class IntrospectionDisabledRule(NoSchemaIntrospectionCustomRule):
@@ -226,7 +227,7 @@ def validate_document(schema: GraphQLSchema, document: DocumentNode) -> list[Gra
     errors = validate(schema, document, max_errors=graphene_settings.MAX_VALIDATION_ERRORS)
     if errors:
         return errors
-    rules = [OperationLimitsRule]
+    rules: list[type[ValidationRule]] = [OperationLimitsRule]
     if not settings.GRAPHQL_INTROSPECTION:
         rules.append(IntrospectionDisabledRule)
     return validate(schema, document, rules)

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from functools import lru_cache
+from typing import TypeVar
 
 import holidays
 
@@ -113,7 +114,10 @@ class Household:
     """Its standby and small-appliance stock (the 'other' base load), around 1 (log-normal)."""
 
 
-def _pick(shares, u: float):
+T = TypeVar("T")
+
+
+def _pick(shares: tuple[tuple[T, float], ...], u: float) -> T:
     total = 0.0
     for value, share in shares:
         total += share

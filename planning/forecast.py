@@ -118,7 +118,13 @@ def expected_clearness(latitude: float, longitude: float, ordinal: int, now_s: f
 
 @lru_cache(maxsize=8_192)
 def _panel_day(
-    latitude: float, longitude: float, tilt: float, azimuth: float, ordinal: int, clearness: float
+    latitude: float,
+    longitude: float,
+    tilt: float,
+    azimuth: float,
+    dc_ac_ratio: float,
+    ordinal: int,
+    clearness: float,
 ) -> np.ndarray:
     """AC output / rating per five-minute block of a solar day under a uniform forecast sky."""
     [day] = solar.location_days(latitude, longitude, ordinal, 1)
@@ -126,7 +132,7 @@ def _panel_day(
     forecast = solar.LocationDay(
         day.sky, index, day.temperature_c, DayProfile(index * day.sky.ghi), day.temperature
     )
-    return solar._ac_share([forecast], tilt, azimuth)
+    return solar._ac_share([forecast], tilt, azimuth, dc_ac_ratio)
 
 
 def _step_means(
@@ -162,8 +168,9 @@ def solar_w(
         azimuth = panel.azimuth_degrees
         if azimuth is None:
             azimuth = solar.default_azimuth_degrees(latitude)
+        ratio = solar.DEFAULT_DC_AC_RATIO if panel.dc_ac_ratio is None else panel.dc_ac_ratio
         blocks = np.concatenate(
-            [_panel_day(lat, lon, tilt, azimuth, first + i, kc) for i, kc in enumerate(clearness)]
+            [_panel_day(lat, lon, tilt, azimuth, ratio, first + i, kc) for i, kc in enumerate(clearness)]
         )
         total += rating * _step_means(blocks, first, starts_s, offset)
     return total

@@ -25,9 +25,9 @@ from reporting.buckets import Bucket, Interval, buckets_between
 from reporting.models import FleetTotals
 from tariffs import selectors as tariff_selectors
 from telemetry import flows
-from telemetry import models as telemetry_models
 from telemetry import selectors as telemetry_selectors
 from telemetry.flows import FLOW_COLUMNS, REASON_COLUMNS, Flow, Node, StorageReason
+from telemetry.models import HouseholdSnapshot
 from telemetry.writes import SNAPSHOT_POWERS
 
 # A snapshot older than this many tick intervals means the household's ticks stopped.
@@ -372,9 +372,7 @@ def stale_households_q(*, now: datetime | None = None) -> Q:
     return Q(snapshot__at__isnull=True) | Q(snapshot__at__lte=stale_before(now=now))
 
 
-def snapshot_is_stale(
-    *, snapshot: telemetry_models.HouseholdSnapshot | None, now: datetime | None = None
-) -> bool:
+def snapshot_is_stale(*, snapshot: HouseholdSnapshot | None, now: datetime | None = None) -> bool:
     return snapshot is None or snapshot.at is None or snapshot.at <= stale_before(now=now)
 
 

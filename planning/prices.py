@@ -15,7 +15,7 @@ import numpy as np
 from households.models import Household
 from planning.forecast import STEP_S
 from planning.homeplan import Prices
-from tariffs.selectors import prices_for, tariff_current
+from tariffs.selectors import household_history, prices_for, terms_at
 
 STEPS_PER_DAY = 86_400 // STEP_S
 
@@ -28,7 +28,8 @@ def household_prices(household: Household, start: datetime, steps: int, now: dat
     imports = np.full(total, np.nan)
     exports = np.full(total, np.nan)
     end = start + timedelta(seconds=STEP_S * steps)
-    for interval in prices_for(household=household, start=first, end=end, now=now):
+    history = household_history(household, max(end, now))
+    for interval in prices_for(household=household, start=first, end=end, now=now, history=history):
         index = int((interval.start - first).total_seconds() // STEP_S)
         if 0 <= index < total and np.isnan(imports[index]):
             imports[index] = float(interval.import_price_per_kwh)
@@ -39,5 +40,5 @@ def household_prices(household: Household, start: datetime, steps: int, now: dat
                 series[gap] = series[gap - STEPS_PER_DAY]
         known = series[~np.isnan(series)]
         series[np.isnan(series)] = known.mean() if len(known) else 0.0
-    currency = tariff_current(household, now=now).terms.currency
+    currency = terms_at(history, now).currency
     return Prices(imports[STEPS_PER_DAY:], exports[STEPS_PER_DAY:], currency)

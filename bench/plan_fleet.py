@@ -47,6 +47,8 @@ START = datetime(2026, 12, 7, 15, 0, tzinfo=UTC)
 """The first run's instant: the day-ahead markets have published tomorrow (a 36-hour horizon)."""
 RUN_GAP = timedelta(hours=2)
 PREFIX = "Plan fleet home"
+WARM_UP_TIMEOUT_S = 1_800
+"""The warm-up computes every forecast grid cell's sky history: minutes on a loaded machine."""
 CELERY_WORKER = [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=prefork"]
 APPLIANCES = 5
 
@@ -149,8 +151,8 @@ def run() -> dict:
         # Warm-up: every worker process imports, connects and builds its HiGHS model once.
         warm = ids[: settings.PLANNING_CHUNK * processes]
         tasks.queue(warm, START.isoformat())
-        if _wait(START, len(warm), 300) is None:
-            raise RuntimeError("the worker planned no warm-up chunk in 300 s")
+        if _wait(START, len(warm), WARM_UP_TIMEOUT_S) is None:
+            raise RuntimeError(f"the worker planned no warm-up chunk in {WARM_UP_TIMEOUT_S} s")
         with load_sampled() as load:
             for at in instants:
                 tasks.plans_refresh.delay(at.isoformat())
@@ -160,7 +162,11 @@ def run() -> dict:
                 seconds.append(took)
     finally:
         worker.terminate()
-        worker.wait(timeout=60)
+        try:
+            worker.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait()
     median = statistics.median(seconds)
     extrapolated = median * FLEET / len(ids)
     return {

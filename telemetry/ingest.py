@@ -18,6 +18,7 @@ from django.db import connection, transaction
 
 from telemetry import costs, partitions, physics, reported, services, writes
 from telemetry.sql import render
+from telemetry.tick import HouseholdTicks, SimulatedTick
 
 # The new samples come back as their minutes (tick instants) with a count: a few rows, not thousands.
 INSERT_SAMPLES = (
@@ -156,7 +157,7 @@ def minutes_recompute(
         household.id
     ]
     homes = [
-        writes.HouseholdTicks(
+        HouseholdTicks(
             household.id,
             household.schema_name,
             present,
@@ -166,7 +167,7 @@ def minutes_recompute(
         for (present, tick), price in zip(new_ticks, prices, strict=True)
     ]
     minus = [
-        writes.HouseholdTicks(
+        HouseholdTicks(
             household.id,
             household.schema_name,
             [],
@@ -176,7 +177,7 @@ def minutes_recompute(
     ]
     present, last = new_ticks[-1]
     own_outcomes = [o for o in last.outcomes if o.device_id in reported_ids]
-    live = writes.HouseholdTicks(
+    live = HouseholdTicks(
         household.id, household.schema_name, present, [_with_outcomes(last, own_outcomes)], revisions
     )
     statements = [
@@ -195,7 +196,7 @@ def _tick(
     devices: list[physics.DeviceState],
     outcomes: list[physics.DeviceOutcome],
     reported_ids: set[int],
-) -> writes.SimulatedTick:
+) -> SimulatedTick:
     return services.tick_build(
         at=at,
         seconds=seconds,
@@ -206,5 +207,5 @@ def _tick(
     )
 
 
-def _with_outcomes(tick: writes.SimulatedTick, outcomes: list[physics.DeviceOutcome]) -> writes.SimulatedTick:
+def _with_outcomes(tick: SimulatedTick, outcomes: list[physics.DeviceOutcome]) -> SimulatedTick:
     return replace(tick, outcomes=outcomes)

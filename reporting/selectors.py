@@ -117,8 +117,7 @@ class EnergySummaryResult:
 def energy_summary(*, household: Household, now: datetime | None = None) -> EnergySummaryResult:
     """The balance from each device's current state, as of its newest reading (else now)."""
     with schema_context(household.schema_name):
-        devices = list(Device.objects.all())
-        telemetry_selectors.devices_live(devices)
+        devices = telemetry_selectors.devices_with_live_state(Device.objects.all())
     readings = [device.last_reading_at for device in devices if device.last_reading_at]
     produced_w = sum(max(device.power_w, 0.0) for device in devices)
     consumed_w = sum(max(-device.power_w, 0.0) for device in devices)
@@ -244,7 +243,7 @@ def _bucket_reasons(
         return {}
     if devices is None:
         devices = Device.objects.in_bulk({device_id for _, device_id in seconds})
-    telemetry_selectors.devices_live(list(devices.values()))
+    devices = {device.pk: device for device in telemetry_selectors.devices_with_live_state(devices.values())}
     reasons: dict[int, list[StoreReasonResult]] = {}
     for (index, device_id), row in sorted(seconds.items()):
         device = devices.get(device_id)

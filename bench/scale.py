@@ -6,7 +6,9 @@ code runs reduced while the machine is shared and full-size when it is quiet:
 - SCALE_TICK_HOUSEHOLDS (2,000) and SCALE_TICK_PROCESSES (2): (a) households of 8 devices ticked
   chunk by chunk through `telemetry.services.households_tick` (the Celery task's call) by a pool of
   forked processes, as a prefork worker does, against a raw COPY of the same reading rows and the
-  physics alone, the three variants alternated, SCALE_RUNS runs each. These households are rows
+  physics alone, the three variants alternated, SCALE_RUNS runs each. Every home pays its default
+  tariff (each tick priced, the zones' market days published) and, unless SCALE_TICK_PLANNED=0,
+  follows a stored plan: its battery OPTIMIZED, its car SMART. These households are rows
   without schemas, their devices primed into each process's cache: the steady state, in which the
   tick reads no household schema (telemetry.device_cache); (b) measures provisioned households. Run
   it in its own BENCH_DATABASE_URL: (b) would try to tick these schema-less households.
@@ -23,6 +25,7 @@ SCALE_PARTS ("tick,celery,signup") picks the parts; "provision" (SCALE_PROVISION
 provisions, and BENCH_KEEP_DATABASE=1 keeps an earlier run's households for the next.
 """
 
+import dataclasses
 import io
 import json
 import multiprocessing
@@ -33,6 +36,7 @@ import sys
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 
 import redis
 from django.conf import settings
@@ -42,10 +46,14 @@ from django.test import Client
 
 from bench import writeup
 from bench.homes import devices_create, home_device_states, household_create
-from bench.setup import BENCH_DATABASE_URL, timed
+from bench.setup import BENCH_DATABASE_URL, load_sampled, timed
+from devices.models import DeviceKind, StorageMode
 from households.locations import default_location
 from households.models import Household
-from telemetry import device_cache, partitions, services
+from tariffs import services as tariff_services
+from tariffs.zones import ZONES
+from telemetry import device_cache, partitions, plans, services
+from telemetry.sql import render
 
 DEVICES = 8
 # Rows one 8-device household-tick writes: readings, device hours and device state per device;
@@ -136,25 +144,82 @@ def _fleet_rows(first: int, stop: int) -> None:
         )
 
 
-def _fleet_devices() -> list[device_cache.CachedDevice]:
-    """bench.homes' 8-device home as the tick's cache holds it (ids as its schema would number them)."""
-    return [
-        device_cache.CachedDevice(device) for device in home_device_states(first_id=1, appliances=DEVICES - 3)
-    ]
+PLANNED_MODES = {DeviceKind.BATTERY: StorageMode.OPTIMIZED, DeviceKind.ELECTRIC_VEHICLE: StorageMode.SMART}
+PLAN_STEP_SECONDS = 900
+PLAN_STEPS = 144
+"""A stored plan as planning makes it: 36 hours of 15-minute steps, from an hour before START."""
 
 
-def _fleet_prime(households_n: int) -> None:
-    """Part (a)'s households (created once per database) and every one's devices in the cache."""
+def _fleet_devices(planned: bool) -> list[device_cache.CachedDevice]:
+    """bench.homes' 8-device home as the tick's cache holds it (ids as its schema would number them);
+    planned: its battery OPTIMIZED and its car SMART."""
+    states = home_device_states(first_id=1, appliances=DEVICES - 3)
+    if planned:
+        states = [dataclasses.replace(s, mode=PLANNED_MODES.get(s.kind, s.mode)) for s in states]
+    return [device_cache.CachedDevice(state) for state in states]
+
+
+def _plan_of(household_id: int, devices: list[device_cache.CachedDevice]) -> plans.StoredPlan:
+    """A plan that uses every rule of telemetry.plans over the day: the battery charges from the
+    grid, holds, discharges into the grid and balances the meter in turn; the car charges, then
+    waits for solar."""
+    steps = range(PLAN_STEPS)
+    battery_w = [(-3000.0, 0.0, 2500.0, 800.0)[(i // 4) % 4] for i in steps]
+    grid_w = [(-4000.0, -500.0, 1500.0, 0.0)[(i // 4) % 4] for i in steps]
+    car_w = [-7400.0 if (i // 8) % 2 == 0 else 0.0 for i in steps]
+    by_kind = {device.config.kind: device.config.id for device in devices}
+    flat = [6000.0] * PLAN_STEPS
+    return plans.StoredPlan(
+        household_id=household_id,
+        created_at=START - timedelta(hours=1),
+        start=START - timedelta(hours=1),
+        step_seconds=PLAN_STEP_SECONDS,
+        devices_version=0,
+        grid_w=grid_w,
+        solar_w=[0.0] * PLAN_STEPS,
+        load_w=[500.0] * PLAN_STEPS,
+        import_price_per_kwh=[0.3] * PLAN_STEPS,
+        export_price_per_kwh=[0.08] * PLAN_STEPS,
+        currency="EUR",
+        expected_cost=Decimal("1.0000"),
+        expected_cost_without_plan=Decimal("2.0000"),
+        devices={
+            by_kind[DeviceKind.BATTERY]: (battery_w, flat, ""),
+            by_kind[DeviceKind.ELECTRIC_VEHICLE]: (car_w, flat, ""),
+        },
+    )
+
+
+PLAN_WRITE_BATCH = 1_000
+
+
+def _plans_store(household_ids: list[int], devices: list[device_cache.CachedDevice]) -> None:
+    """Every fleet home's plan, written as planning writes them (telemetry.plans.plans_sql)."""
+    with connection.cursor() as cursor:
+        for first in range(0, len(household_ids), PLAN_WRITE_BATCH):
+            batch = [_plan_of(h, devices) for h in household_ids[first : first + PLAN_WRITE_BATCH]]
+            cursor.execute(render(cursor, [plans.plans_sql(cursor, batch)]))
+
+
+def _fleet_prime(households_n: int, planned: bool) -> None:
+    """Part (a)'s households (created once per database), every one's devices in the cache, the
+    zones' market days around START, and (planned) every home's plan."""
     have = Household.objects.filter(schema_name__startswith="tick_").count()
     if have < households_n:
         _fleet_rows(have, households_n)
     fleet = Household.objects.filter(schema_name__startswith="tick_").order_by("pk")
     rows = fleet.values_list("pk", "schema_name", "timezone", "latitude", "longitude", "devices_version")
-    devices = _fleet_devices()
+    devices = _fleet_devices(planned)
     _FLEET.clear()
     for *ref, version in rows[:households_n]:
         _FLEET.append(services.HouseholdRef(*ref))
         device_cache.put(ref[0], version, devices)
+    for code in ZONES:
+        tariff_services.market_days_ensure(code, [START.date() - timedelta(days=1), START.date()])
+    with connection.cursor() as cursor:
+        cursor.execute("TRUNCATE public.telemetry_householdplan, public.telemetry_deviceplan")
+    if planned:
+        _plans_store([household.id for household in _FLEET], devices)
 
 
 def _chunk_tick(job: tuple[int, str]) -> int:
@@ -168,7 +233,7 @@ def _chunk_tick(job: tuple[int, str]) -> int:
 def _chunk_physics(job: tuple[int, str]) -> int:
     start, at_iso = job
     at = datetime.fromisoformat(at_iso)
-    devices = [cached.config for cached in _fleet_devices()]
+    devices = [cached.config for cached in _fleet_devices(planned=False)]
     for household in _FLEET[start : start + settings.TELEMETRY_TICK_CHUNK]:
         services.simulate_instants(household=household, devices=devices, instants=[at], seconds=60)
     return settings.TELEMETRY_TICK_CHUNK
@@ -205,9 +270,9 @@ def _raw_copy_seconds(rows: int) -> float:
     return t["seconds"]
 
 
-def tick_part(households_n: int, runs: int, processes: int) -> dict:
+def tick_part(households_n: int, runs: int, processes: int, planned: bool) -> dict:
     """(a): the fleet's minute through `households_tick` in chunks, over `processes` forked workers."""
-    _fleet_prime(households_n)
+    _fleet_prime(households_n, planned)
     partitions.partitions_ensure([START.date()])
     readings = households_n * DEVICES
     connections.close_all()  # each forked process opens its own connection
@@ -235,6 +300,8 @@ def tick_part(households_n: int, runs: int, processes: int) -> dict:
         "devices_per_household": DEVICES,
         "chunk_households": settings.TELEMETRY_TICK_CHUNK,
         "processes": processes,
+        "priced": True,
+        "planned": planned,
         "warm_up_seconds": warm,
         "production_seconds": _spread(results["production"]),
         "raw_copy_seconds": _spread(results["raw_copy"]),
@@ -487,6 +554,7 @@ def run() -> dict:
             int(os.environ.get("SCALE_TICK_HOUSEHOLDS", 2_000)),
             int(os.environ.get("SCALE_RUNS", 3)),
             int(os.environ.get("SCALE_TICK_PROCESSES", 2)),
+            os.environ.get("SCALE_TICK_PLANNED", "1") == "1",
         ),
         "celery": lambda: celery_part(
             int(os.environ.get("SCALE_CELERY_HOUSEHOLDS", 2_000)),
@@ -502,10 +570,13 @@ def run() -> dict:
     figures = _previous()
     for part in parts:
         started = datetime.now(UTC)
+        with load_sampled() as load:
+            measured = measure[part]()
         figures[part] = {
             "measured_at": f"{started:%Y-%m-%d %H:%M} UTC",
             "conditions": os.environ.get("SCALE_CONDITIONS", ""),
-            **measure[part](),
+            "load_average_1min": load,
+            **measured,
         }
         print(json.dumps({part: figures[part]}, indent=2), flush=True)
     return figures

@@ -2,8 +2,10 @@
 
 import os
 import secrets
+import statistics
 import subprocess
 import sys
+import threading
 import time
 from contextlib import contextmanager
 
@@ -50,3 +52,32 @@ def timed():
     started = time.perf_counter()
     yield result
     result["seconds"] = time.perf_counter() - started
+
+
+LOAD_SAMPLE_SECONDS = 10
+
+
+@contextmanager
+def load_sampled():
+    """Yields a dict filled, when the block ends, with the 1-minute load average sampled every
+    LOAD_SAMPLE_SECONDS meanwhile (the benchmark's own processes included): the run's conditions."""
+    samples: list[float] = []
+    stop = threading.Event()
+
+    def sample() -> None:
+        while True:
+            samples.append(os.getloadavg()[0])
+            if stop.wait(LOAD_SAMPLE_SECONDS):
+                return
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    result: dict = {}
+    try:
+        yield result
+    finally:
+        stop.set()
+        sampler.join()
+        result.update(
+            min=min(samples), median=statistics.median(samples), max=max(samples), samples=len(samples)
+        )

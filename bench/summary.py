@@ -19,9 +19,9 @@ from django_tenants.utils import schema_context
 
 from bench.homes import devices_create, household_create
 from households.models import Household
-from reporting.models import HouseholdSnapshot
 from reporting.selectors import energy_summary, fleet_totals
 from reporting.services import fleet_totals_refresh
+from telemetry.models import HouseholdSnapshot
 
 REPEAT = 200
 RUNS = 3
@@ -61,7 +61,7 @@ def _fleet_of(count: int) -> None:
             for h in households
         )
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE households_household; ANALYZE reporting_householdsnapshot")
+        cursor.execute("ANALYZE households_household; ANALYZE telemetry_householdsnapshot")
 
 
 def _rounds(variants: dict, repeat: dict) -> dict:

@@ -5,10 +5,10 @@ a simulated device, another home's) is UNKNOWN_DEVICE, the same code whatever th
 learns nothing about ids outside its home. The first fault of a reading is its code.
 """
 
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from math import isfinite
 
 from gateways.error_codes import ReadingCode
 from telemetry.ingest import Sample
@@ -37,17 +37,27 @@ def _number(value: object) -> float | None:
     """A JSON number as float; None for any other type (booleans included)."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
-    return float(value)
-
-
-def _time(value: object) -> datetime | None:
-    if not isinstance(value, str) or len(value) > 64:
+    try:
+        return float(value)
+    except OverflowError:  # an integer beyond any float (Python's JSON parser reads any length)
         return None
+
+
+def _time(value: str, not_after: datetime, not_before: datetime) -> datetime | ReadingCode:
+    """The instant an `at` string names, or why it is refused."""
+    if len(value) > 64:
+        return ReadingCode.INVALID_TIME
     try:
         parsed = datetime.fromisoformat(value)
     except ValueError:
-        return None
-    return parsed if parsed.tzinfo is not None else None
+        return ReadingCode.INVALID_TIME
+    if parsed.tzinfo is None:
+        return ReadingCode.INVALID_TIME
+    if parsed > not_after:
+        return ReadingCode.IN_FUTURE
+    if parsed < not_before:
+        return ReadingCode.TOO_OLD
+    return parsed
 
 
 def readings_check(
@@ -57,61 +67,71 @@ def readings_check(
     not_after: datetime,
     not_before: datetime,
 ) -> Checked:
-    """Each reading is a sample or a reject {index, field, code}; times in [not_before, not_after]."""
+    """Each reading is a sample or a reject {index, field, code}; times in [not_before, not_after].
+
+    One pass, no database: the devices' limits come resolved, and each distinct `at` string is
+    parsed and bounded once (a gateway's readings of one instant share it, one per device).
+    """
     checked = Checked()
     reject = checked.reject
+    accept = checked.samples.append
+    device_of = devices.get
+    times: dict[str, datetime | ReadingCode] = {}
     for index, item in enumerate(items):
         if not isinstance(item, dict):
             reject(index, None, ReadingCode.INVALID)
             continue
         raw_device = item.get("device")
-        device = devices.get(raw_device) if isinstance(raw_device, str) else None
         if raw_device is None:
             reject(index, "device", ReadingCode.REQUIRED)
             continue
+        device = device_of(raw_device) if isinstance(raw_device, str) else None
         if device is None:
             reject(index, "device", ReadingCode.UNKNOWN_DEVICE)
             continue
-        if item.get("at") is None:
+        raw_at = item.get("at")
+        if raw_at is None:
             reject(index, "at", ReadingCode.REQUIRED)
             continue
-        at = _time(item["at"])
-        if at is None:
-            reject(index, "at", ReadingCode.INVALID_TIME)
+        if isinstance(raw_at, str):
+            at = times.get(raw_at)
+            if at is None:
+                at = times[raw_at] = _time(raw_at, not_after, not_before)
+        else:
+            at = ReadingCode.INVALID_TIME
+        if isinstance(at, ReadingCode):
+            reject(index, "at", at)
             continue
-        if at > not_after:
-            reject(index, "at", ReadingCode.IN_FUTURE)
-            continue
-        if at < not_before:
-            reject(index, "at", ReadingCode.TOO_OLD)
-            continue
-        if item.get("powerW") is None:
+        raw_power = item.get("powerW")
+        if raw_power is None:
             reject(index, "powerW", ReadingCode.REQUIRED)
             continue
-        power_w = _number(item["powerW"])
+        power_w = raw_power if type(raw_power) is float else _number(raw_power)
         if power_w is None:
             reject(index, "powerW", ReadingCode.INVALID)
             continue
-        if not math.isfinite(power_w):
+        if not isfinite(power_w):
             reject(index, "powerW", ReadingCode.NOT_FINITE)
             continue
         if not device.min_power_w <= power_w <= device.max_power_w:
             reject(index, "powerW", ReadingCode.POWER_OUT_OF_RANGE)
             continue
-        charge_wh = None
-        if item.get("chargeWh") is not None:
-            if device.capacity_wh is None:
-                reject(index, "chargeWh", ReadingCode.CHARGE_NOT_ALLOWED)
-                continue
-            charge_wh = _number(item["chargeWh"])
-            if charge_wh is None:
-                reject(index, "chargeWh", ReadingCode.INVALID)
-                continue
-            if not math.isfinite(charge_wh):
-                reject(index, "chargeWh", ReadingCode.NOT_FINITE)
-                continue
-            if not 0.0 <= charge_wh <= device.capacity_wh:
-                reject(index, "chargeWh", ReadingCode.CHARGE_OUT_OF_RANGE)
-                continue
-        checked.samples.append(Sample(device.id, at, power_w, charge_wh))
+        raw_charge = item.get("chargeWh")
+        if raw_charge is None:
+            accept(Sample(device.id, at, power_w, None))
+            continue
+        if device.capacity_wh is None:
+            reject(index, "chargeWh", ReadingCode.CHARGE_NOT_ALLOWED)
+            continue
+        charge_wh = _number(raw_charge)
+        if charge_wh is None:
+            reject(index, "chargeWh", ReadingCode.INVALID)
+            continue
+        if not isfinite(charge_wh):
+            reject(index, "chargeWh", ReadingCode.NOT_FINITE)
+            continue
+        if not 0.0 <= charge_wh <= device.capacity_wh:
+            reject(index, "chargeWh", ReadingCode.CHARGE_OUT_OF_RANGE)
+            continue
+        accept(Sample(device.id, at, power_w, charge_wh))
     return checked

@@ -46,4 +46,3 @@ def local_hour_start(*, at: datetime, zone: ZoneInfo) -> datetime:
     return at.astimezone(UTC) - timedelta(
         minutes=local.minute, seconds=local.second, microseconds=local.microsecond
     )
-

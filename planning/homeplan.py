@@ -7,8 +7,9 @@ never supply the home: vehicle-to-home stays the owner's DISCHARGING mode). Othe
 out of both costs, so the two costs differ only by what the plan does.
 
 The cost without a plan runs the same forecast through the rules the simulation would apply
-(telemetry.physics): the batteries in AUTO cover the appliances' deficit from their surplus and the
-EVs charge at full rate from the moment they are plugged in, up to their charge target.
+(telemetry.physics): the batteries in AUTO cover the appliances' deficit from their surplus, above
+their reserve, and the EVs charge at full rate from the moment they are plugged in, up to their
+charge target. The plan keeps the same reserve: its batteries never go below it (floor_wh).
 """
 
 from __future__ import annotations
@@ -22,7 +23,14 @@ import numpy as np
 
 from planning import optimiser
 from planning.forecast import Forecast
-from telemetry.physics import HANDLERS, STORAGE_EFFICIENCY, DeviceState, Handler, store_step
+from telemetry.physics import (
+    HANDLERS,
+    STORAGE_EFFICIENCY,
+    DeviceState,
+    Handler,
+    battery_floor_wh,
+    store_step,
+)
 from telemetry.plans import PLANNED_MODES
 
 HORIZON_STEPS = 144
@@ -94,6 +102,7 @@ def problem_of(
                 charge_wh=device.charge_wh or 0.0,
                 max_charge_w=device.max_charge_rate_w or 0.0,
                 max_discharge_w=0.0 if vehicle else device.max_discharge_rate_w or 0.0,
+                floor_wh=0.0 if vehicle else battery_floor_wh(device),
                 home=trips.home if trips is not None else None,
                 drain_wh=trips.drain_wh if trips is not None else None,
                 targets=_targets(targets.get(device.id), capacity, forecast.start, forecast.steps, tz)
@@ -145,7 +154,13 @@ def grid_without_plan(problem: optimiser.Problem) -> np.ndarray:
                 continue
             request = -surplus if surplus > 0 else max(deficit, 0.0)
             power, charges[store.id] = store_step(
-                store.capacity_wh, charges[store.id], request, store.max_charge_w, store.max_discharge_w, dt
+                store.capacity_wh,
+                charges[store.id],
+                request,
+                store.max_charge_w,
+                store.max_discharge_w,
+                dt,
+                floor_wh=store.floor_wh,
             )
             batteries += power
             surplus += min(power, 0.0)

@@ -8,25 +8,33 @@ s[k,t] at the end of the step; the grid has import i[t] >= 0 and export e[t] >= 
 - balance:  solar + sum d + i = load + sum c + e                        (W, every step)
 - storage:  s[t] = s[t-1] + eff c dt - d dt / eff - drain[t] + unserved[t]   (Wh; an EV drains while away)
 - bounds:   c <= max charge x share at home, d <= max discharge x share at home, floor <= s <= capacity
+            (a battery's floor is its reserve, the charge AUTO keeps too)
 - export:   e <= solar + sum d  (the grid's energy is never sold back to it)
 - stores:   sum d <= load + e  (a store's discharge feeds the appliances or the grid, never another
             store: the simulation's dispatch forbids it, so a plan relying on it could not be followed)
-- targets:  s[k, step] + short >= target Wh  (an EV's charge target by its readyBy)
+- targets:  s[k, step] >= target Wh  (an EV's charge target by its readyBy), a bound on s
 
 Objective: import cost - export revenue + CYCLING_COST_PER_KWH on every kWh through a store, minus the
-value of what is left stored at the end (TERMINAL: batteries at the mean import price x efficiency, EVs at
-the cheapest import price, so the horizon's end does not empty them), plus a penalty on shortfalls that
-dwarfs any price: a target that cannot be met is met as far as it can be (the EV charges at full rate
-while at home until its readyBy) and the plan says so with TARGET_UNREACHABLE.
+value of what is left stored at the end (TERMINAL: at the cheapest import price x efficiency, so the
+horizon's end does not empty the stores), plus a penalty on driving the car could not do that dwarfs any
+price. A target above what charging at full rate whenever the car is home reaches (computed step by step
+before the solve) cannot be met: it is bounded at that instead, the EV charges at full rate while at home
+until its readyBy, and the plan says so with TARGET_UNREACHABLE.
 
-The matrices are built with numpy index arithmetic into one scipy.sparse matrix (no Python loop per
-step), so building costs about what solving does.
+Speed: everything that differs between homes (prices, solar, load, rates, charges, reserves, targets,
+when the car is away) is a cost or a bound, so the matrix depends only on the number of steps and
+stores (a _Shape, built once with numpy index arithmetic into one scipy.sparse matrix). Each thread keeps
+one HiGHS model per shape and only changes its costs and bounds: the next home's solve starts from the
+previous home's basis (a warm start), a few times faster than a fresh model solved from scratch
+(bench/plan.py times both).
 """
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cache
 
 import highspy
 import numpy as np
@@ -37,10 +45,12 @@ EFFICIENCY = 0.95
 CYCLING_COST_PER_KWH = 0.002
 """A small wear cost per kWh charged or discharged: no cycling for a price spread that does not pay."""
 SHORTFALL_PENALTY_PER_KWH = 1_000.0
-"""Per kWh of a missed target or of driving the car could not do: far above any price."""
+"""Per kWh of driving the car could not do (it was too empty): far above any price."""
 TERMINAL_VALUE_SHARE = 0.9
 """Energy left stored at the horizon's end, valued at this share of the cheapest import price it displaces."""
 POWER_DUST_W = 1e-3
+UNREACHABLE_WH = 1.0
+"""A target more than this above what full-rate charging reaches is unreachable (float dust is not)."""
 
 
 class Reason(StrEnum):
@@ -120,114 +130,162 @@ def _ones(values: np.ndarray | None, steps: int, default: float) -> np.ndarray:
     return np.full(steps, default) if values is None else np.asarray(values, dtype=float)
 
 
-def solve(problem: Problem) -> Plan:
-    """The cost-optimal plan (HiGHS, through its own Python interface highspy)."""
+def solve(problem: Problem, *, reuse: bool = True) -> Plan:
+    """The cost-optimal plan (HiGHS, through its own Python interface highspy).
+
+    `reuse` (the default) solves on this thread's model of the problem's shape, warm-started from
+    the basis of the previous solve; False builds and solves a fresh model (what every solve did
+    before; bench/plan.py times both).
+    """
     n = problem.steps
     dt = problem.step_hours
     eff = problem.efficiency
     stores = problem.stores
-    k = len(stores)
     import_price = np.asarray(problem.import_price_per_kwh, dtype=float)
     export_price = np.asarray(problem.export_price_per_kwh, dtype=float)
     solar = np.maximum(np.asarray(problem.solar_w, dtype=float), 0.0)
     load = np.maximum(np.asarray(problem.load_w, dtype=float), 0.0)
-
-    # Variable layout: per store [c(n), d(n), s(n), u(n)], then grid [i(n), e(n)], then one shortfall
-    # per target.
-    per_store = 4 * n
-    grid = k * per_store
-    targets = [(index, target) for index, store in enumerate(stores) for target in store.targets]
-    total = grid + 2 * n + len(targets)
+    shape = _shape(n, len(stores), dt, eff)
     kwh = dt / 1000.0
-    cost = np.zeros(total)
-    lower = np.zeros(total)
-    upper = np.full(total, np.inf)
+    cost = np.zeros(shape.columns)
+    lower = np.zeros(shape.columns)
+    upper = np.full(shape.columns, np.inf)
+    grid = shape.grid
     cost[grid : grid + n] = import_price * kwh
     cost[grid + n : grid + 2 * n] = -export_price * kwh
-    cost[grid + 2 * n :] = SHORTFALL_PENALTY_PER_KWH / 1000.0
-    steps = np.arange(n)
-    rows, cols, vals = [], [], []
-    eq_rhs = [load - solar]
-    # Balance rows 0..n-1: sum d - sum c + i - e = load - solar.
-    rows += [steps, steps]
-    cols += [grid + steps, grid + n + steps]
-    vals += [np.ones(n), -np.ones(n)]
-    # Inequality rows 0..n-1: export; n..2n-1: stores feed only the appliances and the grid.
-    ub_rows, ub_cols, ub_vals = (
-        [steps, n + steps],
-        [grid + n + steps, grid + n + steps],
-        [np.ones(n), -np.ones(n)],
-    )
-    ub_rhs = [solar.copy(), load.copy()]
+    row_lower = np.full(shape.rows, -np.inf)
+    row_upper = np.empty(shape.rows)
+    # Balance rows: sum d - sum c + i - e = load - solar; export rows: e - sum d <= solar; store rows:
+    # sum d - e <= load.
+    row_lower[:n] = row_upper[:n] = load - solar
+    row_upper[shape.equalities : shape.equalities + n] = solar
+    row_upper[shape.equalities + n :] = load
     cheapest_import = float(np.min(np.maximum(import_price, 0.0))) if n else 0.0
+    reasons: dict[int, tuple[Store, int]] = {}
     for index, store in enumerate(stores):
-        base = index * per_store
-        c, d, s, u = base + steps, base + n + steps, base + 2 * n + steps, base + 3 * n + steps
+        c, d, s, u = shape.store_columns(index)
         home = np.clip(_ones(store.home, n, 1.0), 0.0, 1.0)
         drain = np.maximum(_ones(store.drain_wh, n, 0.0), 0.0)
-        upper[c] = max(store.max_charge_w, 0.0) * home
-        upper[d] = max(store.max_discharge_w, 0.0) * home
         capacity = max(store.capacity_wh, 0.0)
         start = min(max(store.charge_wh, 0.0), capacity)
         floor = min(max(store.floor_wh, 0.0), start) if store.max_discharge_w > 0 else 0.0
+        upper[c] = max(store.max_charge_w, 0.0) * home
+        upper[d] = max(store.max_discharge_w, 0.0) * home
         lower[s], upper[s] = floor, capacity
-        upper[u] = np.where(drain > 0.0, drain, 0.0)
+        upper[u] = drain
         cost[c] = cost[d] = CYCLING_COST_PER_KWH * kwh
         cost[u] = SHORTFALL_PENALTY_PER_KWH / 1000.0
         cost[s[-1]] -= TERMINAL_VALUE_SHARE * cheapest_import * eff / 1000.0
-        # Balance: + d - c.
-        rows += [steps, steps]
-        cols += [d, c]
-        vals += [np.ones(n), -np.ones(n)]
         # Storage rows: s[t] - s[t-1] - eff dt c + dt/eff d - u = -drain (+ start at t = 0).
-        r = (index + 1) * n + steps
-        rows += [r, r[1:], r, r, r]
-        cols += [s, s[:-1], c, d, u]
-        vals += [np.ones(n), -np.ones(n - 1), np.full(n, -eff * dt), np.full(n, dt / eff), -np.ones(n)]
-        rhs = -drain
-        rhs[0] += start
-        eq_rhs.append(rhs)
-        # Export: e - sum d <= solar; no store charges another: sum d - e <= load.
-        ub_rows += [steps, n + steps]
-        ub_cols += [d, d]
-        ub_vals += [-np.ones(n), np.ones(n)]
-    # Targets: s[step - 1] + short >= target, as -s - short <= -target.
-    for number, (index, target) in enumerate(targets):
-        step = min(max(target.step, 1), n)
-        row = 2 * n + number
-        ub_rows.append(np.array([row, row]))
-        ub_cols.append(np.array([index * per_store + 2 * n + step - 1, grid + 2 * n + number]))
-        ub_vals.append(np.array([-1.0, -1.0]))
-        ub_rhs.append(np.array([-target.charge_wh]))
-    equalities = (k + 1) * n
-    matrix = sparse.csc_array(
-        (
-            np.concatenate(vals + ub_vals),
-            (np.concatenate(rows + [r + equalities for r in ub_rows]), np.concatenate(cols + ub_cols)),
-        ),
-        shape=(equalities + 2 * n + len(targets), total),
-    )
-    rhs = np.concatenate(eq_rhs + ub_rhs)
-    row_lower = np.concatenate([rhs[:equalities], np.full(len(rhs) - equalities, -np.inf)])
-    # Columns fixed at 0 (a car's charging while it is away, driving where there is none, a battery's
-    # unserved driving) are left out of the program HiGHS sees: a third fewer columns for a home with a car.
-    free = upper > 0.0
-    x = np.zeros(total)
-    x[free] = _highs(cost[free], matrix[:, free], row_lower, rhs, lower[free], upper[free])
+        rows = shape.storage_rows(index)
+        row_lower[rows] = row_upper[rows] = -drain
+        row_lower[rows[0]] += start
+        row_upper[rows[0]] += start
+        if store.targets:
+            reachable = _most_charge(store, n, dt, eff)
+            for target in store.targets:
+                step = min(max(target.step, 1), n) - 1
+                if target.charge_wh > reachable[step] + UNREACHABLE_WH:
+                    reasons.setdefault(store.id, (store, step + 1))
+                lower[s[step]] = max(lower[s[step]], min(target.charge_wh, reachable[step]))
+    solver = _model(shape) if reuse else _fresh(shape)
+    x = _run(solver, cost, lower, upper, row_lower, row_upper)
     plan = Plan({}, {}, np.zeros(n), 0.0)
     for index, store in enumerate(stores):
-        base = index * per_store
-        power = x[base + n : base + 2 * n] - x[base : base + n]
+        c, d, s, _ = shape.store_columns(index)
+        power = x[d] - x[c]
         plan.power_w[store.id] = np.where(np.abs(power) < POWER_DUST_W, 0.0, power)
-        plan.charge_wh[store.id] = x[base + 2 * n : base + 3 * n]
+        plan.charge_wh[store.id] = x[s]
     plan.grid_w = x[grid + n : grid + 2 * n] - x[grid : grid + n]
-    for number, (index, target) in enumerate(targets):
-        if x[grid + 2 * n + number] > 1.0:  # Wh: more than float dust short
-            store = stores[index]
-            plan.reasons[store.id] = Reason.TARGET_UNREACHABLE
-            _full_rate_until(plan, problem, store, min(max(target.step, 1), n))
+    for store, step in reasons.values():
+        plan.reasons[store.id] = Reason.TARGET_UNREACHABLE
+        _full_rate_until(plan, problem, store, step)
     plan.expected_cost = net_cost(plan.grid_w, problem)
     return plan
+
+
+def _most_charge(store: Store, n: int, dt: float, eff: float) -> np.ndarray:
+    """The most a store can hold at the end of each step: charging at full rate whenever it is home.
+
+    Charging at full rate is the most at every step at once, so targets bounded by it are all
+    feasible together; a target above it is unreachable.
+    """
+    home = np.clip(_ones(store.home, n, 1.0), 0.0, 1.0)
+    drain = np.maximum(_ones(store.drain_wh, n, 0.0), 0.0)
+    gain = max(store.max_charge_w, 0.0) * home * eff * dt
+    capacity = max(store.capacity_wh, 0.0)
+    level = min(max(store.charge_wh, 0.0), capacity)
+    most = np.empty(n)
+    for t in range(n):
+        level = max(min(level + gain[t] - drain[t], capacity), 0.0)
+        most[t] = level
+    return most
+
+
+@dataclass(frozen=True, eq=False)
+class _Shape:
+    """The program's structure for `steps` steps and `stores` stores: the matrix and where things are.
+
+    Columns: per store [c(n), d(n), s(n), u(n)], then the grid's [i(n), e(n)]. Rows: the balance (n),
+    per store its storage (n), then the export (n) and the stores' (n) inequalities. Everything that
+    differs between homes (prices, solar, load, rates, charges, targets) is a cost or a bound, so
+    one matrix serves every home of the shape.
+    """
+
+    steps: int
+    stores: int
+    matrix: sparse.csc_array
+
+    @property
+    def grid(self) -> int:
+        return 4 * self.steps * self.stores
+
+    @property
+    def columns(self) -> int:
+        return self.grid + 2 * self.steps
+
+    @property
+    def equalities(self) -> int:
+        return (self.stores + 1) * self.steps
+
+    @property
+    def rows(self) -> int:
+        return self.equalities + 2 * self.steps
+
+    def store_columns(self, index: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        n = self.steps
+        base = 4 * n * index + np.arange(n)
+        return base, base + n, base + 2 * n, base + 3 * n
+
+    def storage_rows(self, index: int) -> np.ndarray:
+        return (index + 1) * self.steps + np.arange(self.steps)
+
+
+@cache
+def _shape(n: int, k: int, dt: float, eff: float) -> _Shape:
+    steps = np.arange(n)
+    grid = 4 * n * k
+    equalities = (k + 1) * n
+    export_rows, store_rows = equalities + steps, equalities + n + steps
+    ones = np.ones(n)
+    rows, cols, vals = [steps, steps], [grid + steps, grid + n + steps], [ones, -ones]
+    rows += [export_rows, store_rows]
+    cols += [grid + n + steps, grid + n + steps]
+    vals += [ones, -ones]
+    for index in range(k):
+        base = 4 * n * index
+        c, d, s, u = base + steps, base + n + steps, base + 2 * n + steps, base + 3 * n + steps
+        r = (index + 1) * n + steps
+        rows += [steps, steps, r, r[1:], r, r, r, export_rows, store_rows]
+        cols += [d, c, s, s[:-1], c, d, u, d, d]
+        vals += [ones, -ones, ones, -ones[1:], -eff * dt * ones, dt / eff * ones, -ones, -ones, ones]
+    matrix = sparse.csc_array(
+        (np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
+        shape=(equalities + 2 * n, grid + 2 * n),
+    )
+    matrix.sum_duplicates()
+    matrix.sort_indices()
+    return _Shape(n, k, matrix)
 
 
 def _full_rate_until(plan: Plan, problem: Problem, store: Store, step: int) -> None:
@@ -250,19 +308,21 @@ def _full_rate_until(plan: Plan, problem: Problem, store: Store, step: int) -> N
     plan.charge_wh[store.id] = charge
 
 
-def _highs(
-    cost: np.ndarray,
-    matrix: sparse.csc_array,
-    row_lower: np.ndarray,
-    row_upper: np.ndarray,
-    lower: np.ndarray,
-    upper: np.ndarray,
-) -> np.ndarray:
-    """Solve min cost.x, row_lower <= A x <= row_upper, lower <= x <= upper with HiGHS."""
+_models = threading.local()
+"""Per thread (a Celery worker process has one), the HiGHS model of each shape solved so far."""
+
+
+def _fresh(shape: _Shape) -> highspy.Highs:
+    """A HiGHS instance holding the shape's matrix (costs and bounds set per solve)."""
+    matrix = shape.matrix
     lp = highspy.HighsLp()
-    lp.num_col_, lp.num_row_ = matrix.shape[1], matrix.shape[0]
-    lp.col_cost_, lp.col_lower_, lp.col_upper_ = cost, lower, upper
-    lp.row_lower_, lp.row_upper_ = row_lower, row_upper
+    lp.num_col_, lp.num_row_ = shape.columns, shape.rows
+    lp.col_cost_, lp.col_lower_, lp.col_upper_ = (
+        np.zeros(shape.columns),
+        np.zeros(shape.columns),
+        np.zeros(shape.columns),
+    )
+    lp.row_lower_, lp.row_upper_ = np.zeros(shape.rows), np.zeros(shape.rows)
     lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
     lp.a_matrix_.start_, lp.a_matrix_.index_, lp.a_matrix_.value_ = matrix.indptr, matrix.indices, matrix.data
     highs = highspy.Highs()
@@ -270,8 +330,45 @@ def _highs(
     # Presolve costs more than it saves on a problem this small and this sparse (bench/plan.py).
     highs.setOptionValue("presolve", "off")
     highs.passModel(lp)
+    return highs
+
+
+def _model(shape: _Shape) -> highspy.Highs:
+    """This thread's model of the shape, kept with its last basis for the next solve to start from."""
+    models: dict[_Shape, highspy.Highs] | None = getattr(_models, "by_shape", None)
+    if models is None:
+        models = _models.by_shape = {}
+    if shape not in models:
+        models[shape] = _fresh(shape)
+    return models[shape]
+
+
+def _run(
+    highs: highspy.Highs,
+    cost: np.ndarray,
+    lower: np.ndarray,
+    upper: np.ndarray,
+    row_lower: np.ndarray,
+    row_upper: np.ndarray,
+) -> np.ndarray:
+    """Solve min cost.x, row_lower <= A x <= row_upper, lower <= x <= upper on the model's matrix."""
+    columns = np.arange(len(cost), dtype=np.int32)
+    rows = np.arange(len(row_lower), dtype=np.int32)
+    highs.changeColsCost(len(columns), columns, cost)
+    highs.changeColsBounds(len(columns), columns, lower, upper)
+    # highspy 1.x binds changeRowsBounds but its type stub omits it.
+    highs.changeRowsBounds(len(rows), rows, row_lower, row_upper)  # type: ignore[attr-defined]
     highs.run()
+    if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        # A basis that led nowhere: solve again from scratch before giving up.
+        highs.clearSolver()
+        highs.run()
     status = highs.getModelStatus()
     if status != highspy.HighsModelStatus.kOptimal:
         raise PlanError(highs.modelStatusToString(status))
     return np.asarray(highs.getSolution().col_value)
+
+
+def columns(problem: Problem) -> int:
+    """The number of variables of the problem's program."""
+    return _shape(problem.steps, len(problem.stores), problem.step_hours, problem.efficiency).columns

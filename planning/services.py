@@ -58,6 +58,8 @@ def device_state(device: Device) -> physics.DeviceState:
         category=device.category or None,
         tilt_degrees=device.tilt_degrees,
         azimuth_degrees=device.azimuth_degrees,
+        dc_ac_ratio=device.dc_ac_ratio,
+        reserve_percent=device.reserve_percent,
     )
 
 

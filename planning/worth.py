@@ -21,12 +21,15 @@ Each variant's yearly net cost is import cost - export revenue at the tariff's p
 from __future__ import annotations
 
 import dataclasses
+import multiprocessing
 from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+import django
 import numpy as np
 
 from planning import forecast, homeplan
@@ -258,8 +261,16 @@ def _plan(
     return {device_id: np.stack([power, grid]) for device_id, power in made.plan.power_w.items()}
 
 
-def run(home: Home, variant: str, first: date, days: int, world: World | None = None) -> Result:
-    """One variant of one home over `days` days from `first` (local midnight)."""
+def run(
+    home: Home,
+    variant: str,
+    first: date,
+    days: int,
+    world: World | None = None,
+    replan_steps: int = REPLAN_STEPS,
+) -> Result:
+    """One variant of one home over `days` days from `first` (local midnight), re-planned every
+    `replan_steps` steps in (c) and (d)."""
     instants = realism.instants(home.city.timezone, first, days, STEP_S)
     tz = ZoneInfo(home.city.timezone)
     imports, exports = prices(home.terms, tz, instants)
@@ -273,7 +284,7 @@ def run(home: Home, variant: str, first: date, days: int, world: World | None = 
     capacity = next(d.capacity_wh for d in devices if d.id == EV) or 0.0
     target_wh = capacity * TARGET.percent / 100.0
     for index, at in enumerate(instants):
-        if variant in ("c", "d") and index % REPLAN_STEPS == 0:
+        if variant in ("c", "d") and index % replan_steps == 0:
             assert world is not None
             plan, plan_at = _plan(home, variant, devices, instants, index, imports, exports, world), index
         steps: dict[int, PlannedStep] = {}
@@ -328,17 +339,70 @@ def _count_target(
             result.target_days_met += 1
 
 
-def measure(days: int, first: date, progress: Callable[[str], None] = print) -> dict[str, dict[str, Result]]:
-    """Every home under every variant; the realised world computed once per home."""
-    results: dict[str, dict[str, Result]] = {}
-    for home in HOMES:
-        instants = realism.instants(home.city.timezone, first, days, STEP_S)
-        world = realised(home, instants)
-        results[home.name] = {}
-        for variant in ("a", "b", "c", "d"):
-            progress(f"{home.name}: variant {variant}")
-            results[home.name][variant] = run(home, variant, first, days, world)
-    return results
+@dataclass
+class Measured:
+    """One home's four variants and its day-ahead forecast errors, over the same realised world."""
+
+    variants: dict[str, Result]
+    errors: ForecastError
+
+
+SHARE_GOAL_PERCENT = 60.0
+"""(c) must capture at least this share of the saving (d) achieves over (b)."""
+TARGET_GOAL_PERCENT = 99.0
+"""(c) must meet the EV's target on at least this share of the days it was feasible."""
+
+
+def share_of_bound(measured: Measured) -> float | None:
+    """The share (%) of (d)'s saving over (b) that (c) achieves; None when (d) saves nothing."""
+    b, c, d = (measured.variants[v].net_cost for v in "bcd")
+    return (b - c) / (b - d) * 100.0 if b > d else None
+
+
+def missed_goals(measured: Measured) -> list[str]:
+    """The issue's goals this home misses (none: all met)."""
+    b, c = measured.variants["b"], measured.variants["c"]
+    missed = []
+    if not c.net_cost < b.net_cost:
+        missed.append(f"(c) {c.net_cost:.2f} is not cheaper than (b) {b.net_cost:.2f}")
+    share = share_of_bound(measured)
+    if share is not None and share < SHARE_GOAL_PERCENT:
+        missed.append(f"(c) captures {share:.0f} % of (d)'s saving, under {SHARE_GOAL_PERCENT:.0f} %")
+    met = c.target_met_percent
+    if met is not None and met < TARGET_GOAL_PERCENT:
+        missed.append(f"EV target met on {met:.1f} % of feasible days, under {TARGET_GOAL_PERCENT:.0f} %")
+    return missed
+
+
+def measure_home(home: Home, days: int, first: date, replan_steps: int = REPLAN_STEPS) -> Measured:
+    """Every variant of one home; the realised world computed once and shared by all of them."""
+    instants = realism.instants(home.city.timezone, first, days, STEP_S)
+    world = realised(home, instants)
+    variants = {variant: run(home, variant, first, days, world, replan_steps) for variant in "abcd"}
+    return Measured(variants, forecast_errors(home, first, days, world))
+
+
+def measure(
+    days: int,
+    first: date,
+    replan_steps: int = REPLAN_STEPS,
+    progress: Callable[[str], None] = print,
+    processes: int = 1,
+) -> dict[str, Measured]:
+    """Every home under every variant, the homes in `processes` worker processes at once (each home
+    is independent; spawned, so each worker starts its own HiGHS and sets Django up itself)."""
+    if processes <= 1:
+        results = {}
+        for home in HOMES:
+            progress(f"{home.name}: variants a-d")
+            results[home.name] = measure_home(home, days, first, replan_steps)
+        return results
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(processes, mp_context=context, initializer=django.setup) as pool:
+        futures = {home.name: pool.submit(measure_home, home, days, first, replan_steps) for home in HOMES}
+        for name in futures:
+            progress(f"{name}: variants a-d in a worker process")
+        return {name: future.result() for name, future in futures.items()}
 
 
 @dataclass(frozen=True)

@@ -14,9 +14,7 @@ from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import connection
-from django.db.models import Count, FloatField, IntegerField, Max, Q, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Q
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
@@ -24,11 +22,12 @@ from devices.kinds import KINDS
 from devices.models import Device, DeviceKind
 from households.models import Household
 from reporting.buckets import Bucket, Interval, buckets_between
-from reporting.models import FleetTotals, HouseholdSnapshot
+from reporting.models import FleetTotals
 from tariffs import selectors as tariff_selectors
 from telemetry import flows
 from telemetry import selectors as telemetry_selectors
 from telemetry.flows import FLOW_COLUMNS, REASON_COLUMNS, Flow, Node, StorageReason
+from telemetry.models import HouseholdSnapshot
 from telemetry.writes import SNAPSHOT_POWERS
 
 # A snapshot older than this many tick intervals means the household's ticks stopped.
@@ -418,35 +417,12 @@ KIND_COLUMNS = {DeviceKind(kind.value): kind.count_column for kind in KINDS}
 
 def fleet_totals_compute(*, now: datetime | None = None) -> FleetTotalsResult:
     """Aggregate every snapshot (one public query; grows with the fleet, so run once per tick)."""
-
-    def total(column: str, output_field: type = FloatField):
-        return Coalesce(Sum(f"snapshot__{column}"), Value(0), output_field=output_field())
-
-    row = Household.objects.aggregate(
-        households=Count("pk"),
-        stale_households=Count("pk", filter=stale_households_q(now=now)),
-        **{column: total(column) for column in FLEET_POWER_COLUMNS},
-        at=Max("snapshot__at"),
-        **{column: total(column, IntegerField) for column in KIND_COLUMNS.values()},
+    row = telemetry_selectors.snapshot_totals(
+        stale_before=stale_before(now=now), columns=FLEET_POWER_COLUMNS, counts=tuple(KIND_COLUMNS.values())
     )
-    return dataclasses.replace(_fleet(row), costs_today=_costs_today(now or timezone.now()))
-
-
-# Today's costs per currency over the snapshots that are of their home's local today (one grouped
-# query over the fleet, run once per tick with the other totals).
-_COSTS_TODAY = (
-    "SELECT s.currency, sum(s.import_cost_today), sum(s.export_revenue_today), "
-    "sum(s.cost_without_devices_today) FROM public.reporting_householdsnapshot AS s "
-    "JOIN public.households_household AS h ON h.id = s.household_id "
-    "WHERE s.currency <> '' AND s.cost_day = (%s::timestamptz AT TIME ZONE h.timezone)::date "
-    "GROUP BY s.currency ORDER BY s.currency"
-)
-
-
-def _costs_today(now: datetime) -> dict[str, tuple[Decimal, Decimal, Decimal]]:
-    with connection.cursor() as cursor:
-        cursor.execute(_COSTS_TODAY, [now])
-        return {currency: (a, b, c) for currency, a, b, c in cursor.fetchall()}
+    return dataclasses.replace(
+        _fleet(row), costs_today=telemetry_selectors.snapshot_costs_today(now or timezone.now())
+    )
 
 
 def _fleet(row: Any) -> FleetTotalsResult:

@@ -256,7 +256,7 @@ def store_tick(
     """A store's tick from a device-like object (a physics.DeviceState or a devices.Device).
 
     It needs kind, mode, capacity_wh, the two rates and a battery's reserve_percent; an EV keeps
-    the fleet's EV reserve, an AUTO battery its own, a commanded battery may run empty.
+    the fleet's EV reserve, an AUTO or OPTIMIZED battery its own, an owner-commanded one may run empty.
     `plugged_in` is False only for an EV away (None: not known, taken as at home).
     """
     mode = str(device.mode or choices.StorageMode.AUTO)
@@ -271,8 +271,15 @@ def store_tick(
         can_discharge=mode in choices.DISCHARGING_MODES,
         floor_wh=ev_reserve_fraction * capacity
         if _KIND_NODES[str(device.kind)] is Node.ELECTRIC_VEHICLE
-        else (battery_floor_wh(device) if mode == "auto" else 0.0),
+        else (battery_floor_wh(device) if _keeps_reserve(device, mode) else 0.0),
         plugged_in=plugged_in is not False,
+    )
+
+
+def _keeps_reserve(device: Any, mode: str) -> bool:
+    """AUTO and OPTIMIZED batteries, and one following a plan's DISCHARGING, keep their reserve."""
+    return mode in (choices.StorageMode.AUTO, choices.StorageMode.OPTIMIZED) or bool(
+        getattr(device, "keeps_reserve", False)
     )
 
 

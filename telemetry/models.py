@@ -21,6 +21,9 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models.functions import Now
 
+from devices.kinds import KINDS
+from households.models import Household
+
 CURRENT_HOUSEHOLD = models.Func(function="public.current_household_id", output_field=models.BigIntegerField())
 
 
@@ -210,3 +213,62 @@ class RetentionHorizon(models.Model):
     """One row: readings and tick claims before `before` were dropped, so no tick may write there again."""
 
     before = models.DateTimeField()
+
+
+class HouseholdSnapshot(models.Model):
+    """The latest tick of one household, written in the same transaction as its readings.
+
+    Written by the tick (telemetry.writes), read by the fleet view and totals (reporting) through
+    telemetry.selectors; one row per household in public. The table moved here from reporting
+    (migrations telemetry 0008, reporting 0006): the app that writes a table owns it.
+    """
+
+    household = models.OneToOneField(
+        Household, on_delete=models.CASCADE, primary_key=True, related_name="snapshot"
+    )
+    at = models.DateTimeField(null=True, blank=True)
+    produced_w = models.FloatField(default=0.0)
+    consumed_w = models.FloatField(default=0.0)
+    net_w = models.FloatField(default=0.0)
+    storage_capacity_wh = models.FloatField(default=0.0)
+    storage_charge_wh = models.FloatField(default=0.0)
+    # What went where (telemetry.flows): each >= 0; produced = solar + discharge, consumed = load + charge.
+    solar_w = models.FloatField(default=0.0)
+    load_w = models.FloatField(default=0.0)
+    storage_charge_w = models.FloatField(default=0.0)
+    storage_discharge_w = models.FloatField(default=0.0)
+    grid_import_w = models.FloatField(default=0.0)
+    grid_export_w = models.FloatField(default=0.0)
+    reported_devices = models.PositiveIntegerField(default=0, help_text="Devices fed by the home's gateway.")
+    # Today's costs (telemetry.costs): the home's local day of its newest tick, summed tick by tick.
+    cost_day = models.DateField(null=True, blank=True)
+    currency = models.CharField(max_length=3, blank=True, default="")
+    import_cost_today = models.DecimalField(max_digits=20, decimal_places=9, default=0)
+    export_revenue_today = models.DecimalField(max_digits=20, decimal_places=9, default=0)
+    cost_without_devices_today = models.DecimalField(max_digits=20, decimal_places=9, default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["at"], name="snapshot_at_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.household} at {self.at}"
+
+    @property
+    def devices(self) -> int:
+        return sum(getattr(self, kind.count_column) for kind in KINDS)
+
+    @property
+    def storage_charge_percent(self) -> float | None:
+        if not self.storage_capacity_wh:
+            return None
+        return 100.0 * self.storage_charge_wh / self.storage_capacity_wh
+
+
+def _add_kind_counts(*tables: type[models.Model]) -> None:
+    """One device count column per registry kind (devices.kinds), e.g. `solar_panels`."""
+    for kind in KINDS:
+        for table in tables:
+            table.add_to_class(kind.count_column, models.PositiveIntegerField(default=0))
+
+
+_add_kind_counts(HouseholdSnapshot)

@@ -88,6 +88,8 @@ class DeviceState:
     """Solar: the panels' DC rating over the inverter's AC rating (None: solar.DEFAULT_DC_AC_RATIO)."""
     reserve_percent: float | None = None
     """Battery: AUTO keeps this share of the capacity (None: limits.DEFAULT_BATTERY_RESERVE_PERCENT)."""
+    keeps_reserve: bool = False
+    """Battery: DISCHARGING stops at the reserve too (a plan's command; the owner's may go lower)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -406,14 +408,15 @@ def sources_and_commands(devices: Sequence[DeviceState], home: Home, dt_hours: f
 def discharging_batteries(devices: Sequence[DeviceState], balance: Balance, dt_hours: float) -> None:
     """Phase 3: DISCHARGING batteries at their full rate, exporting what the home does not use,
     except while a store charges on command: then only the appliances' deficit (more would flow
-    into that store)."""
+    into that store). One following a plan (keeps_reserve) stops at its reserve."""
     for index in balance.dischargers:
         device = devices[index]
         requested = device.max_discharge_rate_w or 0.0
         if balance.commanded_in_w > EPSILON_W:
             deficit = balance.consumed_w - balance.produced_w - balance.commanded_out_w
             requested = min(requested, max(deficit, 0.0))
-        outcome = balance.outcomes[index] = _store_outcome(device, requested, dt_hours)
+        floor = battery_floor_wh(device) if device.keeps_reserve else 0.0
+        outcome = balance.outcomes[index] = _store_outcome(device, requested, dt_hours, floor)
         balance.commanded_out_w += max(outcome.power_w, 0.0)
     balance.surplus_w = balance.produced_w - balance.consumed_w - balance.commanded_in_w
     balance.deficit_w = balance.consumed_w - balance.produced_w - balance.commanded_out_w

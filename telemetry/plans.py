@@ -8,9 +8,10 @@ telemetry.physics grants what the store's charge, rates and reserve allow, whate
 wrong. The rule, per step of a store's planned power P and the home's planned grid power G (+ export):
 
 - an OPTIMIZED battery: P < 0 and G < 0 (charging from the grid): CHARGING at |P|; P > 0 and G > 0
-  (discharging into the grid): DISCHARGING at P; P = 0 and G < 0 (holding its charge for dearer
-  hours): IDLE; otherwise (the plan balances solar and load at the meter): AUTO, so the battery
-  absorbs whatever the real solar and load differ from the forecast, within its limits;
+  (discharging into the grid): DISCHARGING at P, down to its reserve as in AUTO; P = 0 and G < 0
+  (holding its charge for dearer hours): IDLE; otherwise (the plan balances solar and load at the
+  meter): AUTO, so the battery absorbs whatever the real solar and load differ from the forecast,
+  within its limits;
 - a SMART electric vehicle: P < 0: CHARGING at |P|; P > 0: DISCHARGING (vehicle-to-home) at P;
   P = 0: SOLAR (solar surplus only);
 - no plan step for the instant (none made yet, or expired): OPTIMIZED acts as AUTO, SMART as
@@ -73,7 +74,7 @@ def _battery(device: physics.DeviceState, step: PlannedStep | None) -> physics.D
     if power < -POWER_DUST_W and grid < -POWER_DUST_W:
         return _capped(device, physics.Mode.CHARGING, power)
     if power > POWER_DUST_W and grid > POWER_DUST_W:
-        return _capped(device, physics.Mode.DISCHARGING, power)
+        return dataclasses.replace(_capped(device, physics.Mode.DISCHARGING, power), keeps_reserve=True)
     if abs(power) <= POWER_DUST_W and grid < -POWER_DUST_W:
         return dataclasses.replace(device, mode=physics.Mode.IDLE)
     return dataclasses.replace(device, mode=physics.Mode.AUTO)

@@ -8,15 +8,25 @@ test enforces it).
 
 from collections.abc import Sequence
 from datetime import datetime
+from decimal import Decimal
 
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Count, FloatField, IntegerField, Max, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from psycopg2 import sql
 
 from devices.models import Device
+from households.models import Household
 from telemetry import flows, reported, writes
-from telemetry.models import DeviceHour, DeviceLiveState, DevicePlan, HouseholdHour, HouseholdPlan
+from telemetry.models import (
+    DeviceHour,
+    DeviceLiveState,
+    DevicePlan,
+    HouseholdHour,
+    HouseholdPlan,
+    HouseholdSnapshot,
+)
 
 HOUSEHOLD_SUMS = ("produced_wh", "consumed_wh", "imported_wh", "exported_wh", *flows.FLOW_COLUMNS.values())
 """The home's summed energy columns, in the order household_bucket_sums returns them (then MONEY_SUMS)."""
@@ -190,3 +200,45 @@ def household_plan() -> HouseholdPlan | None:
 def device_plans() -> list[DevicePlan]:
     """The active household's planned stores, by device id."""
     return list(DevicePlan.objects.order_by("device_id"))
+
+
+def snapshot_of(household_id: int) -> HouseholdSnapshot | None:
+    """A household's fleet snapshot (the latest tick's powers, counts and today's costs), if it ticked."""
+    return HouseholdSnapshot.objects.filter(pk=household_id).first()
+
+
+def snapshot_totals(*, stale_before: datetime, columns: Sequence[str], counts: Sequence[str]) -> dict:
+    """The fleet's sums over every household's snapshot (one public query; grows with the fleet).
+
+    Keys: households, stale_households (never ticked, or last tick not after `stale_before`), `at` (the
+    newest tick), each of `columns` (float sums) and `counts` (integer sums), 0 for a fleet never ticked.
+    """
+
+    def total(column: str, output_field: type = FloatField) -> Coalesce:
+        return Coalesce(Sum(f"snapshot__{column}"), Value(0), output_field=output_field())
+
+    return Household.objects.aggregate(
+        households=Count("pk"),
+        stale_households=Count("pk", filter=Q(snapshot__at__isnull=True) | Q(snapshot__at__lte=stale_before)),
+        **{column: total(column) for column in columns},
+        at=Max("snapshot__at"),
+        **{column: total(column, IntegerField) for column in counts},
+    )
+
+
+# Today's costs per currency over the snapshots that are of their home's local today (one grouped
+# query over the fleet, run once per tick with the other totals).
+_COSTS_TODAY = (
+    "SELECT s.currency, sum(s.import_cost_today), sum(s.export_revenue_today), "
+    "sum(s.cost_without_devices_today) FROM public.telemetry_householdsnapshot AS s "
+    "JOIN public.households_household AS h ON h.id = s.household_id "
+    "WHERE s.currency <> '' AND s.cost_day = (%s::timestamptz AT TIME ZONE h.timezone)::date "
+    "GROUP BY s.currency ORDER BY s.currency"
+)
+
+
+def snapshot_costs_today(now: datetime) -> dict[str, tuple[Decimal, Decimal, Decimal]]:
+    """Per currency: the fleet's import cost, export revenue and cost without devices, today so far."""
+    with connection.cursor() as cursor:
+        cursor.execute(_COSTS_TODAY, [now])
+        return {currency: (a, b, c) for currency, a, b, c in cursor.fetchall()}

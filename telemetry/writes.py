@@ -166,7 +166,7 @@ SNAPSHOT_TYPES = (
 )
 _SAME_DAY = "s.cost_day = EXCLUDED.cost_day AND s.currency = EXCLUDED.currency"
 SNAPSHOT_INSERT = statement(
-    sql.SQL("INSERT INTO public.reporting_householdsnapshot AS s (household_id, "),
+    sql.SQL("INSERT INTO public.telemetry_householdsnapshot AS s (household_id, "),
     join(", ", map(sql.SQL, [*_SNAPSHOT_COLUMNS, "cost_day", "currency", *SNAPSHOT_COSTS])),
     sql.SQL(") "),
 )

@@ -81,4 +81,3 @@ class Refusal(GraphQLError):
     def __init__(self, code: StrEnum, message: str):
         super().__init__(message, extensions={"code": code.value})
         self.code = code
-

@@ -78,7 +78,9 @@ def test_refresh_rotates_and_old_refresh_token_is_dead(gql, alice):
 def test_rotation_keeps_the_session_start_so_chains_expire(gql, alice):
     first = _login(gql, "alice@example.com")["data"]["tokenAuth"]
     started = timezone.now() - settings.JWT_REFRESH_SESSION_MAX_AGE - timedelta(seconds=1)
-    RefreshToken.objects.filter(token_hash=refresh_token_digest(first["refreshToken"])).update(session_started_at=started)
+    RefreshToken.objects.filter(token_hash=refresh_token_digest(first["refreshToken"])).update(
+        session_started_at=started
+    )
 
     body = gql.execute(REFRESH, {"refreshToken": first["refreshToken"]})
 

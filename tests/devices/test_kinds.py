@@ -14,9 +14,10 @@ from accounts.models import User
 from accounts.services import tokens_issue
 from devices.kinds import KINDS
 from devices.models import Device
-from reporting.models import FleetTotals, HouseholdSnapshot
+from reporting.models import FleetTotals
 from reporting.services import fleet_totals_refresh
 from telemetry import services
+from telemetry.models import HouseholdSnapshot
 from tests.conftest import PASSWORD
 from tests.devices.conftest import global_id, minimal_spec
 from tests.telemetry.homes import live_device

@@ -6,9 +6,8 @@ import pytest
 from django_tenants.utils import schema_context
 
 from devices.models import DeviceKind
-from reporting.models import HouseholdSnapshot
 from telemetry import services
-from telemetry.models import DeviceHour, HouseholdHour, Reading
+from telemetry.models import DeviceHour, HouseholdHour, HouseholdSnapshot, Reading
 from tests.gateways.conftest import key_for, past_instant, reading, reported
 
 DEVICE_QUERY = """query { devices { name source powerW stale lastReportedAt } }"""

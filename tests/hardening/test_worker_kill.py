@@ -32,8 +32,7 @@ from psycopg2 import sql
 
 from devices.models import Device, DeviceKind, StorageMode
 from households.services import household_sign_up
-from reporting.models import HouseholdSnapshot
-from telemetry.models import DeviceHour, HouseholdHour, Reading, Tick
+from telemetry.models import DeviceHour, HouseholdHour, HouseholdSnapshot, Reading, Tick
 from telemetry.services import HouseholdRef, household_args
 from telemetry.tasks import households_tick
 from tests.conftest import PASSWORD

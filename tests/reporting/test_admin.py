@@ -14,10 +14,9 @@ from devices.models import DeviceKind
 from households.models import Household, new_schema_name
 from households.timezones import local_hour_start
 from reporting import charts
-from reporting.models import HouseholdSnapshot
 from reporting.services import fleet_totals_refresh
 from telemetry import services
-from telemetry.models import Reading
+from telemetry.models import HouseholdSnapshot, Reading
 from tests.reporting.conftest import household_hours, make_device
 
 LIST_URL = "/admin/households/household/"

@@ -8,9 +8,8 @@ from django.core.management import CommandError, call_command
 from django_tenants.utils import schema_context
 
 from devices.models import Device, DeviceKind
-from reporting.models import HouseholdSnapshot
 from reporting.selectors import fleet_totals
-from telemetry.models import HouseholdHour, Reading, Tick
+from telemetry.models import HouseholdHour, HouseholdSnapshot, Reading, Tick
 from tests.telemetry.homes import live_device, typical_home_devices
 
 

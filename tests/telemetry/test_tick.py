@@ -10,10 +10,9 @@ from psycopg2 import sql
 
 from devices.models import Device, DeviceKind
 from households.timezones import local_hour_start, zone
-from reporting.models import HouseholdSnapshot
 from telemetry import appliances, flows, partitions, services, writes
 from telemetry.flows import Node
-from telemetry.models import DeviceHour, HouseholdHour, Reading, Tick
+from telemetry.models import DeviceHour, HouseholdHour, HouseholdSnapshot, Reading, Tick
 from tests.reporting.conftest import make_device
 from tests.telemetry.homes import live_device, typical_home_devices
 

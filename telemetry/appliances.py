@@ -56,6 +56,8 @@ HEAT_PUMP_SINK_C = 40.0
 """Flow temperature of the heating water (between underfloor and radiators)."""
 COOLING_CARNOT_SHARE, COOLING_EVAPORATOR_C, COOLING_LIFT_C = 0.35, 10.0, 10.0
 WARMUP_PASSES = 2
+STEP_BLOCKS = 3
+"""The building is stepped every 15 minutes (its five-minute blocks share the step's draw)."""
 DARK_GHI_W_M2 = 200.0
 INDOOR_SEASON_PER_C = 0.035
 """'Other' draws this much more per °C the day is colder than 15 °C (circulation pumps, more hours
@@ -389,13 +391,14 @@ def cooling_cop(outdoor_c: float) -> float:
 
 class Building(Kernel):
     """A heat pump or an air conditioner and the house it serves, a 1R1C model: indoor air and
-    structure as one thermal mass C behind one heat loss coefficient UA, with internal and solar
-    gains. The unit holds the occupancy's set point when it can (up to its rating times its COP at
-    that outdoor temperature), recovers after a setback at full power, and lets the house drift
-    when the set point allows. UA comes from the rating (the unit just holds the home set point at the
-    design temperature) and C from TIME_CONSTANT_H. The day starts from the indoor temperature it
-    ends with (WARMUP_PASSES), so the night's setback carries into the morning. Values are the share
-    of the rating drawn (electricity), per five-minute block."""
+        structure as one thermal mass C behind one heat loss coefficient UA, with internal and solar
+        gains. The unit holds the occupancy's set point when it can (up to its rating times its COP at
+        that outdoor temperature), recovers after a setback at full power, and lets the house drift
+        when the set point allows. UA comes from the rating (the unit just holds the home set point at the
+        design temperature) and C from TIME_CONSTANT_H. The day starts from the indoor temperature it
+        ends with (WARMUP_PASSES), so the night's setback carries into the morning; a day on which the house
+    never drifts past a set point on its own costs nothing. Values are the share
+        of the rating drawn (electricity), per five-minute block."""
 
     __slots__ = ("_shares",)
 
@@ -408,31 +411,47 @@ class Building(Kernel):
             ua = cop(COOLING_DESIGN_C) / (COOLING_DESIGN_C - setpoints["home"])
         else:
             ua = cop(HEATING_DESIGN_C) / (setpoints["home"] - HEATING_DESIGN_C)
-        mass = ua * TIME_CONSTANT_H * 3600.0 / BLOCK_S  # per unit of rating, in W-blocks per K
-        states = [day.state(hour) for hour in _BLOCK_HOURS]
+        self._shares: array[float] | None = None
+        temps, ghis = outdoor.temperature_c, outdoor.ghi_w_m2
+        gains = INTERNAL_GAIN_K.values()
+        if cooling and max(temps) + max(gains) + SOLAR_GAIN_K_PER_W_M2 * max(ghis) <= min(setpoints.values()):
+            return  # too cool all day for the house to need cooling, whoever is home
+        if not cooling and min(temps) + min(gains) >= max(setpoints.values()):
+            return
+        mass = ua * TIME_CONSTANT_H * 3600.0 / (BLOCK_S * STEP_BLOCKS)  # per unit of rating, W-steps/K
+        middles = range(STEP_BLOCKS // 2, BLOCKS_PER_DAY, STEP_BLOCKS)
+        states = [day.state(_BLOCK_HOURS[block]) for block in middles]
         targets = [setpoints[state] for state in states]
-        capacities = [cop(t) for t in outdoor.temperature_c]
-        # Heat flowing in without the unit, less UA x indoor: gains + UA x outdoor.
-        inflows = [
-            ua * (INTERNAL_GAIN_K[state] + SOLAR_GAIN_K_PER_W_M2 * ghi + outside)
-            for state, ghi, outside in zip(states, outdoor.ghi_w_m2, outdoor.temperature_c, strict=True)
+        # Where the house settles without the unit: outdoor air plus gains.
+        settled = [
+            temps[block] + INTERNAL_GAIN_K[state] + SOLAR_GAIN_K_PER_W_M2 * ghis[block]
+            for block, state in zip(middles, states, strict=True)
         ]
+        if cooling:
+            indoor = min(setpoints["asleep"], max(settled))
+            if max(settled) <= min(targets):
+                return  # the house never warms past a set point on its own: the unit stays off all day
+        else:
+            indoor = max(setpoints["asleep"], min(settled))
+            if min(settled) >= max(targets):
+                return
         sign = 1.0 if cooling else -1.0
+        capacities = [cop(temps[block]) for block in middles]
         keep = 1.0 - ua / mass
-        indoor = setpoints["asleep"]
         shares = array("d", bytes(8 * BLOCKS_PER_DAY))
         for _ in range(WARMUP_PASSES):
-            for block in range(BLOCKS_PER_DAY):
-                capacity = capacities[block]
-                # The unit's heat flow (removed when cooling) that lands on the set point this block.
-                need = sign * (inflows[block] + mass * (keep * indoor - targets[block]))
+            for step, capacity in enumerate(capacities):
+                inflow = ua * settled[step]
+                # The unit's heat flow (removed when cooling) that lands on the set point this step.
+                need = sign * (inflow + mass * (keep * indoor - targets[step]))
                 delivered = capacity if need > capacity else (need if need > 0.0 else 0.0)
-                indoor = keep * indoor + (inflows[block] - sign * delivered) / mass
-                shares[block] = delivered / capacity
+                indoor = keep * indoor + (inflow - sign * delivered) / mass
+                first = step * STEP_BLOCKS
+                shares[first : first + STEP_BLOCKS] = array("d", [delivered / capacity] * STEP_BLOCKS)
         self._shares = shares
 
     def value(self, block: int) -> float:
-        return self._shares[block]
+        return 0.0 if self._shares is None else self._shares[block]
 
 
 class Lighting(Kernel):

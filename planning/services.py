@@ -177,7 +177,7 @@ def plans_due(*, now: datetime | None = None, limit: int | None = None) -> list[
 def planned_households() -> list[int]:
     """The households that have a planned store now."""
     with connection.cursor() as cursor:
-        cursor.execute(plans.PLANNED_HOUSEHOLDS.string)
+        cursor.execute(plans.PLANNED_HOUSEHOLDS.text(cursor))
         return [row[0] for row in cursor.fetchall()]
 
 

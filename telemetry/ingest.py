@@ -26,6 +26,7 @@ from django.db import connection, transaction
 
 from telemetry import costs, partitions, physics, reported, services, writes
 from telemetry.sql import render
+from telemetry.tick import HouseholdTicks, SimulatedTick
 
 DAY_US = 86_400_000_000
 # Created once per database session (a temporary table): no catalog churn. The insert empties it as
@@ -183,7 +184,7 @@ def minutes_recompute(
         household.id
     ]
     homes = [
-        writes.HouseholdTicks(
+        HouseholdTicks(
             household.id,
             household.schema_name,
             present,
@@ -193,7 +194,7 @@ def minutes_recompute(
         for (present, tick), price in zip(new_ticks, prices, strict=True)
     ]
     minus = [
-        writes.HouseholdTicks(
+        HouseholdTicks(
             household.id,
             household.schema_name,
             [],
@@ -203,7 +204,7 @@ def minutes_recompute(
     ]
     present, last = new_ticks[-1]
     own_outcomes = [o for o in last.outcomes if o.device_id in reported_ids]
-    live = writes.HouseholdTicks(
+    live = HouseholdTicks(
         household.id, household.schema_name, present, [_with_outcomes(last, own_outcomes)], revisions
     )
     statements = [
@@ -222,7 +223,7 @@ def _tick(
     devices: list[physics.DeviceState],
     outcomes: list[physics.DeviceOutcome],
     reported_ids: set[int],
-) -> writes.SimulatedTick:
+) -> SimulatedTick:
     return services.tick_build(
         at=at,
         seconds=seconds,
@@ -233,5 +234,5 @@ def _tick(
     )
 
 
-def _with_outcomes(tick: writes.SimulatedTick, outcomes: list[physics.DeviceOutcome]) -> writes.SimulatedTick:
+def _with_outcomes(tick: SimulatedTick, outcomes: list[physics.DeviceOutcome]) -> SimulatedTick:
     return replace(tick, outcomes=outcomes)

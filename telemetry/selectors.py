@@ -27,12 +27,15 @@ from telemetry.models import (
     HouseholdPlan,
     HouseholdSnapshot,
 )
+from telemetry.tick import REPORTED, live_charge_wh
 
 HOUSEHOLD_SUMS = ("produced_wh", "consumed_wh", "imported_wh", "exported_wh", *flows.FLOW_COLUMNS.values())
 """The home's summed energy columns, in the order household_bucket_sums returns them (then MONEY_SUMS)."""
 DEVICE_SUMS = ("produced_wh", "consumed_wh", "driven_wh", "charged_away_wh")
 """One device's summed columns, in the order device_bucket_sums returns them (then covered seconds)."""
 REASON_SUMS = tuple(flows.REASON_COLUMNS.values())
+SNAPSHOT_POWERS = writes.SNAPSHOT_POWERS
+"""A household snapshot's measured columns (watts and storage), as the fleet sums them."""
 MONEY_SUMS = writes.MONEY_COLUMNS
 """The home's costs (Decimal), after HOUSEHOLD_SUMS in what household_bucket_sums returns."""
 """A store's seconds per reason code, in the order store_reason_seconds returns them."""
@@ -82,7 +85,7 @@ def _bucketed(
         ),
         table=sql.Identifier("public", table),
         where=where,
-        groups=sql.SQL(", ").join(sql.SQL(str(position)) for position in range(1, len(keys) + 1)),
+        groups=sql.SQL(", ").join(sql.Literal(position) for position in range(1, len(keys) + 1)),
     )
     with connection.cursor() as cursor:
         cursor.execute(query, [list(edges), edges[0], edges[-1], *params])
@@ -153,7 +156,7 @@ def devices_live(devices: Sequence[Device]) -> None:
 
     The tick writes each device's state to the shared live-state table (telemetry.writes), never to
     the device; a device not ticked yet keeps its own columns. A store's charge follows
-    writes.live_charge_wh: the owner's newer write wins, the capacity caps it. Registered as the
+    live_charge_wh: the owner's newer write wins, the capacity caps it. Registered as the
     reader of devices.live (telemetry.apps), so the devices API reads it without importing telemetry.
     """
     states = {
@@ -166,7 +169,7 @@ def devices_live(devices: Sequence[Device]) -> None:
             continue
         device.power_w = state.power_w
         device.last_reading_at = state.at
-        device.charge_wh = writes.live_charge_wh(
+        device.charge_wh = live_charge_wh(
             own_wh=device.charge_wh,
             own_revision=device.charge_revision,
             capacity_wh=device.capacity_wh,
@@ -177,7 +180,7 @@ def devices_live(devices: Sequence[Device]) -> None:
             device.is_on = state.is_on
         if state.plugged_in is not None:
             device.plugged_in = state.plugged_in
-    _reported_overlay([device for device in devices if device.source == writes.REPORTED])
+    _reported_overlay([device for device in devices if device.source == REPORTED])
 
 
 def _reported_overlay(devices: Sequence[Device]) -> None:

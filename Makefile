@@ -71,7 +71,7 @@ reset:          ## fresh database + demo data | Docker: down -v, up, seed | loca
 test:           ## pytest ARGS | Docker: in the tests container | local: in .venv, PostgreSQL and Redis checked first
 test-fast:      ## like test, without the tests that start servers, Celery workers or Chromium (quick loop)
 run:            ## Docker: up, then follow the logs | local: check, migrate, web + worker + beat in the foreground
-lint:           ## ruff check ., import-linter contracts (pyproject.toml) (Docker: in the tests container)
+lint:           ## ruff check ., import-linter contracts (pyproject.toml), scripts/lint_code.py (Docker: in the tests container)
 typecheck:      ## mypy with django-stubs on the modules listed in pyproject.toml (Docker: in the tests container)
 migrations-check: ## makemigrations --check: fails when a model change has no migration
 schema:         ## write docs/schema.graphql from the code (tests/docs fails when it drifts)
@@ -170,6 +170,7 @@ run: up
 lint: compose-check
 	$(DC_DEV) --no-deps --entrypoint ruff tests check .
 	$(DC_DEV) --no-deps --entrypoint lint-imports tests
+	$(DC_DEV) --no-deps --entrypoint python tests scripts/lint_code.py
 
 typecheck: compose-check
 	$(DC_DEV) --no-deps --entrypoint mypy tests
@@ -263,6 +264,7 @@ test-fast: venv
 lint: venv
 	$(PY) -m ruff check .
 	$(VENV)/bin/lint-imports
+	$(PY) scripts/lint_code.py
 
 typecheck: venv
 	$(PY) -m mypy

@@ -84,12 +84,13 @@ def schema_create(*, schema_name: str) -> None:
     connection.set_schema(schema_name)
     try:
         with connection.cursor() as cursor:
+            cursor.execute(ddl)
             cursor.execute(
                 sql.SQL(
-                    "{ddl}; CREATE TABLE {history} (LIKE {template} INCLUDING ALL);"
+                    "CREATE TABLE {history} (LIKE {template} INCLUDING ALL);"
                     "INSERT INTO {history} (app, name, applied) "
                     "SELECT app, name, applied FROM {template} ORDER BY id;"
-                ).format(ddl=sql.SQL(ddl), history=history, template=template_history)
+                ).format(history=history, template=template_history)
             )
     finally:
         connection.set_schema_to_public()

@@ -18,13 +18,13 @@ from django.db import connection, transaction
 from django.utils import timezone as django_timezone
 from django_tenants.utils import schema_context
 
-from devices import live
 from devices.models import Device, DeviceKind
 from households.models import Household
 from planning import forecast, homeplan, optimiser
 from tariffs import market
 from tariffs.zones import ZONES
 from telemetry import physics, plans
+from telemetry import selectors as telemetry_selectors
 from telemetry.sql import render
 
 logger = logging.getLogger(__name__)
@@ -69,7 +69,7 @@ def home_state(household: Household) -> HomeState:
     # leaves the plan due again at the next beat.
     version = household.devices_version or 0
     with schema_context(household.schema_name):
-        devices = live.with_live_state(Device.objects.order_by("id"))
+        devices = telemetry_selectors.devices_with_live_state(Device.objects.order_by("id"))
     targets = {
         d.pk: homeplan.ChargeTarget(d.charge_target_percent, d.ready_by)
         for d in devices
@@ -179,7 +179,7 @@ def plans_due(*, now: datetime | None = None, limit: int | None = None) -> list[
 def planned_households() -> list[int]:
     """The households that have a planned store now."""
     with connection.cursor() as cursor:
-        cursor.execute(plans.PLANNED_HOUSEHOLDS.string)
+        cursor.execute(plans.PLANNED_HOUSEHOLDS.text(cursor))
         return [row[0] for row in cursor.fetchall()]
 
 

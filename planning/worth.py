@@ -37,7 +37,8 @@ from tariffs import market
 from tariffs.terms import TariffKind, Terms, Window
 from tariffs.zones import ZONES
 from telemetry import appliances, realism
-from telemetry.physics import STORAGE_EFFICIENCY, DeviceState, Kind, simulate_household
+from telemetry.flows import Node, kind_node
+from telemetry.physics import STORAGE_EFFICIENCY, DeviceState, simulate_household
 from telemetry.plans import PlannedStep, followed
 
 STEP_S = forecast.STEP_S
@@ -174,7 +175,7 @@ class World:
 
 def realised(home: Home, instants: Sequence[datetime]) -> World:
     """What actually happens: the physics' solar and load, and the car's trips, per step."""
-    fixed = [d for d in home.devices if d.kind in (Kind.SOLAR_PANEL, Kind.APPLIANCE)]
+    fixed = [d for d in home.devices if kind_node(d.kind) in (Node.SOLAR, Node.HOME)]
     solar, load = [], []
     for at in instants:
         outcomes = simulate_household(

@@ -28,7 +28,6 @@ from telemetry import flows
 from telemetry import selectors as telemetry_selectors
 from telemetry.flows import FLOW_COLUMNS, REASON_COLUMNS, Flow, Node, StorageReason
 from telemetry.models import HouseholdSnapshot
-from telemetry.writes import SNAPSHOT_POWERS
 
 # A snapshot older than this many tick intervals means the household's ticks stopped.
 STALE_AFTER_TICKS = 3
@@ -118,8 +117,7 @@ class EnergySummaryResult:
 def energy_summary(*, household: Household, now: datetime | None = None) -> EnergySummaryResult:
     """The balance from each device's current state, as of its newest reading (else now)."""
     with schema_context(household.schema_name):
-        devices = list(Device.objects.all())
-        telemetry_selectors.devices_live(devices)
+        devices = telemetry_selectors.devices_with_live_state(Device.objects.all())
     readings = [device.last_reading_at for device in devices if device.last_reading_at]
     produced_w = sum(max(device.power_w, 0.0) for device in devices)
     consumed_w = sum(max(-device.power_w, 0.0) for device in devices)
@@ -219,7 +217,6 @@ def _bounded_percent(fraction: float) -> float:
     return min(max(100.0 * fraction, 0.0), 100.0)
 
 
-_STORE_KINDS = [DeviceKind.BATTERY, DeviceKind.ELECTRIC_VEHICLE]
 # The home's sums as telemetry.selectors returns them: energy at the meter, each flow, covered seconds.
 _HOME_EMPTY = (
     (0.0,) * len(telemetry_selectors.HOUSEHOLD_SUMS)
@@ -246,11 +243,11 @@ def _bucket_reasons(
         return {}
     if devices is None:
         devices = Device.objects.in_bulk({device_id for _, device_id in seconds})
-    telemetry_selectors.devices_live(list(devices.values()))
+    devices = {device.pk: device for device in telemetry_selectors.devices_with_live_state(devices.values())}
     reasons: dict[int, list[StoreReasonResult]] = {}
     for (index, device_id), row in sorted(seconds.items()):
         device = devices.get(device_id)
-        if device is None or device.kind not in _STORE_KINDS:
+        if device is None or flows.kind_node(device.kind) not in flows.STORES:
             continue
         reason = flows.dominant_reason(dict(zip(_REASON_CODES, row, strict=True)))
         if reason is not None:
@@ -338,14 +335,16 @@ def _energy_bucket(
         }
     else:
         flow_wh = {}
-        store = kind in _STORE_KINDS
+        # What the device's energy was follows from its kind's node (devices.kinds, telemetry.flows).
+        node = flows.kind_node(kind)
+        store = node in flows.STORES
         split = {
-            "solar_wh": produced if kind == DeviceKind.SOLAR_PANEL else 0.0,
-            "load_wh": consumed if kind == DeviceKind.APPLIANCE else 0.0,
+            "solar_wh": produced if node is Node.SOLAR else 0.0,
+            "load_wh": consumed if node is Node.HOME else 0.0,
             "storage_charge_wh": consumed if store else 0.0,
             "storage_discharge_wh": produced if store else 0.0,
         }
-        if kind == DeviceKind.ELECTRIC_VEHICLE:
+        if node is Node.ELECTRIC_VEHICLE:
             split["driven_wh"], split["charged_away_wh"] = sums[2], sums[3]
     return EnergyBucketResult(
         start=bucket.start.astimezone(zone),
@@ -408,7 +407,7 @@ class FleetTotalsResult:
         return _percent(self.storage_charge_wh, self.storage_capacity_wh)
 
 
-FLEET_POWER_COLUMNS = tuple(column for column in SNAPSHOT_POWERS if column != "net_w")
+FLEET_POWER_COLUMNS = tuple(column for column in telemetry_selectors.SNAPSHOT_POWERS if column != "net_w")
 """Snapshot columns the fleet sums (grid import and export per household, so they do not cancel)."""
 
 # Per-kind device counts of the snapshots and fleet totals, one column per registry kind.

@@ -4,15 +4,16 @@ A household's day (when people wake, leave, return, sleep) is drawn once per loc
 seed; weekdays and weekends differ. Appliances follow it: the dishwasher after dinner, laundry on
 laundry days with the dryer only after the wash, the oven at meal times, lighting while people are
 home, awake and it is dark outside, water heating after waking and in the evening plus standby
-losses, air conditioning and heating on the outdoor temperature with a setback while away or
-asleep, a steady base load for "other". Each appliance's day is a DayProfile of its draw as a
+losses, a heat pump or air conditioner holding a house's set points (a 1R1C building, `Building`,
+with a setback while away or asleep and a COP that varies with the outdoor air), a steady base load
+for "other". Each appliance's day is a DayProfile of its draw as a
 share of its rated power (the `average_power_w` column: what it draws while running), so a tick
 takes the exact mean over its span. Electric vehicles leave with the household's trips.
 
 A fleet ticks every household every minute, so a household's day is kept compact: a HouseholdDay
 holds its occupancy and, per device, a kernel that gives any block's value on demand: the few
 blocks a run covers (dishwasher, laundry, oven, water heater, pool pump, trips) as a small array, the
-thermostat, lighting and base loads computed from the occupancy and the place's shared outdoor
+building, lighting and base loads computed from the occupancy and the place's shared outdoor
 day. One HouseholdDay per household is cached (`size_caches` sets how many the process holds).
 """
 
@@ -37,19 +38,34 @@ from telemetry.profiles import BLOCK_S, BLOCKS_PER_DAY, DAY_S, BoundedCache, Day
 
 HOUR_BLOCKS = 3600 / BLOCK_S
 
-# Thermostat setpoints (°C of outdoor air at which the unit starts) and the span to full power.
-COOLING_FROM_C = {"home": 24.0, "asleep": 25.5, "away": 28.0}
-COOLING_SPAN_C = 10.0
-HEATING_BELOW_C = {"home": 16.0, "asleep": 13.0, "away": 13.0}
-HEATING_SPAN_C = 28.0
-DARK_GHI_W_M2 = 100.0
+# The building a heat pump or air conditioner serves (Building): indoor set points by occupancy (°C).
+HEATING_SET_C = {"home": 20.5, "asleep": 19.0, "away": 18.5}
+COOLING_SET_C = {"home": 24.0, "asleep": 25.5, "away": 28.0}
+HEATING_DESIGN_C, COOLING_DESIGN_C = -10.0, 38.0
+"""Outdoor temperatures at which the unit, running flat out, just holds the home's set point (how
+installers size it): the house's heat loss coefficient follows from the unit's rating."""
+TIME_CONSTANT_H = 30.0
+"""Thermal mass over heat loss (C / UA) of a medium-weight house (ISO 13790's classes: ~20-60 h)."""
+INTERNAL_GAIN_K = {"home": 2.0, "asleep": 1.0, "away": 0.7}
+"""People, cooking and appliances as a share of the heat loss coefficient (W per W/K): ~4 W/m² of
+floor (ISO 13790, residential) while people are up."""
+SOLAR_GAIN_K_PER_W_M2 = 0.006
+"""Sun through the windows per W/m² of GHI, as W per W/K (~2 m² of effective aperture per 300 W/K:
+windows, partly shaded)."""
+HEAT_PUMP_SINK_C = 40.0
+"""Flow temperature of the heating water (between underfloor and radiators)."""
+COOLING_CARNOT_SHARE, COOLING_EVAPORATOR_C, COOLING_LIFT_C = 0.35, 10.0, 10.0
+WARMUP_PASSES = 2
+STEP_BLOCKS = 3
+"""The building is stepped every 15 minutes (its five-minute blocks share the step's draw)."""
+DARK_GHI_W_M2 = 200.0
 INDOOR_SEASON_PER_C = 0.035
 """'Other' draws this much more per °C the day is colder than 15 °C (circulation pumps, more hours
 indoors): with lighting, what makes a German flat's winter day ~1.3 times its summer day (H0)."""
-LIGHTS_IN_USE = 0.7
+LIGHTS_IN_USE = 0.6
 """Share of a home's lighting on while people are home, awake and it is dark: the rooms in use."""
-OTHER_BASE = 0.7
-OTHER_ACTIVE = 0.5
+OTHER_BASE = 0.8
+OTHER_ACTIVE = 0.45
 OTHER_MAX = 1.5
 """The most of its rating a home's "other" load draws, however large its stock."""
 WATER_HEATER_STANDBY = 0.04
@@ -179,7 +195,7 @@ def occupancy(seed: str, ordinal: int, country: str | None = None) -> Occupancy:
             back = 12.5 + 2.0 * u[3] if routine == Routine.PART_TIME else 16.0 + 3.0 * u[3]
         sleep = min(22.0 + 2.0 * u[4], 24.0)
         return Occupancy(wake, sleep, leave if out else None, back if out else None)
-    wake = 7.0 + 2.5 * u[0]
+    wake = 6.5 + 3.0 * u[0]
     out = u[1] < 0.4
     leave = 10.0 + 6.0 * u[2]
     back = leave + 1.5 + 2.0 * u[3]
@@ -290,11 +306,11 @@ def _cooking(
     runs = []
     scale = min(intensity(seed), 1.6)
     if u[0] < lunch_chance * scale:
-        start = 10.5 + 2.5 * u[1]
+        start = 10.25 + 3.25 * u[1]
         if day.state(start) == "home":
             runs += _run(start, ((8, 0.9), (30 + 40 * u[2], 0.3)))
     if u[3] < DINNER * scale * (0.6 if kind == 2 else 1.0):
-        start = 16.75 + 3.0 * u[4]
+        start = 15.75 + 4.75 * u[4]
         if day.state(start) == "home":
             runs += _run(start, ((8, 0.9), (20 + 30 * u[5], 0.3)))
     return runs
@@ -357,21 +373,85 @@ class Cycle(Kernel):
         return max(_cycle_share(start, start + BLOCK_S / 60.0, self._period, self._duty, self._phase), 0.0)
 
 
-class Thermal(Kernel):
-    """Air conditioning or heating: the outdoor temperature against the occupancy's setpoint."""
+def heat_pump_cop(outdoor_c: float) -> float:
+    """An air-source heat pump's COP at an outdoor temperature: Staffell et al. (2012, "A review of
+    domestic heat pumps", Energy Environ. Sci. 5) fit over field trials, COP = 6.08 - 0.09 dT +
+    0.0005 dT² with dT the lift from the outdoor air to the flow temperature (kept within 15-60 K)."""
+    lift = min(max(HEAT_PUMP_SINK_C - outdoor_c, 15.0), 60.0)
+    return 6.08 - 0.09 * lift + 0.0005 * lift * lift
 
-    __slots__ = ("_cooling", "_day", "_temperature_c")
+
+def cooling_cop(outdoor_c: float) -> float:
+    """An air conditioner's COP (heat removed per unit of electricity): a share of the Carnot limit
+    between its evaporator and a condenser COOLING_LIFT_C above the outdoor air, kept within 2-6."""
+    evaporator_k = COOLING_EVAPORATOR_C + 273.15
+    lift = max(outdoor_c + COOLING_LIFT_C - COOLING_EVAPORATOR_C, 1.0)
+    return min(max(COOLING_CARNOT_SHARE * evaporator_k / lift, 2.0), 6.0)
+
+
+class Building(Kernel):
+    """A heat pump or an air conditioner and the house it serves, a 1R1C model: indoor air and
+        structure as one thermal mass C behind one heat loss coefficient UA, with internal and solar
+        gains. The unit holds the occupancy's set point when it can (up to its rating times its COP at
+        that outdoor temperature), recovers after a setback at full power, and lets the house drift
+        when the set point allows. UA comes from the rating (the unit just holds the home set point at the
+        design temperature) and C from TIME_CONSTANT_H. The day starts from the indoor temperature it
+        ends with (WARMUP_PASSES), so the night's setback carries into the morning; a day on which the house
+    never drifts past a set point on its own costs nothing. Values are the share
+        of the rating drawn (electricity), per five-minute block."""
+
+    __slots__ = ("_shares",)
 
     def __init__(self, category: str, day: Occupancy, outdoor: Outdoor):
         super().__init__(category)
-        self._day, self._temperature_c = day, outdoor.temperature_c
-        self._cooling = category == Category.AIR_CONDITIONER
+        cooling = category == Category.AIR_CONDITIONER
+        cop = cooling_cop if cooling else heat_pump_cop
+        setpoints = COOLING_SET_C if cooling else HEATING_SET_C
+        if cooling:
+            ua = cop(COOLING_DESIGN_C) / (COOLING_DESIGN_C - setpoints["home"])
+        else:
+            ua = cop(HEATING_DESIGN_C) / (setpoints["home"] - HEATING_DESIGN_C)
+        self._shares: array[float] | None = None
+        temps, ghis = outdoor.temperature_c, outdoor.ghi_w_m2
+        gains = INTERNAL_GAIN_K.values()
+        if cooling and max(temps) + max(gains) + SOLAR_GAIN_K_PER_W_M2 * max(ghis) <= min(setpoints.values()):
+            return  # too cool all day for the house to need cooling, whoever is home
+        if not cooling and min(temps) + min(gains) >= max(setpoints.values()):
+            return
+        mass = ua * TIME_CONSTANT_H * 3600.0 / (BLOCK_S * STEP_BLOCKS)  # per unit of rating, W-steps/K
+        middles = range(STEP_BLOCKS // 2, BLOCKS_PER_DAY, STEP_BLOCKS)
+        states = [day.state(_BLOCK_HOURS[block]) for block in middles]
+        targets = [setpoints[state] for state in states]
+        # Where the house settles without the unit: outdoor air plus gains.
+        settled = [
+            temps[block] + INTERNAL_GAIN_K[state] + SOLAR_GAIN_K_PER_W_M2 * ghis[block]
+            for block, state in zip(middles, states, strict=True)
+        ]
+        if cooling:
+            indoor = min(setpoints["asleep"], max(settled))
+            if max(settled) <= min(targets):
+                return  # the house never warms past a set point on its own: the unit stays off all day
+        else:
+            indoor = max(setpoints["asleep"], min(settled))
+            if min(settled) >= max(targets):
+                return
+        sign = 1.0 if cooling else -1.0
+        capacities = [cop(temps[block]) for block in middles]
+        keep = 1.0 - ua / mass
+        shares = array("d", bytes(8 * BLOCKS_PER_DAY))
+        for _ in range(WARMUP_PASSES):
+            for step, capacity in enumerate(capacities):
+                inflow = ua * settled[step]
+                # The unit's heat flow (removed when cooling) that lands on the set point this step.
+                need = sign * (inflow + mass * (keep * indoor - targets[step]))
+                delivered = capacity if need > capacity else (need if need > 0.0 else 0.0)
+                indoor = keep * indoor + (inflow - sign * delivered) / mass
+                first = step * STEP_BLOCKS
+                shares[first : first + STEP_BLOCKS] = array("d", [delivered / capacity] * STEP_BLOCKS)
+        self._shares = shares
 
     def value(self, block: int) -> float:
-        state, temp = self._day.state(_BLOCK_HOURS[block]), self._temperature_c[block]
-        if self._cooling:
-            return max(min(max((temp - COOLING_FROM_C[state]) / COOLING_SPAN_C, 0.0), 1.0), 0.0)
-        return max(min(max((HEATING_BELOW_C[state] - temp) / HEATING_SPAN_C, 0.0), 1.0), 0.0)
+        return 0.0 if self._shares is None else self._shares[block]
 
 
 class Lighting(Kernel):
@@ -424,21 +504,24 @@ def _kernel(category: str, seed: str, device_id: int, ordinal: int, home: Househ
         duty = min((0.30 + 0.08 * u[1]) * math.sqrt(household(seed).stock), 0.9)  # older, fuller fridges
         return Cycle(category, 40.0 + 10.0 * u[0], duty, u[2])
     if category in (Category.AIR_CONDITIONER, Category.HEATING):
-        return Thermal(category, day, home.outdoor())
+        return Building(category, day, home.outdoor())
     if category == Category.LIGHTING:
         return Lighting(category, day, home.outdoor())
     runs: list[tuple[float, float, float]] = []
     base = 0.0
     if category == Category.DISHWASHER:
         if u[0] < min(0.48 * intensity(seed), 0.95):
+            evening = max(19.5 + 3.0 * u[1], (day.back_h or 0.0) + 1.0)
             if u[2] < 0.25:  # after lunch
                 start = 13.0 + 3.0 * u[1]
             elif u[2] < 0.45:  # after breakfast
                 start = day.wake_h + 1.0 + 2.0 * u[1]
+            elif u[2] < 0.65:  # last night's load, on the delay timer
+                start = 0.5 + 4.0 * u[1]
             else:
-                start = max(18.75 + 4.0 * u[1], (day.back_h or 0.0) + 1.0)
-            if day.state(start) != "home":
-                start = max(18.75 + 4.0 * u[1], (day.back_h or 0.0) + 1.0)
+                start = evening
+            if day.state(start) == "away":
+                start = evening if u[3] < 0.6 else 0.5 + 4.0 * u[1]
             runs = _run(start, ((5, 0.05), (15, 1.0), (35, 0.05), (12, 1.0), (30, 0.02)))
     elif category in (Category.WASHER, Category.DRYER):
         wash = home.laundry()

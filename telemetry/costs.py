@@ -156,7 +156,7 @@ def tick_prices(
 
 def ticks_costs(ticks: Sequence[Any], prices: Sequence[TickPrice], timezone: str) -> list[TickCost]:
     """Each tick's cost at its price (one per tick): the import and export at the meter, and the
-    home's load (appliances) as if bought from the grid. `ticks` are telemetry.writes.SimulatedTick."""
+    home's load (appliances) as if bought from the grid. `ticks` are telemetry.tick.SimulatedTick."""
     tz = zone(timezone)
     return [
         tick_cost(

@@ -79,6 +79,11 @@ _HANDLER_NODES = {
 _KIND_NODES = {kind.value: _HANDLER_NODES[kind.physics] for kind in KINDS}
 
 
+def kind_node(kind: str) -> Node:
+    """The node a registry kind's devices feed or draw from (SOLAR, HOME, or a store)."""
+    return _KIND_NODES[str(kind)]
+
+
 @dataclass(frozen=True, slots=True)
 class NodePowers:
     """One tick's device powers summed per node, each >= 0."""

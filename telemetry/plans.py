@@ -31,7 +31,7 @@ from psycopg2 import sql
 
 from devices.models import StorageMode
 from telemetry import physics
-from telemetry.sql import json_rows, literal, statement
+from telemetry.sql import Query, identifiers, json_rows, json_select
 
 POWER_DUST_W = 1.0
 """Planned powers within this of 0 count as 0 (W)."""
@@ -99,23 +99,25 @@ def followed(
 
 # --- the tick's read: the step in force for a batch ------------------------------------------
 
-PLAN_STEPS = sql.SQL(
-    "SELECT h.household_id, d.device_id, d.power_w[s.i], h.grid_w[s.i] "
-    "FROM public.telemetry_householdplan AS h "
-    "CROSS JOIN LATERAL (SELECT floor(extract(epoch FROM (%(at)s::timestamptz - h.start)) "
-    "/ h.step_seconds)::integer + 1 AS i) AS s "
-    "JOIN public.telemetry_deviceplan AS d ON d.household_id = h.household_id "
-    "AND d.household_id = ANY(%(ids)s::bigint[]) "
-    "WHERE h.household_id = ANY(%(ids)s::bigint[]) AND s.i BETWEEN 1 AND cardinality(h.grid_w)"
+PLAN_STEPS = Query(
+    sql.SQL(
+        "SELECT h.household_id, d.device_id, d.power_w[s.i], h.grid_w[s.i] "
+        "FROM public.telemetry_householdplan AS h "
+        "CROSS JOIN LATERAL (SELECT floor(extract(epoch FROM (%(at)s::timestamptz - h.start)) "
+        "/ h.step_seconds)::integer + 1 AS i) AS s "
+        "JOIN public.telemetry_deviceplan AS d ON d.household_id = h.household_id "
+        "AND d.household_id = ANY(%(ids)s::bigint[]) "
+        "WHERE h.household_id = ANY(%(ids)s::bigint[]) AND s.i BETWEEN 1 AND cardinality(h.grid_w)"
+    )
 )
 
 
-def plan_steps_sql(cursor: Any, household_ids: Sequence[int], at: datetime) -> sql.SQL:
+def plan_steps_sql(cursor: Any, household_ids: Sequence[int], at: datetime) -> bytes:
     """One statement: the step in force at `at` of every planned store of these households.
 
     Rows: (household id, device id, planned power W, the home's planned grid power W).
     """
-    return literal(cursor, PLAN_STEPS.string, {"ids": list(household_ids), "at": at})
+    return PLAN_STEPS.bind(cursor, {"ids": list(household_ids), "at": at})
 
 
 def plan_steps(rows: Sequence[Sequence[Any]]) -> dict[int, dict[int, PlannedStep]]:
@@ -182,26 +184,36 @@ _HOUSEHOLD_TYPES = (
     "numeric",
 )
 _DEVICE_TYPES = ("bigint", "bigint", "float8[]", "float8[]", "text")
-HOUSEHOLD_PLAN_UPSERT = sql.SQL(
-    "INSERT INTO public.telemetry_householdplan AS p (" + ", ".join(_HOUSEHOLD_COLUMNS) + ") "
+HOUSEHOLD_PLAN_UPSERT = Query(
+    sql.SQL(
+        "INSERT INTO {table} AS p ({columns}) {rows} ON CONFLICT (household_id) DO UPDATE SET {updates};"
+    ).format(
+        table=sql.Identifier("public", "telemetry_householdplan"),
+        columns=identifiers(_HOUSEHOLD_COLUMNS),
+        rows=json_select(_HOUSEHOLD_TYPES),
+        updates=sql.SQL(", ").join(
+            sql.SQL("{c} = EXCLUDED.{c}").format(c=sql.Identifier(column))
+            for column in _HOUSEHOLD_COLUMNS[1:]
+        ),
+    )
 )
-HOUSEHOLD_PLAN_ON_CONFLICT = sql.SQL(
-    " ON CONFLICT (household_id) DO UPDATE SET "
-    + ", ".join(f"{column} = EXCLUDED.{column}" for column in _HOUSEHOLD_COLUMNS[1:])
-    + ";"
+DEVICE_PLANS_DELETE = Query(
+    sql.SQL("DELETE FROM public.telemetry_deviceplan WHERE household_id = ANY(%s::bigint[]);")
 )
-DEVICE_PLANS_DELETE = sql.SQL(
-    "DELETE FROM public.telemetry_deviceplan WHERE household_id = ANY(%s::bigint[]);"
-)
-DEVICE_PLANS_INSERT = sql.SQL(
-    "INSERT INTO public.telemetry_deviceplan (household_id, device_id, power_w, charge_wh, reason) "
+_DEVICE_COLUMNS = ("household_id", "device_id", "power_w", "charge_wh", "reason")
+DEVICE_PLANS_INSERT = Query(
+    sql.SQL("INSERT INTO {table} ({columns}) {rows};").format(
+        table=sql.Identifier("public", "telemetry_deviceplan"),
+        columns=identifiers(_DEVICE_COLUMNS),
+        rows=json_select(_DEVICE_TYPES),
+    )
 )
 
 
-def plans_sql(cursor: Any, plans: Sequence[StoredPlan]) -> sql.SQL:
+def plans_sql(cursor: Any, plans: Sequence[StoredPlan]) -> bytes:
     """Replace these households' plans: three statements for the whole batch, sent as one text."""
     if not plans:
-        return sql.SQL("")
+        return b""
     households = [
         (
             plan.household_id,
@@ -226,36 +238,35 @@ def plans_sql(cursor: Any, plans: Sequence[StoredPlan]) -> sql.SQL:
         for device_id, (power, charge, reason) in plan.devices.items()
     ]
     parts = [
-        HOUSEHOLD_PLAN_UPSERT,
-        json_rows(cursor, _HOUSEHOLD_TYPES, households),
-        HOUSEHOLD_PLAN_ON_CONFLICT,
-        literal(cursor, DEVICE_PLANS_DELETE.string, ([plan.household_id for plan in plans],)),
+        HOUSEHOLD_PLAN_UPSERT.bind(cursor, (json_rows(households),)),
+        DEVICE_PLANS_DELETE.bind(cursor, ([plan.household_id for plan in plans],)),
     ]
     if devices:
-        parts += [DEVICE_PLANS_INSERT, json_rows(cursor, _DEVICE_TYPES, devices), sql.SQL(";")]
-    return statement(*parts)
+        parts.append(DEVICE_PLANS_INSERT.bind(cursor, (json_rows(devices),)))
+    return b"".join(parts)
 
 
 # --- which households to plan again ----------------------------------------------------------
 
-PLANS_DUE = sql.SQL(
-    "SELECT h.id FROM public.households_household AS h "
-    "LEFT JOIN public.telemetry_householdplan AS p ON p.household_id = h.id "
-    "WHERE h.schema_name <> %(public)s AND (p.household_id IS NULL "
-    "OR p.devices_version <> h.devices_version "
-    "OR (cardinality(p.grid_w) > 0 AND p.created_at < %(stale_before)s) "
-    "OR EXISTS (SELECT 1 FROM public.telemetry_deviceplan AS d "
-    "JOIN public.telemetry_devicelivestate AS s "
-    "ON s.household_id = d.household_id AND s.device_id = d.device_id "
-    "WHERE d.household_id = h.id AND s.charge_wh IS NOT NULL AND abs(s.charge_wh - d.charge_wh[greatest(1, "
-    "floor(extract(epoch FROM (s.at - p.start)) / p.step_seconds)::integer)]) > %(drift_wh)s)) "
-    "ORDER BY h.id LIMIT %(limit)s"
+PLANS_DUE = Query(
+    sql.SQL(
+        "SELECT h.id FROM public.households_household AS h "
+        "LEFT JOIN public.telemetry_householdplan AS p ON p.household_id = h.id "
+        "WHERE h.schema_name <> %(public)s AND (p.household_id IS NULL "
+        "OR p.devices_version <> h.devices_version "
+        "OR (cardinality(p.grid_w) > 0 AND p.created_at < %(stale_before)s) "
+        "OR EXISTS (SELECT 1 FROM public.telemetry_deviceplan AS d "
+        "JOIN public.telemetry_devicelivestate AS s "
+        "ON s.household_id = d.household_id AND s.device_id = d.device_id "
+        "WHERE d.household_id = h.id AND s.charge_wh IS NOT NULL "
+        "AND abs(s.charge_wh - d.charge_wh[greatest(1, "
+        "floor(extract(epoch FROM (s.at - p.start)) / p.step_seconds)::integer)]) > %(drift_wh)s)) "
+        "ORDER BY h.id LIMIT %(limit)s"
+    )
 )
 
 
-def plans_due_sql(
-    cursor: Any, *, stale_before: datetime, drift_wh: float, limit: int, public: str
-) -> sql.SQL:
+def plans_due_sql(cursor: Any, *, stale_before: datetime, drift_wh: float, limit: int, public: str) -> bytes:
     """One statement: the households whose plan is due, oldest id first, at most `limit`.
 
     Due: never checked; its devices changed since the plan (a device, mode or charge target: the
@@ -263,8 +274,10 @@ def plans_due_sql(
     `drift_wh` from what the plan expected at the store's last tick.
     """
     params = {"stale_before": stale_before, "drift_wh": drift_wh, "limit": limit, "public": public}
-    return literal(cursor, PLANS_DUE.string, params)
+    return PLANS_DUE.bind(cursor, params)
 
 
-PLANNED_HOUSEHOLDS = sql.SQL("SELECT DISTINCT household_id FROM public.telemetry_deviceplan ORDER BY 1")
+PLANNED_HOUSEHOLDS = Query(
+    sql.SQL("SELECT DISTINCT household_id FROM public.telemetry_deviceplan ORDER BY 1")
+)
 """The households with a planned store (one statement)."""

@@ -295,9 +295,9 @@ def typical_year(site: TypicalYear) -> SiteYear:
     return _site_year(site, days)
 
 
-def modelled_year(site: TypicalYear) -> SiteYear:
+def modelled_year(site: TypicalYear, year: int = COMPARED_YEAR) -> SiteYear:
     """The weather model's year at the same place, through the same chain."""
-    first = date(COMPARED_YEAR, 1, 1).toordinal()
+    first = date(year, 1, 1).toordinal()
     return _site_year(site, solar.location_days(site.latitude, site.longitude, first, 365))
 
 
@@ -348,6 +348,29 @@ def compare(site: TypicalYear) -> Comparison:
         real_lag1=_lag1(real.daily_kc),
         real=real,
         model=model,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Scatter:
+    """The model against its own next year at a site: how far two years of one climate differ by
+    chance (the floor under the real-data figures: a typical year is one sample, too)."""
+
+    monthly_mae: float
+    ks_by_season: dict[str, float]
+
+
+def self_scatter(site: TypicalYear) -> Scatter:
+    one, other = modelled_year(site), modelled_year(site, COMPARED_YEAR + 1)
+    months = np.array([d.month for d in one.days])
+    one_months, other_months = _months(one), _months(other)
+    return Scatter(
+        monthly_mae=float(np.abs(one_months - other_months).mean() / other_months.mean()),
+        ks_by_season={
+            season: float(stats.ks_2samp(one.yield_kwh[chosen], other.yield_kwh[chosen]).statistic)
+            for season, m in SEASONS.items()
+            for chosen in [np.isin(months, m)]
+        },
     )
 
 

@@ -6,7 +6,8 @@ the connection's schema. Code outside telemetry reads these tables only through 
 test enforces it).
 """
 
-from collections.abc import Sequence
+import copy
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
 
@@ -27,12 +28,15 @@ from telemetry.models import (
     HouseholdPlan,
     HouseholdSnapshot,
 )
+from telemetry.tick import REPORTED, live_charge_wh
 
 HOUSEHOLD_SUMS = ("produced_wh", "consumed_wh", "imported_wh", "exported_wh", *flows.FLOW_COLUMNS.values())
 """The home's summed energy columns, in the order household_bucket_sums returns them (then MONEY_SUMS)."""
 DEVICE_SUMS = ("produced_wh", "consumed_wh", "driven_wh", "charged_away_wh")
 """One device's summed columns, in the order device_bucket_sums returns them (then covered seconds)."""
 REASON_SUMS = tuple(flows.REASON_COLUMNS.values())
+SNAPSHOT_POWERS = writes.SNAPSHOT_POWERS
+"""A household snapshot's measured columns (watts and storage), as the fleet sums them."""
 MONEY_SUMS = writes.MONEY_COLUMNS
 """The home's costs (Decimal), after HOUSEHOLD_SUMS in what household_bucket_sums returns."""
 """A store's seconds per reason code, in the order store_reason_seconds returns them."""
@@ -82,7 +86,7 @@ def _bucketed(
         ),
         table=sql.Identifier("public", table),
         where=where,
-        groups=sql.SQL(", ").join(sql.SQL(str(position)) for position in range(1, len(keys) + 1)),
+        groups=sql.SQL(", ").join(sql.Literal(position) for position in range(1, len(keys) + 1)),
     )
     with connection.cursor() as cursor:
         cursor.execute(query, [list(edges), edges[0], edges[-1], *params])
@@ -148,25 +152,37 @@ def last_reported(device_ids: Sequence[int]) -> dict[int, datetime]:
         return dict(cursor.fetchall())
 
 
-def devices_live(devices: Sequence[Device]) -> None:
-    """Set the active household's devices' state columns to their live state, in one query.
+def devices_with_live_state(devices: Iterable[Device]) -> list[Device]:
+    """The active household's devices as they are now: copies whose state columns hold their live
+    state (one query; the given instances are left as they were).
 
     The tick writes each device's state to the shared live-state table (telemetry.writes), never to
     the device; a device not ticked yet keeps its own columns. A store's charge follows
-    writes.live_charge_wh: the owner's newer write wins, the capacity caps it. Registered as the
-    reader of devices.live (telemetry.apps), so the devices API reads it without importing telemetry.
+    telemetry.tick.live_charge_wh: the owner's newer write wins, the capacity caps it. A REPORTED
+    device also shows when it last reported, and 0 W once stale. The devices API gets these through
+    the schema composition (config.schema), planning and reporting by calling this.
     """
+    listed = list(devices)
+    if not listed:
+        return []
     states = {
         state.device_id: state
-        for state in DeviceLiveState.objects.filter(device_id__in=[d.pk for d in devices])
+        for state in DeviceLiveState.objects.filter(device_id__in=[d.pk for d in listed])
     }
-    for device in devices:
-        state = states.get(device.pk)
-        if state is None:
-            continue
-        device.power_w = state.power_w
-        device.last_reading_at = state.at
-        device.charge_wh = writes.live_charge_wh(
+    reporting = [device.pk for device in listed if device.source == REPORTED]
+    last = last_reported(reporting)
+    now = timezone.now()
+    return [_live_copy(device, states.get(device.pk), last, now) for device in listed]
+
+
+def _live_copy(
+    device: Device, state: DeviceLiveState | None, last: Mapping[int, datetime], now: datetime
+) -> Device:
+    live = copy.copy(device)
+    if state is not None:
+        live.power_w = state.power_w
+        live.last_reading_at = state.at
+        live.charge_wh = live_charge_wh(
             own_wh=device.charge_wh,
             own_revision=device.charge_revision,
             capacity_wh=device.capacity_wh,
@@ -174,22 +190,17 @@ def devices_live(devices: Sequence[Device]) -> None:
             live_revision=state.charge_revision,
         )
         if state.is_on is not None:
-            device.is_on = state.is_on
+            live.is_on = state.is_on
         if state.plugged_in is not None:
-            device.plugged_in = state.plugged_in
-    _reported_overlay([device for device in devices if device.source == writes.REPORTED])
-
-
-def _reported_overlay(devices: Sequence[Device]) -> None:
-    """REPORTED devices: when they last reported, and stale (0 W) after STALE_AFTER without a sample."""
-    last = last_reported([device.pk for device in devices])
-    now = timezone.now()
-    for device in devices:
+            live.plugged_in = state.plugged_in
+    if device.source == REPORTED:
+        # When it last reported, and stale (0 W) after STALE_AFTER without a sample.
         last_at = last.get(device.pk)
-        device.last_reported_at = last_at  # type: ignore[attr-defined]
-        device.stale = reported.is_stale(last_at, now=now)  # type: ignore[attr-defined]
-        if device.stale:  # type: ignore[attr-defined]
-            device.power_w = 0.0
+        live.last_reported_at = last_at  # type: ignore[attr-defined]
+        live.stale = reported.is_stale(last_at, now=now)  # type: ignore[attr-defined]
+        if live.stale:  # type: ignore[attr-defined]
+            live.power_w = 0.0
+    return live
 
 
 def household_plan() -> HouseholdPlan | None:

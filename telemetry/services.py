@@ -21,6 +21,7 @@ from households.timezones import local_hour_start, zone
 from telemetry import costs, device_cache, flows, partitions, physics, plans, reported, writes
 from telemetry.signals import fleet_ticked
 from telemetry.sql import render
+from telemetry.tick import HouseholdTicks, SimulatedTick, live_charge_wh, net_power_w
 
 logger = logging.getLogger(__name__)
 
@@ -70,7 +71,7 @@ def tick_build(
     devices: Sequence[physics.DeviceState],
     outcomes: Sequence[physics.DeviceOutcome],
     unreasoned: Container[int] = (),
-) -> writes.SimulatedTick:
+) -> SimulatedTick:
     """One instant's tick from its devices' outcomes: totals, flows and the stores' reason codes.
 
     Stores in `unreasoned` (reported ones: the gateway says what they did, not why) get no reason.
@@ -85,8 +86,8 @@ def tick_build(
         for d, o in pairs
         if o.charge_wh is not None and d.id not in unreasoned
     )
-    net_w = writes.net_power_w(produced, consumed)
-    return writes.SimulatedTick(
+    net_w = net_power_w(produced, consumed)
+    return SimulatedTick(
         at=at,
         seconds=seconds,
         hour_start=local_hour_start(at=at, zone=zone(household.timezone)),
@@ -107,7 +108,7 @@ def simulate_instants(
     seconds: int,
     planned: Mapping[int, plans.PlannedStep] | None = None,
     samples: Mapping[int, reported.DeviceSamples] | None = None,
-) -> list[writes.SimulatedTick]:
+) -> list[SimulatedTick]:
     """Run the physics over consecutive instants; stores carry their charge from tick to tick.
 
     Stores that follow a plan run as its step for the instant commands (`planned`, device id ->
@@ -170,7 +171,7 @@ def _simulated(
     seconds: int,
     planned: Mapping[int, plans.PlannedStep] | None = None,
     prices: Sequence[costs.TickPrice] = (),
-) -> writes.HouseholdTicks:
+) -> HouseholdTicks:
     """The household's ticks over its claimed instants, each priced (`prices`, one per instant) when
     prices are given."""
     ticks = simulate_instants(
@@ -182,7 +183,7 @@ def _simulated(
         samples=claimed.samples,
     )
     priced = costs.ticks_costs(ticks, prices, household.timezone) if prices else []
-    return writes.HouseholdTicks(
+    return HouseholdTicks(
         household.id,
         household.schema_name,
         claimed.devices,
@@ -201,7 +202,7 @@ def prices_of(
     return costs.tick_prices(homes, claimed)
 
 
-def _store(cursor, homes: Sequence[writes.HouseholdTicks]) -> None:
+def _store(cursor, homes: Sequence[HouseholdTicks]) -> None:
     """Everything the homes' ticks write: one COPY, then every statement in one round trip."""
     homes = [home for home in homes if home.ticks]
     if not homes:
@@ -232,7 +233,8 @@ def _cached_devices(
         cursor.execute(render(cursor, [writes.devices_sql(cursor, [(h.id, h.schema_name) for h in stale])]))
         loaded: dict[int, list[device_cache.CachedDevice]] = {h.id: [] for h in stale}
         for row in cursor.fetchall():
-            loaded[row[0]].append(writes.cached_device(row[1:]))
+            household_id, device = writes.cached_device(row)
+            loaded[household_id].append(device)
         for household_id, rows in loaded.items():
             device_cache.put(household_id, versions[household_id], rows)
             devices[household_id] = tuple(rows)
@@ -248,12 +250,14 @@ def _claim_and_load(
     versions: dict[int, int] = {}
     claimed_instants: dict[int, list[datetime]] = {}
     live: dict[int, dict[int, tuple[float, int]]] = {}
-    for household_id, at, version, device_id, charge_wh, charge_revision in cursor.fetchall():
-        versions[household_id] = version
-        claimed_instants[household_id] = at
+    for row in cursor.fetchall():
+        claim = dict(zip(writes.CLAIM_COLUMNS, row, strict=True))
+        household_id = claim["household_id"]
+        versions[household_id] = claim["devices_version"]
+        claimed_instants[household_id] = claim["instants"]
         charges = live.setdefault(household_id, {})
-        if device_id is not None:
-            charges[device_id] = (charge_wh, charge_revision)
+        if claim["device_id"] is not None:
+            charges[claim["device_id"]] = (claim["charge_wh"], claim["charge_revision"])
     by_id = {h.id: h for h in households}
     devices = _cached_devices(cursor, [by_id[h] for h in versions], versions)
     claimed = {}
@@ -264,7 +268,7 @@ def _claim_and_load(
             config = device.config
             if config.id in charges:
                 live_wh, live_revision = charges[config.id]
-                charge_wh = writes.live_charge_wh(
+                charge_wh = live_charge_wh(
                     own_wh=config.charge_wh,
                     own_revision=device.charge_revision,
                     capacity_wh=config.capacity_wh,
@@ -409,9 +413,7 @@ def household_backfill(
     return written
 
 
-def _carry_charge(
-    devices: list[physics.DeviceState], last: writes.SimulatedTick
-) -> list[physics.DeviceState]:
+def _carry_charge(devices: list[physics.DeviceState], last: SimulatedTick) -> list[physics.DeviceState]:
     return [
         dataclasses.replace(d, charge_wh=o.charge_wh) if o.charge_wh is not None else d
         for d, o in zip(devices, last.outcomes, strict=True)

@@ -1,18 +1,37 @@
-"""SQL composed by the driver for the bulk writes: psycopg2.sql for identifiers, mogrify for values.
+"""SQL composed by psycopg2.sql for the bulk writes: identifiers composed once at import, values
+quoted by the driver.
 
-The tick sends many statements in one round trip, so it renders them itself instead of calling
-`execute_values` (which executes at once). Many rows travel as one JSON literal that the driver
-quotes and PostgreSQL types column by column (`json_rows`): quoting every value on its own costs
-~1.2 us each in psycopg2, which made building a household's tick SQL three times dearer than the
-hand-formatted literals it replaced; as JSON it costs about the same (measured when it was introduced).
+Every statement is a `Query`: composed with `sql.Identifier` / `sql.SQL` literals when its module
+is imported, rendered to text once per process (the first time a cursor needs it), then bound to
+its values with `mogrify`. Nothing is built by string formatting (scripts/lint_code.py checks it).
+The tick sends many statements in one round trip (`render` joins the bound statements), so it binds
+them itself instead of calling `execute_values`. Many rows travel as one JSON parameter that
+PostgreSQL types column by column (`json_select`): quoting every value on its own costs ~1.2 us each
+in psycopg2, which made building a household's tick SQL three times dearer; as JSON it costs about
+the same as hand-formatted literals (measured when it was introduced).
 """
 
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from functools import cache
 from typing import Any
 
 from psycopg2 import sql
+
+Params = Sequence[Any] | Mapping[str, Any] | None
+
+# The column types a JSON row may carry, each a literal (a type is not an identifier).
+TYPES = {
+    "bigint": sql.SQL("bigint"),
+    "integer": sql.SQL("integer"),
+    "float8": sql.SQL("float8"),
+    "float8[]": sql.SQL("float8[]"),
+    "numeric": sql.SQL("numeric"),
+    "boolean": sql.SQL("boolean"),
+    "timestamptz": sql.SQL("timestamptz"),
+    "date": sql.SQL("date"),
+    "varchar": sql.SQL("varchar"),
+    "text": sql.SQL("text"),
+}
 
 
 def raw(cursor: Any) -> Any:
@@ -20,56 +39,47 @@ def raw(cursor: Any) -> Any:
     return getattr(cursor, "cursor", cursor)
 
 
-_TABLES: dict[tuple[str, str], sql.SQL] = {}
-_TABLES_MAX = 100_000
+class Query:
+    """One statement composed at import; its text rendered once per process, then bound to values."""
+
+    __slots__ = ("_text", "composed")
+
+    def __init__(self, composed: sql.Composable) -> None:
+        self.composed = composed
+        self._text: str | None = None
+
+    def text(self, cursor: Any) -> str:
+        if self._text is None:
+            self._text = self.composed.as_string(raw(cursor))
+        return self._text
+
+    def bind(self, cursor: Any, params: Params = None) -> bytes:
+        """The statement with its values quoted by the driver, ready to send."""
+        return raw(cursor).mogrify(self.text(cursor), params)
 
 
-def table(cursor: Any, schema: str, name: str) -> sql.SQL:
-    """`"schema"."name"`, quoted by the driver once per table (the tick names the same ones each minute)."""
-    key = (schema, name)
-    quoted = _TABLES.get(key)
-    if quoted is None:
-        if len(_TABLES) >= _TABLES_MAX:
-            _TABLES.clear()
-        quoted = _TABLES[key] = sql.SQL(sql.Identifier(schema, name).as_string(raw(cursor)))
-    return quoted
+def identifiers(names: Iterable[str], *, prefix: str = "") -> sql.Composed:
+    """`a, b, c` (or `p.a, p.b, p.c`), each name quoted as an identifier."""
+    parts = [sql.Identifier(prefix, name) if prefix else sql.Identifier(name) for name in names]
+    return sql.SQL(", ").join(parts)
 
 
-def statement(*parts: sql.SQL) -> sql.SQL:
-    """Rendered parts joined as they are: far cheaper on the tick's path than `SQL.format` or
-    `Composed`, which parse or walk their parts again on every call."""
-    return sql.SQL("".join([part.string for part in parts]))
+def json_select(types: Sequence[str]) -> sql.Composed:
+    """`SELECT (r->>0)::bigint, ... FROM jsonb_array_elements(%s::jsonb) AS r`: the rows of one JSON
+    parameter (`json_rows`), typed column by column; `types` are keys of TYPES, in column order."""
+    columns = sql.SQL(", ").join(
+        sql.SQL("(r->>{})::{}").format(sql.Literal(index), TYPES[column_type])
+        for index, column_type in enumerate(types)
+    )
+    return sql.SQL("SELECT {} FROM jsonb_array_elements(%s::jsonb) AS r").format(columns)
 
 
-@cache
-def _json_select(types: tuple[str, ...]) -> sql.SQL:
-    """`SELECT (r->>0)::bigint, ... FROM jsonb_array_elements(`, rendered once per column list."""
-    columns = ", ".join(f"(r->>{index})::{column_type}" for index, column_type in enumerate(types))
-    return statement(sql.SQL("SELECT "), sql.SQL(columns), sql.SQL(" FROM jsonb_array_elements("))
+def json_rows(rows: Iterable[Sequence[Any]]) -> str:
+    """The rows as the one JSON parameter of a `json_select`; timestamps travel as ISO 8601 text.
+    A NaN or infinity makes invalid JSON that PostgreSQL refuses."""
+    return json.dumps(list(rows))
 
 
-_JSON_END = sql.SQL("::jsonb) AS r")
-
-
-def json_rows(cursor: Any, types: tuple[str, ...], rows: Iterable[Sequence[Any]]) -> sql.SQL:
-    """`SELECT ... FROM jsonb_array_elements(...)`: the rows as one driver-quoted JSON literal.
-
-    `types` are the PostgreSQL types of the columns, in order, e.g. `("bigint", "float8")`;
-    timestamps travel as ISO 8601 text. A NaN or infinity makes invalid JSON that PostgreSQL refuses.
-    """
-    payload = json.dumps(list(rows))
-    return statement(_json_select(types), literal(cursor, "%s", (payload,)), _JSON_END)
-
-
-def literal(cursor: Any, template: str, args: Sequence[Any] | Mapping[str, Any]) -> sql.SQL:
-    """One `template` with its arguments (positional, or named as `%(name)s`) quoted by the driver."""
-    return sql.SQL(raw(cursor).mogrify(template, args).decode())
-
-
-def join(separator: str, parts: Iterable[sql.SQL]) -> sql.SQL:
-    return sql.SQL(separator.join([part.string for part in parts]))
-
-
-def render(cursor: Any, statements: Iterable[sql.Composable]) -> str:
-    """The statements as one text, to send in a single round trip."""
-    return "".join([statement.as_string(raw(cursor)) for statement in statements])
+def render(cursor: Any, statements: Iterable[bytes]) -> str:
+    """The bound statements as one text, to send in a single round trip."""
+    return b"".join(statements).decode()

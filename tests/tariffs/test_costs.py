@@ -13,9 +13,10 @@ from reporting.buckets import Interval
 from reporting.selectors import energy_history
 from tariffs.selectors import prices_for
 from tariffs.services import tariff_set
-from telemetry import services, writes
+from telemetry import services
 from telemetry.costs import money
 from telemetry.models import HouseholdHour, Reading
+from telemetry.tick import net_power_w
 from tests.telemetry.homes import typical_home_devices
 
 pytestmark = pytest.mark.django_db
@@ -52,7 +53,7 @@ def tick_energies(member) -> dict[datetime, tuple[float, float]]:
     for at, values in powers.items():
         produced = sum(p for p in values if p > 0)
         consumed = -sum(p for p in values if p < 0)
-        net = writes.net_power_w(produced, consumed)
+        net = net_power_w(produced, consumed)
         energies[at] = (max(-net, 0.0) * STEP / 3600, max(net, 0.0) * STEP / 3600)
     return energies
 

@@ -33,6 +33,33 @@ def test_the_yearly_yield_matches_real_weather_through_the_same_chain(comparison
     assert abs(comparisons[site].yearly_ratio - 1.0) <= YEARLY_TOLERANCE
 
 
+CLIMATE_GAP = (
+    "issue 22, not met: the monthly clearness the sky is calibrated on (telemetry/climate.py's stations, "
+    "about +-10 %) is off at these sites; docs/realism.md shows the figures and the model's own "
+    "year-to-year scatter"
+)
+
+
+@pytest.mark.parametrize(
+    "site",
+    [
+        pytest.param(site, marks=pytest.mark.xfail(strict=True, reason=CLIMATE_GAP))
+        if site.startswith("Sand Point")
+        else site
+        for site in SITES
+    ],
+)
+def test_the_monthly_yields_match_real_weather(comparisons, site):
+    assert comparisons[site].monthly_mae <= MONTHLY_MAE_MAX
+
+
+@pytest.mark.xfail(strict=True, reason=CLIMATE_GAP)
+def test_the_daily_yield_is_spread_like_real_weather_in_every_season(comparisons):
+    ks = [v for comparison in comparisons.values() for v in comparison.ks_by_season.values()]
+    assert max(ks) <= SEASON_KS_MAX
+    assert np.median(ks) <= MEDIAN_KS_MAX
+
+
 @pytest.mark.parametrize("site", SITES)
 def test_hours_brighter_than_clear_sky_are_as_rare_as_cloud_enhancement(comparisons, site):
     assert 0.005 <= comparisons[site].hours_above_105 <= 0.05

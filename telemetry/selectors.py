@@ -10,6 +10,7 @@ import copy
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from django.db import connection
 from django.db.models import Count, FloatField, IntegerField, Max, Q, QuerySet, Sum, Value
@@ -65,8 +66,9 @@ def _bucketed(
     where: sql.Composable = _EVERY_HOUR,
     params: Sequence = (),
     latest: Sequence[str] = (),
-) -> list[tuple]:
-    """Rows (0-based bucket, [by,] sums...) of the active household's hours in [edges[0], edges[-1]).
+) -> list[dict[str, Any]]:
+    """Rows {"bucket": 0-based bucket, [by: ...,] column: sum...} of the active household's hours in
+    [edges[0], edges[-1]), by column name.
 
     One grouped query; PostgreSQL finds each hour's bucket with width_bucket (a binary search of the
     sorted edges), so the Python side handles one row per bucket instead of one per hour. Raw SQL
@@ -81,8 +83,8 @@ def _bucketed(
     ).format(
         keys=sql.SQL(", ").join(keys),
         sums=sql.SQL(", ").join(
-            [sql.SQL("sum({})").format(sql.Identifier(column)) for column in columns]
-            + [sql.SQL("max({})").format(sql.Identifier(column)) for column in latest]
+            [sql.SQL("sum({c}) AS {c}").format(c=sql.Identifier(column)) for column in columns]
+            + [sql.SQL("max({c}) AS {c}").format(c=sql.Identifier(column)) for column in latest]
         ),
         table=sql.Identifier("public", table),
         where=where,
@@ -90,12 +92,13 @@ def _bucketed(
     )
     with connection.cursor() as cursor:
         cursor.execute(query, [list(edges), edges[0], edges[-1], *params])
-        return cursor.fetchall()
+        names = ["bucket", *([by] if by else []), *columns, *latest]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
-def household_bucket_sums(*, edges: Sequence[datetime]) -> dict[int, tuple]:
-    """{bucket index: HOUSEHOLD_SUMS + MONEY_SUMS + (currency, covered seconds)} over
-    [edges[i], edges[i + 1]), in one grouped query.
+def household_bucket_sums(*, edges: Sequence[datetime]) -> dict[int, dict[str, Any]]:
+    """{bucket index: {column: sum}} of HOUSEHOLD_SUMS, MONEY_SUMS, currency and covered_seconds
+    over [edges[i], edges[i + 1]), in one grouped query.
 
     The costs are exact numeric sums (Decimal) of the stored per-tick costs; the currency is the
     bucket's ('' where no hour was priced). Buckets without rollup hours are absent.
@@ -106,11 +109,12 @@ def household_bucket_sums(*, edges: Sequence[datetime]) -> dict[int, tuple]:
         edges,
         latest=("currency",),
     )
-    return {row[0]: (*row[1:-2], row[-1], row[-2]) for row in rows}
+    return {row.pop("bucket"): row for row in rows}
 
 
-def device_bucket_sums(*, device_id: int, edges: Sequence[datetime]) -> dict[int, tuple]:
-    """{bucket index: DEVICE_SUMS + (covered seconds,)} of one device (none for another's id)."""
+def device_bucket_sums(*, device_id: int, edges: Sequence[datetime]) -> dict[int, dict[str, Any]]:
+    """{bucket index: {column: sum}} of DEVICE_SUMS and covered_seconds, of one device (none for
+    another's id)."""
     rows = _bucketed(
         "telemetry_devicehour",
         (*DEVICE_SUMS, "covered_seconds"),
@@ -118,13 +122,13 @@ def device_bucket_sums(*, device_id: int, edges: Sequence[datetime]) -> dict[int
         where=sql.SQL("device_id = %s"),
         params=(device_id,),
     )
-    return {row[0]: row[1:] for row in rows}
+    return {row.pop("bucket"): row for row in rows}
 
 
 def store_reason_seconds(
     *, edges: Sequence[datetime], device_id: int | None = None
-) -> dict[tuple[int, int], tuple]:
-    """{(bucket index, device id): REASON_SUMS} for the devices that held a reason code in the bucket.
+) -> dict[tuple[int, int], dict[flows.StorageReason, int]]:
+    """{(bucket index, device id): {reason: seconds}} for the devices that held a reason code in the bucket.
 
     Only stores ever hold one (telemetry.writes). Served by a partial index of the hours that hold a
     code, which carries the seconds (migration 0003): an index-only scan, never the heap.
@@ -134,7 +138,12 @@ def store_reason_seconds(
     if device_id is not None:
         where, params = sql.SQL("({}) AND device_id = %s").format(_HAS_REASON), (device_id,)
     rows = _bucketed("telemetry_devicehour", REASON_SUMS, edges, by="device_id", where=where, params=params)
-    return {(row[0], row[1]): row[2:] for row in rows}
+    return {
+        (row["bucket"], row["device_id"]): {
+            reason: row[column] for reason, column in flows.REASON_COLUMNS.items()
+        }
+        for row in rows
+    }
 
 
 LAST_REPORTED = (

@@ -1,7 +1,7 @@
 """POST /ingest/readings from the gateway's side: answers, limits, codes, idempotency."""
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from django.test import override_settings
@@ -31,6 +31,24 @@ def test_readings_are_stored_once_and_their_minute_is_rolled_up_at_once(alice, i
         assert stored.power_w == pytest.approx(1020.0)  # the mean of the minute's samples
         assert DeviceHour.objects.get(device_id=solar.pk).produced_wh == pytest.approx(1020.0 / 60)
         assert HouseholdHour.objects.get().produced_wh == pytest.approx(1020.0 / 60)
+
+
+def test_a_reading_repeated_within_one_body_is_stored_once_as_first_sent(alice, ingest):
+    solar = reported(alice)
+    key = key_for(alice)
+    at = past_instant()
+    same_instant_other_offset = (at + timedelta(seconds=10)).astimezone(timezone(timedelta(hours=2)))
+    body = [
+        reading(solar, at + timedelta(seconds=10), 1500.0),
+        reading(solar, same_instant_other_offset, 900.0),
+        reading(solar, at + timedelta(seconds=30), 500.0),
+    ]
+
+    answer = ingest.post(key, {"readings": body})
+
+    assert answer.json() == {"accepted": 2, "duplicates": 1, "rejected": []}
+    with schema_context(alice.household.schema_name):
+        assert Reading.objects.get(device_id=solar.pk, at=at).power_w == pytest.approx(1000.0)
 
 
 def test_each_bad_reading_is_rejected_with_its_own_code_and_the_good_ones_are_kept(alice, bob, ingest):

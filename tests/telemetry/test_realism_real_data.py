@@ -34,7 +34,7 @@ def test_the_yearly_yield_matches_real_weather_through_the_same_chain(comparison
 
 
 CLIMATE_GAP = (
-    "issue 22, not met: the monthly clearness the sky is calibrated on (telemetry/climate.py's stations, "
+    "a target not met yet: the monthly clearness the sky is calibrated on (telemetry/climate.py's stations, "
     "about +-10 %) is off at these sites; docs/realism.md shows the figures and the model's own "
     "year-to-year scatter"
 )

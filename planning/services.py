@@ -65,7 +65,9 @@ def device_state(device: Device) -> physics.DeviceState:
 
 def home_state(household: Household) -> HomeState:
     """The household's devices with their live charge, and its EVs' targets (reads its schema)."""
-    version = Household.objects.filter(pk=household.pk).values_list("devices_version", flat=True).first() or 0
+    # The version as the household's row was read (before its devices): a device changed since
+    # leaves the plan due again at the next beat.
+    version = household.devices_version or 0
     with schema_context(household.schema_name):
         devices = telemetry_selectors.devices_with_live_state(Device.objects.order_by("id"))
     targets = {

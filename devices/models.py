@@ -117,7 +117,8 @@ class Device(models.Model):
     ready_by = models.TimeField(null=True, blank=True)
 
     # State at registration (charge_wh, is_on above, these three): what the API shows before the
-    # first tick. The tick keeps the live state in telemetry's shared table, never here (devices.live).
+    # first tick. The tick keeps the live state in telemetry's shared table, never here; the API
+    # shows it through telemetry.selectors.devices_with_live_state.
     power_w = models.FloatField(default=0.0)
     plugged_in = models.BooleanField(default=True, help_text="EVs: false while the car is away")
     last_reading_at = models.DateTimeField(null=True, blank=True)

@@ -237,7 +237,8 @@ def _charge(columns: dict[str, Any], percent: float | None, device: Device | Non
     if percent is not None:
         columns["charge_wh"] = _charge_wh(capacity_wh, percent)
         if device is not None:
-            # The owner's charge supersedes the live state the tick carries (devices.live).
+            # The owner's charge supersedes the live state the tick carries
+            # (telemetry.selectors.devices_with_live_state).
             columns["charge_revision"] = device.charge_revision + 1
     elif device is None:
         columns["charge_wh"] = _charge_wh(capacity_wh, default)

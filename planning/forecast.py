@@ -17,8 +17,11 @@ must not read it. What a forecast made at instant `now` may use:
 - **EV trips**: the share of each step a car is expected away and the energy its driving is expected
   to take, averaged the same way.
 
-Plain Python (numpy, the telemetry model); no database. Cached per place and day, so a fleet's
-forecasts share the work.
+Plain Python (numpy, the telemetry model); no database. Like a weather service's, forecasts are made
+on a grid coarser than the simulation's ~1 km cells: the sky and solar on a FORECAST_GRID_DEGREES grid
+(~25 km, a numerical weather model's), the expected load on a LOAD_GRID_DEGREES one (what a household
+of the region draws). The weather model's field is smooth at those scales, and every home of a grid
+cell shares the cached work: a fleet's forecast costs per grid cell and day, not per home.
 """
 
 from __future__ import annotations
@@ -44,6 +47,16 @@ OBSERVED_FROM_S = 9 * 3600
 HISTORY_DAYS = 30
 RHO_MAX = 0.9
 EXPECTED_SEEDS = 16
+FORECAST_GRID_DEGREES = 0.25
+LOAD_GRID_DEGREES = 1.0
+
+
+def grid_point(latitude: float, longitude: float, degrees: float) -> tuple[float, float]:
+    """The centre of the `degrees` grid cell a place lies in: where its forecast is made."""
+    return (
+        round((math.floor(latitude / degrees) + 0.5) * degrees, 6),
+        round((math.floor(longitude / degrees) + 0.5) * degrees, 6),
+    )
 
 
 @dataclass(frozen=True)
@@ -155,10 +168,10 @@ def solar_w(
     total = np.zeros(len(starts_s))
     if not panels or not len(starts_s):
         return total
-    offset = longitude * sky.SECONDS_PER_DEGREE
-    first, _ = sky.solar_clock(float(starts_s[0]), longitude)
-    last, _ = sky.solar_clock(float(starts_s[-1]) + STEP_S, longitude)
-    lat, lon = solar.cell_of(latitude, longitude)
+    lat, lon = grid_point(latitude, longitude, FORECAST_GRID_DEGREES)
+    offset = lon * sky.SECONDS_PER_DEGREE
+    first, _ = sky.solar_clock(float(starts_s[0]), lon)
+    last, _ = sky.solar_clock(float(starts_s[-1]) + STEP_S, lon)
     clearness = [round(expected_clearness(lat, lon, o, now_s), 3) for o in range(first, last + 1)]
     for panel in panels:
         rating = panel.rated_capacity_w or 0.0
@@ -243,7 +256,7 @@ def forecast(
     ordinals = range(first, last + 1)
     offsets = _wall_offsets(starts, tz)
     load = np.zeros(steps)
-    lat, lon = solar.cell_of(latitude, longitude)
+    lat, lon = grid_point(latitude, longitude, LOAD_GRID_DEGREES)
     for device in devices:
         if HANDLERS.get(device.kind) != Handler.APPLIANCE or not device.average_power_w:
             continue

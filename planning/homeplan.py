@@ -125,33 +125,36 @@ def problem_of(
 def grid_without_plan(problem: optimiser.Problem) -> np.ndarray:
     """The grid power (+ export) per step with the batteries in AUTO and the EVs charging on arrival."""
     dt = problem.step_hours
+    n = problem.steps
     charges = {store.id: store.charge_wh for store in problem.stores}
-    grid = np.zeros(problem.steps)
-    for t in range(problem.steps):
-        solar, load = float(problem.solar_w[t]), float(problem.load_w[t])
-        charging = 0.0
-        for store in problem.stores:
-            if not store.is_vehicle:
-                continue
-            share = 1.0 if store.home is None else float(store.home[t])
-            drain = 0.0 if store.drain_wh is None else float(store.drain_wh[t])
-            charges[store.id] = max(charges[store.id] - drain, 0.0)
+    vehicles = [
+        (
+            store,
+            [1.0] * n if store.home is None else np.asarray(store.home, dtype=float).tolist(),
+            [0.0] * n if store.drain_wh is None else np.asarray(store.drain_wh, dtype=float).tolist(),
             # Charging on arrival stops at the car's target (or full): the plan is held to the same.
-            limit = max((target.charge_wh for target in store.targets), default=store.capacity_wh)
+            max((target.charge_wh for target in store.targets), default=store.capacity_wh),
+        )
+        for store in problem.stores
+        if store.is_vehicle
+    ]
+    batteries = [store for store in problem.stores if not store.is_vehicle]
+    solar_w = np.asarray(problem.solar_w, dtype=float).tolist()
+    load_w = np.asarray(problem.load_w, dtype=float).tolist()
+    grid = [0.0] * n
+    for t in range(n):
+        solar, load = solar_w[t], load_w[t]
+        charging = 0.0
+        for store, home, drain, limit in vehicles:
+            share = home[t]
+            charge = max(charges[store.id] - drain[t], 0.0)
             power, charges[store.id] = store_step(
-                max(limit, charges[store.id]),
-                charges[store.id],
-                -store.max_charge_w,
-                store.max_charge_w,
-                0.0,
-                dt * share,
+                max(limit, charge), charge, -store.max_charge_w, store.max_charge_w, 0.0, dt * share
             )
             charging -= power * share
         surplus, deficit = solar - load - charging, load - solar
-        batteries = 0.0
-        for store in problem.stores:
-            if store.is_vehicle:
-                continue
+        supplied = 0.0
+        for store in batteries:
             request = -surplus if surplus > 0 else max(deficit, 0.0)
             power, charges[store.id] = store_step(
                 store.capacity_wh,
@@ -162,11 +165,11 @@ def grid_without_plan(problem: optimiser.Problem) -> np.ndarray:
                 dt,
                 floor_wh=store.floor_wh,
             )
-            batteries += power
+            supplied += power
             surplus += min(power, 0.0)
             deficit -= max(power, 0.0)
-        grid[t] = solar - load - charging + batteries
-    return grid
+        grid[t] = solar - load - charging + supplied
+    return np.asarray(grid)
 
 
 def home_plan(

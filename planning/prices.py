@@ -8,6 +8,7 @@ in it (a tariff change within a step applies from the next one).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
 import numpy as np
@@ -15,20 +16,45 @@ import numpy as np
 from households.models import Household
 from planning.forecast import STEP_S
 from planning.homeplan import Prices
-from tariffs.selectors import prices_for, tariff_current
+from tariffs.selectors import TariffVersion, household_history, prices_for, terms_at
 
 STEPS_PER_DAY = 86_400 // STEP_S
+PriceSource = Callable[[Household, datetime, int, datetime], Prices]
 
 
 def household_prices(household: Household, start: datetime, steps: int, now: datetime) -> Prices:
     """Import and export price per kWh of each step from `start`, in the tariff's currency."""
+    end = start + timedelta(seconds=STEP_S * steps)
+    return _series(household, start, steps, now, household_history(household, max(end, now)))
+
+
+def chunk_prices() -> PriceSource:
+    """household_prices for one chunk of households (a planning task): homes on the same tariff terms
+    in the same time zone, planned for the same instant, share one computation of their series (the
+    market read included), as most of a fleet on its country's default tariff does."""
+    made: dict[tuple, Prices] = {}
+
+    def prices(household: Household, start: datetime, steps: int, now: datetime) -> Prices:
+        end = start + timedelta(seconds=STEP_S * steps)
+        history = household_history(household, max(end, now))
+        key = (tuple(history), household.timezone, start, steps, now)
+        if key not in made:
+            made[key] = _series(household, start, steps, now, history)
+        return made[key]
+
+    return prices
+
+
+def _series(
+    household: Household, start: datetime, steps: int, now: datetime, history: Sequence[TariffVersion]
+) -> Prices:
     # From a day earlier: the persistence forecast of the first unpublished steps reads it.
     first = start - timedelta(days=1)
     total = STEPS_PER_DAY + steps
     imports = np.full(total, np.nan)
     exports = np.full(total, np.nan)
     end = start + timedelta(seconds=STEP_S * steps)
-    for interval in prices_for(household=household, start=first, end=end, now=now):
+    for interval in prices_for(household=household, start=first, end=end, now=now, history=history):
         index = int((interval.start - first).total_seconds() // STEP_S)
         if 0 <= index < total and np.isnan(imports[index]):
             imports[index] = float(interval.import_price_per_kwh)
@@ -39,5 +65,5 @@ def household_prices(household: Household, start: datetime, steps: int, now: dat
                 series[gap] = series[gap - STEPS_PER_DAY]
         known = series[~np.isnan(series)]
         series[np.isnan(series)] = known.mean() if len(known) else 0.0
-    currency = tariff_current(household, now=now).terms.currency
+    currency = terms_at(history, now).currency
     return Prices(imports[STEPS_PER_DAY:], exports[STEPS_PER_DAY:], currency)

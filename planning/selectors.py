@@ -12,7 +12,6 @@ from decimal import Decimal
 
 from django.utils import timezone as django_timezone
 
-from devices import live
 from devices.models import Device
 from households.models import Household
 from planning import forecast, prices, services
@@ -94,7 +93,10 @@ def energy_plan(*, now: datetime | None = None) -> EnergyPlan | None:
     if stored is None or not planned:
         return None
     devices = {
-        d.pk: d for d in live.with_live_state(Device.objects.filter(pk__in=[p.device_id for p in planned]))
+        d.pk: d
+        for d in telemetry_selectors.devices_with_live_state(
+            Device.objects.filter(pk__in=[p.device_id for p in planned])
+        )
     }
     step = timedelta(seconds=stored.step_seconds)
     first = max(int((now - stored.start) // step), 0)

@@ -18,13 +18,13 @@ from django.db import connection, transaction
 from django.utils import timezone as django_timezone
 from django_tenants.utils import schema_context
 
-from devices import live
 from devices.models import Device, DeviceKind
 from households.models import Household
 from planning import forecast, homeplan, optimiser
 from tariffs import market
 from tariffs.zones import ZONES
 from telemetry import physics, plans
+from telemetry import selectors as telemetry_selectors
 from telemetry.sql import render
 
 logger = logging.getLogger(__name__)
@@ -65,9 +65,11 @@ def device_state(device: Device) -> physics.DeviceState:
 
 def home_state(household: Household) -> HomeState:
     """The household's devices with their live charge, and its EVs' targets (reads its schema)."""
-    version = Household.objects.filter(pk=household.pk).values_list("devices_version", flat=True).first() or 0
+    # The version as the household's row was read (before its devices): a device changed since
+    # leaves the plan due again at the next beat.
+    version = household.devices_version or 0
     with schema_context(household.schema_name):
-        devices = live.with_live_state(Device.objects.order_by("id"))
+        devices = telemetry_selectors.devices_with_live_state(Device.objects.order_by("id"))
     targets = {
         d.pk: homeplan.ChargeTarget(d.charge_target_percent, d.ready_by)
         for d in devices

@@ -128,8 +128,7 @@ class FleetHouseholdAdmin(HouseholdAdmin):
         household = self.get_object(request, object_id)
         if household is not None:
             with schema_context(household.schema_name):
-                devices = list(Device.objects.all())
-                telemetry_selectors.devices_live(devices)
+                devices = telemetry_selectors.devices_with_live_state(Device.objects.all())
             extra_context = {
                 **(extra_context or {}),
                 "household_devices": devices,

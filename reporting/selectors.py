@@ -26,7 +26,7 @@ from reporting.models import FleetTotals
 from tariffs import selectors as tariff_selectors
 from telemetry import flows
 from telemetry import selectors as telemetry_selectors
-from telemetry.flows import FLOW_COLUMNS, REASON_COLUMNS, Flow, Node, StorageReason
+from telemetry.flows import FLOW_COLUMNS, Flow, Node, StorageReason
 from telemetry.models import HouseholdSnapshot
 
 # A snapshot older than this many tick intervals means the household's ticks stopped.
@@ -117,8 +117,7 @@ class EnergySummaryResult:
 def energy_summary(*, household: Household, now: datetime | None = None) -> EnergySummaryResult:
     """The balance from each device's current state, as of its newest reading (else now)."""
     with schema_context(household.schema_name):
-        devices = list(Device.objects.all())
-        telemetry_selectors.devices_live(devices)
+        devices = telemetry_selectors.devices_with_live_state(Device.objects.all())
     readings = [device.last_reading_at for device in devices if device.last_reading_at]
     produced_w = sum(max(device.power_w, 0.0) for device in devices)
     consumed_w = sum(max(-device.power_w, 0.0) for device in devices)
@@ -218,23 +217,18 @@ def _bounded_percent(fraction: float) -> float:
     return min(max(100.0 * fraction, 0.0), 100.0)
 
 
-# The home's sums as telemetry.selectors returns them: energy at the meter, each flow, covered seconds.
-_HOME_EMPTY = (
-    (0.0,) * len(telemetry_selectors.HOUSEHOLD_SUMS)
-    + (Decimal(0),) * len(telemetry_selectors.MONEY_SUMS)
-    + ("", 0)
-)
-_MONEY_SLICE = slice(
-    len(telemetry_selectors.HOUSEHOLD_SUMS),
-    len(telemetry_selectors.HOUSEHOLD_SUMS) + len(telemetry_selectors.MONEY_SUMS),
-)
-_DEVICE_EMPTY = (0.0,) * len(telemetry_selectors.DEVICE_SUMS) + (0,)
-_FLOW_SLICE = slice(4, 4 + len(FLOW_COLUMNS))
-_REASON_CODES = tuple(REASON_COLUMNS)
+# A bucket without rollup hours, by column name as telemetry.selectors returns the sums.
+_HOME_EMPTY: dict[str, Any] = {
+    **dict.fromkeys(telemetry_selectors.HOUSEHOLD_SUMS, 0.0),
+    **dict.fromkeys(telemetry_selectors.MONEY_SUMS, Decimal(0)),
+    "currency": "",
+    "covered_seconds": 0,
+}
+_DEVICE_EMPTY: dict[str, Any] = {**dict.fromkeys(telemetry_selectors.DEVICE_SUMS, 0.0), "covered_seconds": 0}
 
 
 def _bucket_reasons(
-    seconds: dict[tuple[int, int], tuple], devices: dict[int, Device] | None = None
+    seconds: dict[tuple[int, int], dict[StorageReason, int]], devices: dict[int, Device] | None = None
 ) -> dict[int, list[StoreReasonResult]]:
     """{bucket index: the code each store held longest}, from the stores' reason seconds per bucket.
 
@@ -244,13 +238,13 @@ def _bucket_reasons(
         return {}
     if devices is None:
         devices = Device.objects.in_bulk({device_id for _, device_id in seconds})
-    telemetry_selectors.devices_live(list(devices.values()))
+    devices = {device.pk: device for device in telemetry_selectors.devices_with_live_state(devices.values())}
     reasons: dict[int, list[StoreReasonResult]] = {}
-    for (index, device_id), row in sorted(seconds.items()):
+    for (index, device_id), held in sorted(seconds.items()):
         device = devices.get(device_id)
         if device is None or flows.kind_node(device.kind) not in flows.STORES:
             continue
-        reason = flows.dominant_reason(dict(zip(_REASON_CODES, row, strict=True)))
+        reason = flows.dominant_reason(held)
         if reason is not None:
             reasons.setdefault(index, []).append(StoreReasonResult(device, reason))
     return reasons
@@ -302,7 +296,7 @@ def energy_history(
 
 def _energy_bucket(
     bucket: Bucket,
-    sums: tuple,
+    sums: dict[str, Any],
     reasons: list[StoreReasonResult],
     *,
     zone: ZoneInfo,
@@ -311,22 +305,21 @@ def _energy_bucket(
 ) -> EnergyBucketResult:
     """The bucket of the home (kind None, with flows) or of one device of this kind.
 
-    `sums` as telemetry.selectors returns them: HOUSEHOLD_SUMS (home) or DEVICE_SUMS (device),
-    then the covered seconds.
+    `sums` as telemetry.selectors returns them, by column: HOUSEHOLD_SUMS and MONEY_SUMS (home) or
+    DEVICE_SUMS (device), and covered_seconds.
     """
-    produced, consumed, covered = sums[0], sums[1], sums[-1]
+    produced, consumed, covered = sums["produced_wh"], sums["consumed_wh"], sums["covered_seconds"]
     imported = exported = 0.0
     money: dict[str, Any] = {}
     if kind is None:
-        import_cost, export_revenue, without = sums[_MONEY_SLICE]
         money = {
-            "currency": sums[-2],
-            "import_cost": import_cost,
-            "export_revenue": export_revenue,
-            "cost_without_devices": without,
+            "currency": sums["currency"],
+            "import_cost": sums["import_cost"],
+            "export_revenue": sums["export_revenue"],
+            "cost_without_devices": sums["cost_without_devices"],
         }
-        imported, exported = sums[2], sums[3]
-        flow_wh = dict(zip(FLOW_COLUMNS, sums[_FLOW_SLICE], strict=True))
+        imported, exported = sums["imported_wh"], sums["exported_wh"]
+        flow_wh = {flow: sums[column] for flow, column in FLOW_COLUMNS.items()}
         out, into = flows.node_totals(flow_wh)
         split: dict[str, Any] = {
             "solar_wh": out[Node.SOLAR],
@@ -346,7 +339,7 @@ def _energy_bucket(
             "storage_discharge_wh": produced if store else 0.0,
         }
         if node is Node.ELECTRIC_VEHICLE:
-            split["driven_wh"], split["charged_away_wh"] = sums[2], sums[3]
+            split["driven_wh"], split["charged_away_wh"] = sums["driven_wh"], sums["charged_away_wh"]
     return EnergyBucketResult(
         start=bucket.start.astimezone(zone),
         end=bucket.end.astimezone(zone),

@@ -292,7 +292,8 @@ def main() -> None:
     )
     median_scatter = float(np.median([v for s in scatters for v in s.ks_by_season.values()]))
     profile_rows = "\n".join(
-        f"| {season} | {day_type} | {m.pearson_r:.3f} | {m.peak_to_mean:.2f} | {m.h0_peak_to_mean:.2f} |"
+        f"| {season} | {day_type} | {m.pearson_r:.3f} | {m.peak_to_mean:.2f} | {m.h0_peak_to_mean:.2f} | "
+        f"{m.peak_to_mean / m.h0_peak_to_mean:.2f} |"
         for (season, day_type), m in sorted(matches.items())
     )
     spread_cv = spread.std() / spread.mean()
@@ -366,8 +367,8 @@ model, which must not be fitted to these files).
 {fleet_every}th day of {YEAR}, mean 15-minute appliance load per season and day type (public holidays
 count as Sundays). Targets: r >= 0.85 everywhere, peak/mean within ± 20 % of H0's, winter/summer 1.2-1.4.
 
-| Season | Day type | Pearson r | Peak/mean | H0 peak/mean |
-|---|---|---|---|---|
+| Season | Day type | Pearson r | Peak/mean | H0 peak/mean | Ratio |
+|---|---|---|---|---|---|
 {profile_rows}
 
 Winter/summer kWh per day: {winter_over_summer:.2f} (H0: {h0_winter_over_summer:.2f}).

@@ -159,17 +159,24 @@ def grid_floor(at: datetime) -> datetime:
 
 
 def prices_for(
-    *, household: Household, start: datetime, end: datetime, now: datetime | None = None
+    *,
+    household: Household,
+    start: datetime,
+    end: datetime,
+    now: datetime | None = None,
+    history: Sequence[TariffVersion] | None = None,
 ) -> list[PriceInterval]:
     """What the home pays per kWh from `start` to `end`: the grid's 15-minute intervals (each split
     where a new tariff took effect), import and export prices in the tariff's currency.
 
     DYNAMIC intervals exist only while their market day is published at `now` (up to the end of
     tomorrow after the zone's publication time); FIXED and TIME_OF_USE ones for any range.
+    `history`: the household's tariff versions up to max(end, now), when the caller has read them.
     """
     now = now or django_timezone.now()
     start, end = start.astimezone(UTC), end.astimezone(UTC)
-    history = household_history(household, max(end, now))
+    if history is None:
+        history = household_history(household, max(end, now))
     changes = sorted(
         {v.effective_from for v in history if v.effective_from and start < v.effective_from < end}
     )

@@ -149,7 +149,7 @@ class HouseholdHour(HouseholdRow):
 class DeviceLiveState(HouseholdRow):
     """Each device's state after its household's newest tick; moved forward only (telemetry.writes).
 
-    Devices read it through telemetry.selectors.devices_live. `charge_revision` is the device's
+    Devices read it through telemetry.selectors.devices_with_live_state. `charge_revision` is the device's
     revision of its owner-set charge that the tick started from (devices.models.Device).
     """
 

@@ -6,9 +6,11 @@ the connection's schema. Code outside telemetry reads these tables only through 
 test enforces it).
 """
 
-from collections.abc import Sequence
+import copy
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from django.db import connection
 from django.db.models import Count, FloatField, IntegerField, Max, Q, QuerySet, Sum, Value
@@ -64,8 +66,9 @@ def _bucketed(
     where: sql.Composable = _EVERY_HOUR,
     params: Sequence = (),
     latest: Sequence[str] = (),
-) -> list[tuple]:
-    """Rows (0-based bucket, [by,] sums...) of the active household's hours in [edges[0], edges[-1]).
+) -> list[dict[str, Any]]:
+    """Rows {"bucket": 0-based bucket, [by: ...,] column: sum...} of the active household's hours in
+    [edges[0], edges[-1]), by column name.
 
     One grouped query; PostgreSQL finds each hour's bucket with width_bucket (a binary search of the
     sorted edges), so the Python side handles one row per bucket instead of one per hour. Raw SQL
@@ -80,8 +83,8 @@ def _bucketed(
     ).format(
         keys=sql.SQL(", ").join(keys),
         sums=sql.SQL(", ").join(
-            [sql.SQL("sum({})").format(sql.Identifier(column)) for column in columns]
-            + [sql.SQL("max({})").format(sql.Identifier(column)) for column in latest]
+            [sql.SQL("sum({c}) AS {c}").format(c=sql.Identifier(column)) for column in columns]
+            + [sql.SQL("max({c}) AS {c}").format(c=sql.Identifier(column)) for column in latest]
         ),
         table=sql.Identifier("public", table),
         where=where,
@@ -89,12 +92,13 @@ def _bucketed(
     )
     with connection.cursor() as cursor:
         cursor.execute(query, [list(edges), edges[0], edges[-1], *params])
-        return cursor.fetchall()
+        names = ["bucket", *([by] if by else []), *columns, *latest]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
-def household_bucket_sums(*, edges: Sequence[datetime]) -> dict[int, tuple]:
-    """{bucket index: HOUSEHOLD_SUMS + MONEY_SUMS + (currency, covered seconds)} over
-    [edges[i], edges[i + 1]), in one grouped query.
+def household_bucket_sums(*, edges: Sequence[datetime]) -> dict[int, dict[str, Any]]:
+    """{bucket index: {column: sum}} of HOUSEHOLD_SUMS, MONEY_SUMS, currency and covered_seconds
+    over [edges[i], edges[i + 1]), in one grouped query.
 
     The costs are exact numeric sums (Decimal) of the stored per-tick costs; the currency is the
     bucket's ('' where no hour was priced). Buckets without rollup hours are absent.
@@ -105,11 +109,12 @@ def household_bucket_sums(*, edges: Sequence[datetime]) -> dict[int, tuple]:
         edges,
         latest=("currency",),
     )
-    return {row[0]: (*row[1:-2], row[-1], row[-2]) for row in rows}
+    return {row.pop("bucket"): row for row in rows}
 
 
-def device_bucket_sums(*, device_id: int, edges: Sequence[datetime]) -> dict[int, tuple]:
-    """{bucket index: DEVICE_SUMS + (covered seconds,)} of one device (none for another's id)."""
+def device_bucket_sums(*, device_id: int, edges: Sequence[datetime]) -> dict[int, dict[str, Any]]:
+    """{bucket index: {column: sum}} of DEVICE_SUMS and covered_seconds, of one device (none for
+    another's id)."""
     rows = _bucketed(
         "telemetry_devicehour",
         (*DEVICE_SUMS, "covered_seconds"),
@@ -117,13 +122,13 @@ def device_bucket_sums(*, device_id: int, edges: Sequence[datetime]) -> dict[int
         where=sql.SQL("device_id = %s"),
         params=(device_id,),
     )
-    return {row[0]: row[1:] for row in rows}
+    return {row.pop("bucket"): row for row in rows}
 
 
 def store_reason_seconds(
     *, edges: Sequence[datetime], device_id: int | None = None
-) -> dict[tuple[int, int], tuple]:
-    """{(bucket index, device id): REASON_SUMS} for the devices that held a reason code in the bucket.
+) -> dict[tuple[int, int], dict[flows.StorageReason, int]]:
+    """{(bucket index, device id): {reason: seconds}} for the devices that held a reason code in the bucket.
 
     Only stores ever hold one (telemetry.writes). Served by a partial index of the hours that hold a
     code, which carries the seconds (migration 0003): an index-only scan, never the heap.
@@ -133,7 +138,12 @@ def store_reason_seconds(
     if device_id is not None:
         where, params = sql.SQL("({}) AND device_id = %s").format(_HAS_REASON), (device_id,)
     rows = _bucketed("telemetry_devicehour", REASON_SUMS, edges, by="device_id", where=where, params=params)
-    return {(row[0], row[1]): row[2:] for row in rows}
+    return {
+        (row["bucket"], row["device_id"]): {
+            reason: row[column] for reason, column in flows.REASON_COLUMNS.items()
+        }
+        for row in rows
+    }
 
 
 LAST_REPORTED = (
@@ -151,25 +161,37 @@ def last_reported(device_ids: Sequence[int]) -> dict[int, datetime]:
         return dict(cursor.fetchall())
 
 
-def devices_live(devices: Sequence[Device]) -> None:
-    """Set the active household's devices' state columns to their live state, in one query.
+def devices_with_live_state(devices: Iterable[Device]) -> list[Device]:
+    """The active household's devices as they are now: copies whose state columns hold their live
+    state (one query; the given instances are left as they were).
 
     The tick writes each device's state to the shared live-state table (telemetry.writes), never to
     the device; a device not ticked yet keeps its own columns. A store's charge follows
-    live_charge_wh: the owner's newer write wins, the capacity caps it. Registered as the
-    reader of devices.live (telemetry.apps), so the devices API reads it without importing telemetry.
+    telemetry.tick.live_charge_wh: the owner's newer write wins, the capacity caps it. A REPORTED
+    device also shows when it last reported, and 0 W once stale. The devices API gets these through
+    the schema composition (config.schema), planning and reporting by calling this.
     """
+    listed = list(devices)
+    if not listed:
+        return []
     states = {
         state.device_id: state
-        for state in DeviceLiveState.objects.filter(device_id__in=[d.pk for d in devices])
+        for state in DeviceLiveState.objects.filter(device_id__in=[d.pk for d in listed])
     }
-    for device in devices:
-        state = states.get(device.pk)
-        if state is None:
-            continue
-        device.power_w = state.power_w
-        device.last_reading_at = state.at
-        device.charge_wh = live_charge_wh(
+    reporting = [device.pk for device in listed if device.source == REPORTED]
+    last = last_reported(reporting)
+    now = timezone.now()
+    return [_live_copy(device, states.get(device.pk), last, now) for device in listed]
+
+
+def _live_copy(
+    device: Device, state: DeviceLiveState | None, last: Mapping[int, datetime], now: datetime
+) -> Device:
+    live = copy.copy(device)
+    if state is not None:
+        live.power_w = state.power_w
+        live.last_reading_at = state.at
+        live.charge_wh = live_charge_wh(
             own_wh=device.charge_wh,
             own_revision=device.charge_revision,
             capacity_wh=device.capacity_wh,
@@ -177,22 +199,17 @@ def devices_live(devices: Sequence[Device]) -> None:
             live_revision=state.charge_revision,
         )
         if state.is_on is not None:
-            device.is_on = state.is_on
+            live.is_on = state.is_on
         if state.plugged_in is not None:
-            device.plugged_in = state.plugged_in
-    _reported_overlay([device for device in devices if device.source == REPORTED])
-
-
-def _reported_overlay(devices: Sequence[Device]) -> None:
-    """REPORTED devices: when they last reported, and stale (0 W) after STALE_AFTER without a sample."""
-    last = last_reported([device.pk for device in devices])
-    now = timezone.now()
-    for device in devices:
+            live.plugged_in = state.plugged_in
+    if device.source == REPORTED:
+        # When it last reported, and stale (0 W) after STALE_AFTER without a sample.
         last_at = last.get(device.pk)
-        device.last_reported_at = last_at  # type: ignore[attr-defined]
-        device.stale = reported.is_stale(last_at, now=now)  # type: ignore[attr-defined]
-        if device.stale:  # type: ignore[attr-defined]
-            device.power_w = 0.0
+        live.last_reported_at = last_at  # type: ignore[attr-defined]
+        live.stale = reported.is_stale(last_at, now=now)  # type: ignore[attr-defined]
+        if live.stale:  # type: ignore[attr-defined]
+            live.power_w = 0.0
+    return live
 
 
 def household_plan() -> HouseholdPlan | None:

@@ -8,7 +8,7 @@ import graphene
 from core.graphql.errors import error_type
 from core.graphql.mutations import BaseMutation
 from core.graphql.permissions import household_required
-from devices import limits, live, services
+from devices import limits, services
 from devices.error_codes import DeviceErrorCode
 from devices.graphql.enums import StorageModeEnum, TelemetrySourceEnum
 from devices.graphql.types import FIELD_TYPES, DeviceInterface, device_uid
@@ -144,7 +144,7 @@ class UpdateDevice(BaseMutation):
     @household_required
     def perform_mutation(root, info, id, input):
         device = services.device_update(uid=_uid(id), name=input.name, source=_source(input), **_specs(input))
-        return {"device": live.one_with_live_state(device)}
+        return {"device": device}
 
 
 class SetDeviceMode(BaseMutation):
@@ -162,7 +162,7 @@ class SetDeviceMode(BaseMutation):
     @staticmethod
     @household_required
     def perform_mutation(root, info, id, mode):
-        return {"device": live.one_with_live_state(services.device_set_mode(uid=_uid(id), mode=mode))}
+        return {"device": services.device_set_mode(uid=_uid(id), mode=mode)}
 
 
 class SetChargeTarget(BaseMutation):
@@ -182,7 +182,7 @@ class SetChargeTarget(BaseMutation):
     @household_required
     def perform_mutation(root, info, id, percent, ready_by):
         device = services.device_set_charge_target(uid=_uid(id), percent=percent, ready_by=ready_by)
-        return {"device": live.one_with_live_state(device)}
+        return {"device": device}
 
 
 class RemoveDevice(BaseMutation):

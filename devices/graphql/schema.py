@@ -3,7 +3,7 @@
 import graphene
 
 from core.graphql.permissions import household_required
-from devices import live, selectors
+from devices import selectors
 from devices.graphql.enums import DeviceKindEnum
 from devices.graphql.mutations import (
     RegisterDevice,
@@ -38,13 +38,13 @@ class Query(graphene.ObjectType):
     @staticmethod
     @household_required
     def resolve_devices(root, info, kind=None):
-        return live.with_live_state(selectors.device_list(kind=kind))
+        return selectors.device_list(kind=kind)
 
     @staticmethod
     @household_required
     def resolve_device(root, info, id):
         uid = device_uid(id)
-        return None if uid is None else live.one_with_live_state(selectors.device_get(uid=uid))
+        return None if uid is None else selectors.device_get(uid=uid)
 
     @staticmethod
     @household_required

@@ -4,10 +4,12 @@ from datetime import UTC, datetime, timedelta
 
 import numpy as np
 
-from planning.prices import household_prices
+from households.services import household_sign_up
+from planning.prices import chunk_prices, household_prices
 from planning.services import households_plan, market_published, plans_to_refresh
 from tariffs.selectors import prices_for
 from tariffs.services import tariff_set
+from tests.conftest import PASSWORD
 from tests.planning.conftest import planned_home
 from tests.planning.test_services import NOW
 
@@ -55,3 +57,29 @@ def test_a_market_publication_makes_every_planned_home_due(alice, prices):
     assert market_published(since=published - timedelta(minutes=5), until=published + timedelta(minutes=1))
     assert alice.household.pk not in plans_to_refresh(now=published - timedelta(minutes=10))
     assert alice.household.pk in plans_to_refresh(now=published + timedelta(minutes=1))
+
+
+def test_a_chunk_shares_the_prices_of_homes_on_the_same_tariff_and_no_others(alice, bob):
+    # alice and a neighbour live in Berlin on the country's default tariff: one computation serves
+    # both. bob (another country's default) and, once she sets her own, alice get their own.
+    neighbour = household_sign_up(
+        email="neighbour@example.com", password=PASSWORD, household_name="Next door", timezone="Europe/Berlin"
+    ).household
+    now = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)
+    source = chunk_prices()
+    shared = source(alice.household, now, 8, now)
+    assert source(neighbour, now, 8, now) is shared
+    assert shared.import_per_kwh.tolist() == household_prices(neighbour, now, 8, now).import_per_kwh.tolist()
+    assert source(bob.household, now, 8, now).currency != shared.currency
+
+    tariff_set(
+        household=alice.household,
+        kind="FIXED",
+        currency="EUR",
+        import_price_per_kwh="0.5000",
+        export_price_per_kwh="0.0100",
+        now=now - timedelta(days=1),
+    )
+    later = chunk_prices()
+    assert later(alice.household, now, 8, now).import_per_kwh.tolist() == [0.5] * 8
+    assert later(neighbour, now, 8, now).import_per_kwh.tolist() == shared.import_per_kwh.tolist()

@@ -2,13 +2,13 @@
 
 from model_bakery import baker
 
-from devices import live
 from devices.models import ApplianceCategory, Device, DeviceKind, StorageMode
+from telemetry import selectors
 
 
 def live_device(**lookup) -> Device:
     """A device of the current household as the API shows it: with its live state."""
-    return live.with_live_state([Device.objects.get(**lookup)])[0]
+    return selectors.devices_with_live_state([Device.objects.get(**lookup)])[0]
 
 
 def typical_home_devices() -> list[Device]:

@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from devices.kinds import KINDS
 from telemetry import flows
 from telemetry.flows import FLOWS, STORES, Node, NodePowers, StorageReason, allocate, node_powers, node_totals
 from tests.telemetry.test_physics import households, naive_times, places, seeds, tick
@@ -16,10 +17,18 @@ REL = 1e-9
 powers = st.floats(0.0, 50_000.0)
 node_power_sets = st.builds(NodePowers, powers, powers, powers, powers, powers, powers)
 # A device's signed power as the physics gives it: solar supplies, appliances draw, stores do either.
+# Every registry kind (devices.kinds), its sign from the node it feeds or draws from.
+_SIGNED = {
+    Node.SOLAR: st.floats(0.0, 30_000.0),
+    Node.HOME: st.floats(-30_000.0, 0.0),
+}
 signed_device = st.one_of(
-    st.tuples(st.just("solar_panel"), st.floats(0.0, 30_000.0)),
-    st.tuples(st.just("appliance"), st.floats(-30_000.0, 0.0)),
-    st.tuples(st.sampled_from(["battery", "electric_vehicle"]), st.floats(-30_000.0, 30_000.0)),
+    *(
+        st.tuples(
+            st.just(kind.value), _SIGNED.get(flows.kind_node(kind.value), st.floats(-30_000.0, 30_000.0))
+        )
+        for kind in KINDS
+    )
 )
 signed_devices = st.lists(signed_device, max_size=12)
 

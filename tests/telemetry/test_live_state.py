@@ -12,7 +12,7 @@ from devices.models import Device, DeviceKind
 from devices.services import device_set_mode, device_update
 from households.models import Household
 from households.services import household_sign_up
-from telemetry import device_cache, partitions, services
+from telemetry import device_cache, partitions, selectors, services
 from telemetry.models import Reading
 from tests.conftest import PASSWORD
 from tests.devices.conftest import global_id
@@ -239,3 +239,19 @@ def test_an_owner_charge_written_during_a_tick_in_flight_wins_over_that_ticks_st
     _tick([ref], NOON + timedelta(minutes=2))
 
     assert _readings(alice, NOON + timedelta(minutes=2))[battery.pk].charge_wh == 1350.0
+
+
+def test_reading_the_live_state_leaves_the_devices_given_as_they_were(db):
+    (home,) = _homes(1)
+    partitions.partitions_ensure([NOON.date()])
+    _tick([home], NOON)
+
+    with schema_context(home.schema_name):
+        devices = list(Device.objects.order_by("pk"))
+        own = [(d.power_w, d.charge_wh, d.last_reading_at) for d in devices]
+        live = selectors.devices_with_live_state(devices)
+
+        assert [(d.power_w, d.charge_wh, d.last_reading_at) for d in devices] == own
+        assert [d.pk for d in live] == [d.pk for d in devices]
+        assert all(d.last_reading_at == NOON for d in live)
+        assert any(d.power_w != 0.0 for d in live)

@@ -9,7 +9,8 @@ bodies from CLIENTS concurrent clients (HTTP connections, or MQTT sessions each 
 before publishing its next body); a warm-up comes first, then RUNS runs whose median and spread are
 reported, then the same bodies again (all duplicates). Latency is per request (per message: publish
 to answer). Raw COPY: the run's rows COPYed into an unlogged table with the samples' primary key, one
-transaction; the ratios to it are what compares across machines and loads.
+transaction; the ratios to it are what compares across machines and loads. INGEST_PARTS (default
+`http,mqtt`) runs one part alone.
 """
 
 import http.client
@@ -256,6 +257,8 @@ def _load() -> str:
 
 
 def run() -> dict:
+    parts = os.environ.get("INGEST_PARTS", "http,mqtt").split(",")
+    figures: dict = {}
     with mosquitto() as broker:
         homes = _homes(broker.settings())
         start = datetime.now(UTC).replace(minute=0, second=0, microsecond=0) - timedelta(days=20)
@@ -267,44 +270,50 @@ def run() -> dict:
             **UNLIMITED,
         }
         loads = [_load()]
-        with serve(environment, workers=WORKERS) as port:
-            _post_all(port, _bodies(homes, start - timedelta(days=1), CLIENTS * 2))  # warm-up
-            http = _measured(
-                lambda bodies: _post_all(port, bodies),
-                lambda index: _bodies(homes, start + span * index, BATCHES),
-                HTTP_GOAL_READINGS_PER_S,
-            )
+        if "http" in parts:
+            with serve(environment, workers=WORKERS) as port:
+                _post_all(port, _bodies(homes, start - timedelta(days=1), CLIENTS * 2))  # warm-up
+                figures["http"] = _measured(
+                    lambda bodies: _post_all(port, bodies),
+                    lambda index: _bodies(homes, start + span * index, BATCHES),
+                    HTTP_GOAL_READINGS_PER_S,
+                )
             loads.append(_load())
-        bridge_env = {**os.environ, **environment, **broker.environment(), "DATABASE_URL": _database_url()}
-        bridge = subprocess.Popen(
-            [sys.executable, "manage.py", "ingest_mqtt"],
-            env=bridge_env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-        )
-        try:
-            if bridge.stdout is not None:
-                bridge.stdout.readline()
-            time.sleep(1)
-            _mqtt_all(broker, _bodies(homes, start - timedelta(days=2), CLIENTS))  # warm-up
-            mqtt_figures = _measured(
-                lambda bodies: _mqtt_all(broker, bodies),
-                lambda index: _bodies(homes, start + span * (RUNS + index), BATCHES),
-                MQTT_GOAL_READINGS_PER_S,
-            )
+        if "mqtt" in parts:
+            figures["mqtt"] = _mqtt_measured(broker, homes, environment, start, span)
             loads.append(_load())
-        finally:
-            bridge.terminate()
-            bridge.wait(timeout=30)
     return {
         "conditions": f"{HOMES} homes x {DEVICES} REPORTED devices, {READINGS:,}-reading bodies of one home "
         f"(10 s samples over {READINGS // DEVICES * STEP_S // 60} min of a past day), {BATCHES} bodies a run "
         f"from {CLIENTS} clients, gunicorn {WORKERS} sync workers, one MQTT bridge process; "
-        "1-min load average before, after HTTP, after MQTT: " + ", ".join(loads),
+        "1-min load average before and after each part: " + ", ".join(loads),
         "runs": RUNS,
-        "http": http,
-        "mqtt": mqtt_figures,
+        **figures,
     }
+
+
+def _mqtt_measured(broker, homes, environment: dict, start: datetime, span: timedelta) -> dict:
+    """The MQTT part: the bridge (`manage.py ingest_mqtt`) as its own process, like production's."""
+    bridge_env = {**os.environ, **environment, **broker.environment(), "DATABASE_URL": _database_url()}
+    bridge = subprocess.Popen(
+        [sys.executable, "manage.py", "ingest_mqtt"],
+        env=bridge_env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        if bridge.stdout is not None:
+            bridge.stdout.readline()
+        time.sleep(1)
+        _mqtt_all(broker, _bodies(homes, start - timedelta(days=2), CLIENTS))  # warm-up
+        return _measured(
+            lambda bodies: _mqtt_all(broker, bodies),
+            lambda index: _bodies(homes, start + span * (RUNS + index), BATCHES),
+            MQTT_GOAL_READINGS_PER_S,
+        )
+    finally:
+        bridge.terminate()
+        bridge.wait(timeout=30)
 
 
 def _database_url() -> str:

@@ -412,6 +412,37 @@ def fleet_profiles(
     return {key: total / counts[key] for key, total in sums.items()}
 
 
+def fleet_profiles_by_day(
+    where: City, devices: Sequence[DeviceState], homes: int, days: Sequence[date], seed: str = "fleet"
+) -> dict[tuple[str, str], np.ndarray]:
+    """fleet_profiles' figures read straight from each home's appliance day (the five-minute kernels
+    simulate_household takes a tick's mean of), about twenty times faster: a fleet large enough that
+    a 15-minute peak is the fleet's, not chance. Days on which the clocks change are left out."""
+    tz = ZoneInfo(where.timezone)
+    country = appliances_country(where.timezone)
+    per_quarter = BLOCKS_PER_DAY // QUARTERS_PER_DAY
+    sums: dict[tuple[str, str], np.ndarray] = {}
+    counts: dict[tuple[str, str], int] = defaultdict(int)
+    for day in days:
+        start = datetime(day.year, day.month, day.day, tzinfo=tz)
+        if (start + timedelta(days=1)).utcoffset() != start.utcoffset():
+            continue
+        season = next(name for name, months in H0_SEASONS.items() if day.month in months)
+        key = (season, DAY_TYPES[appliances.day_type(day.toordinal(), country)])
+        place = appliances.Place(where.latitude, where.longitude, start.timestamp(), country)
+        for home in range(homes):
+            household_day = appliances.HouseholdDay(f"{seed}|{home}", day.toordinal(), place)
+            load = np.zeros(BLOCKS_PER_DAY)
+            for device in devices:
+                kernel = household_day.appliance(device.id, device.category)
+                load += (device.average_power_w or 0.0) * np.array(
+                    [kernel.value(block) for block in range(BLOCKS_PER_DAY)]
+                )
+            sums[key] = sums.get(key, np.zeros(QUARTERS_PER_DAY)) + load.reshape(-1, per_quarter).mean(axis=1)
+            counts[key] += 1
+    return {key: total / counts[key] for key, total in sums.items()}
+
+
 def appliances_country(timezone: str) -> str | None:
     return locations.zone_countries().get(timezone)
 

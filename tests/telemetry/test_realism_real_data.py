@@ -6,6 +6,8 @@ A typical year holds ~90 days a season, so even a perfect model's daily-yield di
 by a Kolmogorov-Smirnov distance of about 0.15 against it.
 """
 
+from datetime import date
+
 import numpy as np
 import pytest
 
@@ -16,6 +18,7 @@ MONTHLY_MAE_MAX = 0.10
 SEASON_KS_MAX = 0.2
 MEDIAN_KS_MAX = 0.12
 LAG1_TOLERANCE = 0.1
+PEAK_TOLERANCE = 0.2
 FLEET_HOMES = 24
 FLEET_EVERY_DAYS = 5
 
@@ -82,6 +85,27 @@ def test_german_flats_are_shaped_like_the_standard_load_profile(fleet):
     assert len(matches) == 9
     assert all(match.pearson_r >= 0.85 for match in matches.values()), matches
     assert 1.2 <= winter_over_summer <= 1.4
+
+
+def test_a_fleets_load_read_from_its_appliance_days_is_what_the_tick_draws():
+    berlin, flat = realism.city("Berlin"), realism.flat_in_germany()
+    days = [date(2025, 2, 4), date(2025, 7, 6)]
+    ticked = realism.fleet_profiles(berlin, flat, 3, days)
+    read = realism.fleet_profiles_by_day(berlin, flat, 3, days)
+    assert read.keys() == ticked.keys()
+    for key, load in ticked.items():
+        np.testing.assert_allclose(read[key], load, rtol=1e-9, atol=1e-6)
+
+
+def test_german_flats_peak_no_sharper_than_the_standard_load_profile():
+    # 100 homes on every third day (~400 home-days a profile): a smaller fleet's 15-minute peak is
+    # mostly chance (24 homes: up to 1.37 times H0's).
+    days = realism.sample_days(realism.COMPARED_YEAR, 3)
+    fleet = realism.fleet_profiles_by_day(realism.city("Berlin"), realism.flat_in_germany(), 100, days)
+    matches, _, _ = realism.h0_comparison(fleet)
+    assert len(matches) == 9
+    ratios = {key: match.peak_to_mean / match.h0_peak_to_mean for key, match in matches.items()}
+    assert all(1 - PEAK_TOLERANCE <= ratio <= 1 + PEAK_TOLERANCE for ratio in ratios.values()), ratios
 
 
 def test_homes_of_one_preset_differ_like_real_ones():

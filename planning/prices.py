@@ -16,7 +16,7 @@ import numpy as np
 from households.models import Household
 from planning.forecast import STEP_S
 from planning.homeplan import Prices
-from tariffs.selectors import TariffVersion, household_history, prices_for, terms_at
+from tariffs.selectors import TariffVersion, household_history, prices_for, tariff_histories, terms_at
 
 STEPS_PER_DAY = 86_400 // STEP_S
 PriceSource = Callable[[Household, datetime, int, datetime], Prices]
@@ -28,15 +28,29 @@ def household_prices(household: Household, start: datetime, steps: int, now: dat
     return _series(household, start, steps, now, household_history(household, max(end, now)))
 
 
-def chunk_prices() -> PriceSource:
-    """household_prices for one chunk of households (a planning task): homes on the same tariff terms
-    in the same time zone, planned for the same instant, share one computation of their series (the
+def chunk_prices(household_ids: Sequence[int] = ()) -> PriceSource:
+    """household_prices for one chunk of households (a planning task): the tariff histories of
+    `household_ids` read in one statement at the first call, and homes on the same tariff terms in
+    the same time zone, planned for the same instant, sharing one computation of their series (the
     market read included), as most of a fleet on its country's default tariff does."""
     made: dict[tuple, Prices] = {}
+    histories: dict[tuple[int, datetime], list[TariffVersion]] = {}
+    fetched: set[datetime] = set()
+
+    def history_of(household: Household, until: datetime) -> list[TariffVersion]:
+        if household_ids and until not in fetched:
+            fetched.add(until)
+            rows = Household.objects.filter(pk__in=list(household_ids)).values_list(
+                "pk", "timezone", "latitude", "longitude"
+            )
+            for pk, history in tariff_histories(list(rows), until).items():
+                histories[(pk, until)] = history
+        found = histories.get((household.pk, until))
+        return found if found is not None else household_history(household, until)
 
     def prices(household: Household, start: datetime, steps: int, now: datetime) -> Prices:
         end = start + timedelta(seconds=STEP_S * steps)
-        history = household_history(household, max(end, now))
+        history = history_of(household, max(end, now))
         key = (tuple(history), household.timezone, start, steps, now)
         if key not in made:
             made[key] = _series(household, start, steps, now, history)

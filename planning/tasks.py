@@ -24,7 +24,7 @@ def _instant(now_iso: str | None) -> datetime | None:
 def households_plan(household_ids: list[int], now_iso: str | None = None) -> int:
     """One chunk's plans from `now_iso` (default: now); running it twice makes the same plans again."""
     return services.households_plan(
-        household_ids=household_ids, prices=prices.chunk_prices(), now=_instant(now_iso)
+        household_ids=household_ids, prices=prices.chunk_prices(household_ids), now=_instant(now_iso)
     )
 
 

@@ -83,3 +83,17 @@ def test_a_chunk_shares_the_prices_of_homes_on_the_same_tariff_and_no_others(ali
     later = chunk_prices()
     assert later(alice.household, now, 8, now).import_per_kwh.tolist() == [0.5] * 8
     assert later(neighbour, now, 8, now).import_per_kwh.tolist() == shared.import_per_kwh.tolist()
+
+
+def test_a_chunk_reads_its_tariffs_at_once_and_prices_each_home_as_alone(
+    alice, bob, django_assert_max_num_queries
+):
+    now = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)
+    alone = {m.household.pk: household_prices(m.household, now, 8, now) for m in (alice, bob)}
+    source = chunk_prices([alice.household.pk, bob.household.pk])
+    for member in (alice, bob):
+        together = source(member.household, now, 8, now)
+        assert together.import_per_kwh.tolist() == alone[member.household.pk].import_per_kwh.tolist()
+        assert together.currency == alone[member.household.pk].currency
+    with django_assert_max_num_queries(0):
+        source(alice.household, now, 8, now)

@@ -22,9 +22,10 @@ COPY requirements.txt ./
 RUN pip install -r requirements.txt
 
 FROM base AS dev
-# nginx: the production front's test and `make attack` start it before gunicorn.
+# nginx: the production front's test and `make attack` start it before gunicorn. Mosquitto (binaries
+# only): tests/gateways and `make bench ARGS=ingest` start their own broker; the docs run mosquitto_pub.
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends nginx \
+    && apt-get install -y --no-install-recommends nginx mosquitto mosquitto-clients \
     && rm -rf /var/lib/apt/lists/*
 COPY requirements-dev.txt ./
 RUN pip install -r requirements-dev.txt

@@ -220,6 +220,12 @@ def _fleet_prime(households_n: int, planned: bool) -> None:
         cursor.execute("TRUNCATE public.telemetry_householdplan, public.telemetry_deviceplan")
     if planned:
         _plans_store([household.id for household in _FLEET], devices)
+    with connection.cursor() as cursor:
+        # The statistics autovacuum keeps in the steady state: without them, the planner reads the
+        # freshly filled plan tables whole for every chunk (a hash join, ~0.3 s, instead of ~2 ms).
+        cursor.execute(
+            "ANALYZE public.households_household, public.telemetry_householdplan, public.telemetry_deviceplan"
+        )
 
 
 def _chunk_tick(job: tuple[int, str]) -> int:

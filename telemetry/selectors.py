@@ -163,7 +163,9 @@ def last_reported(device_ids: Sequence[int]) -> dict[int, datetime]:
 
 def devices_with_live_state(devices: Iterable[Device]) -> list[Device]:
     """The active household's devices as they are now: copies whose state columns hold their live
-    state (one query; the given instances are left as they were).
+    state (one query; the given instances are left as they were). Devices that are such copies
+    already come back as they are, with no query: a device nested in a result reporting has made
+    live (a history bucket's store reasons) is not read again per bucket by the schema composition.
 
     The tick writes each device's state to the shared live-state table (telemetry.writes), never to
     the device; a device not ticked yet keeps its own columns. A store's charge follows
@@ -172,8 +174,8 @@ def devices_with_live_state(devices: Iterable[Device]) -> list[Device]:
     the schema composition (config.schema), planning and reporting by calling this.
     """
     listed = list(devices)
-    if not listed:
-        return []
+    if all(is_live(device) for device in listed):
+        return listed
     states = {
         state.device_id: state
         for state in DeviceLiveState.objects.filter(device_id__in=[d.pk for d in listed])
@@ -184,10 +186,19 @@ def devices_with_live_state(devices: Iterable[Device]) -> list[Device]:
     return [_live_copy(device, states.get(device.pk), last, now) for device in listed]
 
 
+_LIVE = "_live_state_read"
+
+
+def is_live(device: Device) -> bool:
+    """Whether the device is already a copy made by devices_with_live_state (nothing to read)."""
+    return getattr(device, _LIVE, False)
+
+
 def _live_copy(
     device: Device, state: DeviceLiveState | None, last: Mapping[int, datetime], now: datetime
 ) -> Device:
     live = copy.copy(device)
+    setattr(live, _LIVE, True)
     if state is not None:
         live.power_w = state.power_w
         live.last_reading_at = state.at

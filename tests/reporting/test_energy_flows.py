@@ -1,6 +1,8 @@
 """What went where: flows, solar/load/storage totals and storage reasons in the summary and history."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import schema_context
 from graphql_relay import to_global_id
 
@@ -168,6 +170,23 @@ def test_hour_buckets_carry_their_own_reason_and_none_without_one(gql, alice, da
     assert by_hour["23"]["selfSufficiencyPercent"] == 0.0
     assert by_hour["23"]["selfConsumptionPercent"] is None
     assert by_hour["13"]["flows"] == [] and by_hour["13"]["selfSufficiencyPercent"] is None
+
+
+def test_a_store_with_a_reason_in_many_buckets_is_read_live_once(gql, alice, day_of_flows):
+    with schema_context(alice.household.schema_name):
+        DeviceHour.objects.bulk_create(
+            DeviceHour(device=day_of_flows, hour_start=utc(2026, 6, 2, hour), ticks=60, covered_seconds=3600,
+                       empty_seconds=3600)
+            for hour in range(24)
+        )  # fmt: skip
+
+    with CaptureQueriesContext(connection) as queries:
+        hours = history(gql, alice, "2026-06-02T00:00:00+00:00", "2026-06-03T00:00:00+00:00", "HOUR")
+
+    # Every hour names the empty battery; its live state is read once for the answer, not per hour.
+    empty = [{"reason": "EMPTY", "device": {"name": "Powerwall"}}]
+    assert [hour["reasons"] for hour in hours] == [empty] * 24
+    assert len([q for q in queries.captured_queries if "telemetry_devicelivestate" in q["sql"]]) == 1
 
 
 def test_one_device_has_its_own_totals_but_no_flows(gql, alice, day_of_flows):

@@ -54,7 +54,9 @@ def home_states(households: Sequence[Household]) -> dict[int, HomeState]:
     if not households:
         return states
     with connection.cursor() as cursor:
-        cursor.execute(plans.planning_devices_sql(cursor, [(h.pk, h.schema_name) for h in households]))
+        cursor.execute(
+            render(cursor, [plans.planning_devices_sql(cursor, [(h.pk, h.schema_name) for h in households])])
+        )
         rows = cursor.fetchall()
     for row in rows:
         household_id, device, target = plans.planning_device(row)

@@ -1,8 +1,8 @@
 """Every kind of the registry (devices.kinds) is wired end to end, from registerDevice to fleetSummary.
 
 A kind added to the registry fails here until it has a model choice, a GraphQL type and nested
-inputs showing its registry fields, their validation, a physics handler and its count column in
-the snapshots and fleet totals.
+inputs showing its registry fields, their validation, a physics handler and its count in the
+snapshots and fleet totals.
 """
 
 from datetime import UTC, datetime

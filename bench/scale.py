@@ -53,7 +53,6 @@ from households.models import Household
 from tariffs import services as tariff_services
 from tariffs.zones import ZONES
 from telemetry import partitions, plans, services
-from telemetry.sql import render
 from telemetry.tick import CachedDevice
 
 DEVICES = 8
@@ -195,11 +194,11 @@ PLAN_WRITE_BATCH = 1_000
 
 
 def _plans_store(household_ids: list[int], devices: list[CachedDevice]) -> None:
-    """Every fleet home's plan, written as planning writes them (telemetry.plans.plans_sql)."""
+    """Every fleet home's plan, written as planning writes them (telemetry.plans.plans_store)."""
     with connection.cursor() as cursor:
         for first in range(0, len(household_ids), PLAN_WRITE_BATCH):
             batch = [_plan_of(h, devices) for h in household_ids[first : first + PLAN_WRITE_BATCH]]
-            cursor.execute(render(cursor, [plans.plans_sql(cursor, batch)]))
+            plans.plans_store(cursor, batch)
 
 
 def _fleet_prime(households_n: int, planned: bool) -> None:

@@ -180,7 +180,8 @@ def home_plan(
     *,
     timezone: str,
 ) -> HomePlan:
-    """The cost-optimal plan of the home's OPTIMIZED batteries and SMART EVs over the forecast."""
+    """The cost-optimal plan of the home's OPTIMIZED batteries and SMART EVs over the forecast (solved
+    warm from the last home planned in the same time zone)."""
     problem = problem_of(devices, targets, forecast, prices, timezone=timezone)
-    plan = optimiser.solve(problem)
+    plan = optimiser.solve(problem, family=timezone)
     return HomePlan(plan, problem, optimiser.net_cost(grid_without_plan(problem), problem))

@@ -10,7 +10,6 @@ rows are built and read by column name, their order given once by each table's c
 """
 
 import io
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
@@ -407,7 +406,9 @@ def live_states_sql(cursor: Any, homes: Iterable[HouseholdTicks]) -> bytes:
 def _snapshot_row(home: HouseholdTicks) -> list[Any]:
     """One household's snapshot, by column name, in the order of SNAPSHOT_COLUMNS."""
     last = home.ticks[-1]
-    counts = Counter(device.kind for device in home.devices)
+    counts: dict[str, int] = {}
+    for device in home.devices:
+        counts[device.kind] = counts.get(device.kind, 0) + 1
     charge_by_device = {o.device_id: o.charge_wh for o in last.outcomes if o.charge_wh is not None}
     powers = last.powers
     row: dict[str, Any] = {

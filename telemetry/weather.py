@@ -32,7 +32,7 @@ peaking mid-afternoon whose swing is widest under clear skies.
 from __future__ import annotations
 
 import math
-from datetime import date, timedelta
+from datetime import date
 from functools import lru_cache
 
 import numpy as np
@@ -121,35 +121,46 @@ _GAMMAS = np.linspace(-40.0, 40.0, 801)
 _MEANS = np.array([_bendt_mean(g) for g in _GAMMAS])
 
 
-def bendt_quantile(mean_kc: np.ndarray, u: np.ndarray) -> np.ndarray:
-    """Daily kc at probabilities u for days whose month has mean `mean_kc` (Bendt et al. 1981)."""
+def _bendt_gamma(mean_kc: np.ndarray) -> np.ndarray:
+    """Bendt et al.'s exponent g for days whose month has mean `mean_kc`."""
     mean = np.clip(mean_kc, _MEANS[0] + 1e-4, _MEANS[-1] - 1e-4)
     gamma = np.interp(mean, _MEANS, _GAMMAS)
-    gamma = np.where(np.abs(gamma) < 1e-6, 1e-6, gamma)
-    return KC_MIN + np.log1p(u * np.expm1(gamma * (KC_MAX - KC_MIN))) / gamma
+    return np.where(np.abs(gamma) < 1e-6, 1e-6, gamma)
 
 
 _MID_MONTH_DOY = np.array(climate.MID_MONTH_DOY)
-SHIFT_STEPS = 24
+SHIFT_STEPS = 20
 SHIFT_RANGE = 3.0
 
 
+@lru_cache(maxsize=8)
+def _month_of_day(year: int) -> np.ndarray:
+    """The month (0-11) of each day of a calendar year."""
+    days = np.arange(f"{year}-01-01", f"{year + 1}-01-01", dtype="datetime64[D]")
+    return days.astype("datetime64[M]").astype(int) % 12
+
+
 def _months_on_climate(mean_kc: np.ndarray, state: np.ndarray, year: int) -> np.ndarray:
-    """Daily kc whose calendar months each average their climate: each month's weather states
-    shifted by one offset, found by bisection (monotone: a higher state is a clearer day)."""
-    jan1 = date(year, 1, 1)
-    month = np.array([(jan1 + timedelta(days=n)).month - 1 for n in range(len(state))])
+    """Daily kc (Bendt et al.'s quantile of the day's weather state) whose calendar months each
+    average their climate: each month's states shifted by one offset, found by bisection (monotone:
+    a higher state is a clearer day)."""
+    month = _month_of_day(year)
     counts = np.bincount(month, minlength=12)
     target = np.bincount(month, weights=mean_kc, minlength=12) / counts
+    gamma = _bendt_gamma(mean_kc)
+    scale = np.expm1(gamma * (KC_MAX - KC_MIN))
+
+    def kc_at(shift: np.ndarray) -> np.ndarray:
+        u = np.clip(special.ndtr(state + shift[month]), 1e-9, 1.0 - 1e-9)
+        return KC_MIN + np.log1p(u * scale) / gamma
+
     low, high = np.full(12, -SHIFT_RANGE), np.full(12, SHIFT_RANGE)
     for _ in range(SHIFT_STEPS):
         middle = (low + high) / 2
-        kc = bendt_quantile(mean_kc, np.clip(special.ndtr(state + middle[month]), 1e-9, 1.0 - 1e-9))
-        above = np.bincount(month, weights=kc, minlength=12) / counts > target
+        above = np.bincount(month, weights=kc_at(middle), minlength=12) / counts > target
         high = np.where(above, middle, high)
         low = np.where(above, low, middle)
-    shift = (low + high) / 2
-    return bendt_quantile(mean_kc, np.clip(special.ndtr(state + shift[month]), 1e-9, 1.0 - 1e-9))
+    return kc_at((low + high) / 2)
 
 
 def _on_days(monthly: tuple[float, ...], doy: np.ndarray) -> np.ndarray:

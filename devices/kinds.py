@@ -1,17 +1,18 @@
 """The device kinds, described once: plain Python (no Django), so every layer can derive from it.
 
 Each kind names its fields (with units, bounds, defaults and which are required), its GraphQL type
-and the physics handler that simulates it. From this tuple follow: the model choices
-(`devices.models.DeviceKind`), the GraphQL `DeviceKind` enum, the concrete GraphQL types and the
-nested inputs of registerDevice/updateDevice (devices.graphql), their validation
-(devices.services), the devices' shape constraint (devices.models), the tick's dispatch
-(telemetry.physics) and the per-kind counts of the fleet snapshots. Consumers other than the
-GraphQL schema read `KINDS` and `BY_VALUE` when used, so a kind `register`ed later counts
+and the physics handler that simulates it. From this list follow: the model choices
+(`devices.models`), the GraphQL `DeviceKind` enum, the concrete GraphQL types and the nested inputs
+of registerDevice/updateDevice (devices.graphql), their validation (devices.services), the devices'
+shape constraint (devices.models), the tick's dispatch (telemetry.physics) and the per-kind counts
+of the fleet snapshots. Consumers other than the GraphQL schema read `KINDS` and `BY_VALUE` when
+used, or keep an index the registry rebuilds (`indexed`), so a kind `register`ed later counts
 everywhere but in a schema built before it. tests/devices/test_kinds.py proves each kind is wired
 end to end; tests/devices/test_throwaway_kind.py registers one at run time;
 docs/adding-a-device-kind.md walks through a new one.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -266,19 +267,40 @@ _BUILT_IN = (
 KINDS: list[KindSpec] = []
 """Every registered kind, in registration order (the order of lists and counts)."""
 BY_VALUE: dict[str, KindSpec] = {}
+_indexes: list[Callable[[], None]] = []
+
+
+def indexed(rebuild: Callable[[], None]) -> None:
+    """Run `rebuild` now and after every change of the registry: the hot paths of other layers keep
+    their own index of the kinds (e.g. telemetry.physics.HANDLERS) as a plain dict."""
+    _indexes.append(rebuild)
+    rebuild()
+
+
+def _reindex() -> None:
+    for rebuild in _indexes:
+        rebuild()
 
 
 def register(kind: KindSpec) -> None:
-    """Add a kind: from now on it is validated, constrained, ticked and counted like the others."""
+    """Add a kind: from now on it is validated, constrained, ticked and counted like the others.
+
+    An index that refuses it (a physics handler that does not exist: ValueError) undoes it."""
     if kind.value in BY_VALUE:
         raise ValueError(f"kind {kind.value!r} is already registered")
     KINDS.append(kind)
     BY_VALUE[kind.value] = kind
+    try:
+        _reindex()
+    except Exception:
+        unregister(kind.value)
+        raise
 
 
 def unregister(value: str) -> None:
     """Remove a kind registered at run time (a test's throwaway kind)."""
     KINDS.remove(BY_VALUE.pop(value))
+    _reindex()
 
 
 def storage_values() -> frozenset[str]:

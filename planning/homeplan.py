@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
+from devices.choices import PLANNED_MODES
 from planning import optimiser
 from planning.forecast import Forecast
 from telemetry.physics import (
@@ -31,7 +32,6 @@ from telemetry.physics import (
     Handler,
     battery_floor_wh,
 )
-from telemetry.plans import PLANNED_MODES
 
 HORIZON_STEPS = 144
 """36 hours of 15-minute steps: tomorrow's prices are known from the afternoon on."""

@@ -22,7 +22,7 @@ from enum import StrEnum
 from typing import Any
 
 from devices import choices
-from devices.kinds import BY_VALUE
+from devices.kinds import KINDS, indexed
 from telemetry.physics import battery_floor_wh
 
 DUST_W = 1e-6
@@ -76,11 +76,21 @@ _HANDLER_NODES = {
     "vehicle": Node.ELECTRIC_VEHICLE,
     "appliance": Node.HOME,
 }
+_KIND_NODES: dict[str, Node] = {}
+
+
+def _kind_nodes_rebuild() -> None:
+    nodes = {kind.value: _HANDLER_NODES[kind.physics] for kind in KINDS}
+    _KIND_NODES.clear()
+    _KIND_NODES.update(nodes)
+
+
+indexed(_kind_nodes_rebuild)
 
 
 def kind_node(kind: str) -> Node:
     """The node a registered kind's devices feed or draw from (SOLAR, HOME, or a store)."""
-    return _HANDLER_NODES[BY_VALUE[str(kind)].physics]
+    return _KIND_NODES[str(kind)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,9 +132,9 @@ def node_powers(devices: Iterable[tuple[str, float]]) -> NodePowers:
     """
     totals = dict.fromkeys(NodePowers.__slots__, 0.0)
     for kind, power_w in devices:
-        if str(kind) not in BY_VALUE:
+        node = _KIND_NODES.get(str(kind))
+        if node is None:
             raise ValueError(f"unknown device kind {kind!r}")
-        node = kind_node(kind)
         if node is Node.SOLAR:
             totals["solar_w"] += max(power_w, 0.0)
         elif node is Node.HOME:
@@ -274,7 +284,7 @@ def store_tick(
         can_charge=mode in choices.CHARGING_MODES,
         can_discharge=mode in choices.DISCHARGING_MODES,
         floor_wh=ev_reserve_fraction * capacity
-        if kind_node(device.kind) is Node.ELECTRIC_VEHICLE
+        if _KIND_NODES[str(device.kind)] is Node.ELECTRIC_VEHICLE
         else (battery_floor_wh(device) if _keeps_reserve(device, mode) else 0.0),
         plugged_in=plugged_in is not False,
     )

@@ -3,7 +3,8 @@ by household.
 
 One table per kind of row for the whole fleet lets a tick COPY the readings of hundreds of homes
 at once and upsert their devices' state in one statement (telemetry.writes); tenant schemas keep
-only the devices' configuration, which the tick reads only when it changed (telemetry.device_cache).
+only the devices' configuration, which the tick reads only when it changed (the device cache in
+telemetry.services).
 Isolation stays structural: every model's managers see only the rows of the household whose
 schema the connection is in (`public.current_household_id()`, the household owning
 `current_schema()`), so code running in a tenant, Django's cascades included, cannot reach another

@@ -13,7 +13,7 @@ negative power draws from it (appliances, charging). All randomness is seeded wi
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -23,7 +23,7 @@ from typing import Any
 from devices import limits
 from devices.choices import ApplianceCategory as Category
 from devices.choices import StorageMode as Mode
-from devices.kinds import BY_VALUE, KINDS
+from devices.kinds import KINDS, indexed
 from households import locations
 from telemetry import appliances, solar
 from telemetry.profiles import BLOCK_S, Blocks, block_mean
@@ -63,21 +63,18 @@ class Handler(StrEnum):
     VEHICLE = "vehicle"
 
 
-class _Handlers(Mapping[str, Handler]):
-    """Each registered kind's handler, read from the registry when looked up, so a kind registered
-    after import is ticked too; a kind naming none of the above is a ValueError in the tick."""
-
-    def __getitem__(self, kind: str) -> Handler:
-        return Handler(BY_VALUE[kind].physics)
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(BY_VALUE)
-
-    def __len__(self) -> int:
-        return len(BY_VALUE)
+HANDLERS: dict[str, Handler] = {}
+"""Each registered kind's handler, kept up to date as kinds are registered (devices.kinds.indexed);
+a kind naming none of the above is a ValueError at import, or from `register`."""
 
 
-HANDLERS: Mapping[str, Handler] = _Handlers()
+def _handlers_rebuild() -> None:
+    handlers = {kind.value: Handler(kind.physics) for kind in KINDS}
+    HANDLERS.clear()
+    HANDLERS.update(handlers)
+
+
+indexed(_handlers_rebuild)
 
 
 @dataclass(frozen=True, slots=True)

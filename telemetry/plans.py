@@ -32,6 +32,7 @@ from typing import Any
 import numpy as np
 from psycopg2 import sql
 
+from devices.choices import PLANNED_MODES
 from devices.models import StorageMode
 from telemetry import physics
 from telemetry.sql import TYPES, Query, identifiers, raw
@@ -39,7 +40,6 @@ from telemetry.tick import live_charge_wh
 
 POWER_DUST_W = 1.0
 """Planned powers within this of 0 count as 0 (W)."""
-PLANNED_MODES = frozenset({StorageMode.OPTIMIZED.value, StorageMode.SMART.value})
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,10 +48,6 @@ class PlannedStep:
 
     power_w: float
     grid_w: float
-
-
-def follows_plan(device: physics.DeviceState) -> bool:
-    return device.mode in PLANNED_MODES
 
 
 def follow(device: physics.DeviceState, step: PlannedStep | None) -> physics.DeviceState:
@@ -98,7 +94,9 @@ def followed(
     devices: Sequence[physics.DeviceState], steps: Mapping[int, PlannedStep]
 ) -> list[physics.DeviceState]:
     """The devices as the physics should run them this instant (planned stores commanded)."""
-    return [follow(device, steps.get(device.id)) if follows_plan(device) else device for device in devices]
+    return [
+        follow(device, steps.get(device.id)) if device.mode in PLANNED_MODES else device for device in devices
+    ]
 
 
 # --- the tick's read: the step in force for a batch ------------------------------------------

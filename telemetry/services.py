@@ -3,8 +3,20 @@
 The live Celery tick, `simulate_tick` and `backfill_telemetry` all run through
 `households_tick` / `household_backfill`, which share the physics and the SQL of telemetry.writes.
 In the steady state a batch touches no household schema and costs no statement per household:
-device configuration comes from the worker's cache (telemetry.device_cache), valid while the
-household's devices version is unchanged, and the stores' charge from the shared live state.
+device configuration comes from the worker's cache (below), valid while the household's devices
+version is unchanged, and the stores' charge from the shared live state.
+
+The device cache: configuration (kind, capacities, rates, mode, category, orientation...) changes
+only when the owner edits a device, and every such write renews `households_household.devices_version`
+in its own transaction (a trigger on the household's devices table). The claim returns each
+household's version, so a household whose cached version matches is simulated without touching its
+schema; only the missing or stale ones are read from their schemas. One cache per worker process,
+bounded by TELEMETRY_DEVICE_CACHE_HOUSEHOLDS (enough for the whole fleet: a worker may be handed any
+chunk); when full, the household cached longest ago goes first. Benchmarks prime it with
+`device_cache_put` to tick households that have no schema (a household whose devices were never
+written has version 0). The version moves on INSERT, UPDATE and DELETE of a devices table;
+PostgreSQL fires no such trigger on TRUNCATE, so a devices table truncated by hand (the app never
+does) leaves the version, and the workers' caches, as they were: restart the workers after one.
 """
 
 import dataclasses
@@ -16,12 +28,13 @@ from datetime import UTC, datetime, timedelta
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 
+from devices.choices import PLANNED_MODES
 from households.models import Household
 from households.timezones import local_hour_start, zone
-from telemetry import costs, device_cache, flows, partitions, physics, plans, reported, writes
+from telemetry import costs, flows, partitions, physics, plans, reported, writes
 from telemetry.signals import fleet_ticked
 from telemetry.sql import render
-from telemetry.tick import HouseholdTicks, SimulatedTick, live_charge_wh, net_power_w
+from telemetry.tick import CachedDevice, HouseholdTicks, SimulatedTick, live_charge_wh, net_power_w
 
 logger = logging.getLogger(__name__)
 
@@ -119,7 +132,7 @@ def simulate_instants(
     reserve = settings.TELEMETRY_EV_RESERVE_PERCENT / 100.0
     samples = samples or {}
     ticks = []
-    any_planned = any(plans.follows_plan(device) for device in devices)
+    any_planned = any(device.mode in PLANNED_MODES for device in devices)
     for index, at in enumerate(instants):
         simulated = [d for d in devices if d.id not in samples] if samples else devices
         outcomes = physics.simulate_household(
@@ -216,27 +229,56 @@ def _store(cursor, homes: Sequence[HouseholdTicks]) -> None:
     cursor.execute(render(cursor, statements))
 
 
+@dataclass(frozen=True, slots=True)
+class _CacheEntry:
+    version: int
+    devices: tuple[CachedDevice, ...]
+
+
+_device_cache: dict[int, _CacheEntry] = {}
+
+
+def device_cache_get(household_id: int, version: int) -> tuple[CachedDevice, ...] | None:
+    """The household's devices cached at `version`; None when missing or cached at another version."""
+    entry = _device_cache.get(household_id)
+    return entry.devices if entry is not None and entry.version == version else None
+
+
+def device_cache_put(household_id: int, version: int, devices: Sequence[CachedDevice]) -> None:
+    """Cache the household's devices as read at `version` (replacing any older entry)."""
+    if (
+        _device_cache.pop(household_id, None) is None
+        and len(_device_cache) >= settings.TELEMETRY_DEVICE_CACHE_HOUSEHOLDS
+    ):
+        del _device_cache[next(iter(_device_cache))]
+    _device_cache[household_id] = _CacheEntry(version, tuple(devices))  # the newest entry goes last
+
+
+def device_cache_clear() -> None:
+    _device_cache.clear()
+
+
 def _cached_devices(
     cursor, households: Sequence[HouseholdRef], versions: dict[int, int]
-) -> dict[int, tuple[device_cache.CachedDevice, ...]]:
+) -> dict[int, tuple[CachedDevice, ...]]:
     """Each household's devices from the cache; the missing or stale ones read from their schemas
     (one statement) and cached at the version the claim returned."""
-    devices: dict[int, tuple[device_cache.CachedDevice, ...]] = {}
+    devices: dict[int, tuple[CachedDevice, ...]] = {}
     stale = []
     for household in households:
-        cached = device_cache.get(household.id, versions[household.id])
+        cached = device_cache_get(household.id, versions[household.id])
         if cached is None:
             stale.append(household)
         else:
             devices[household.id] = cached
     if stale:
         cursor.execute(render(cursor, [writes.devices_sql(cursor, [(h.id, h.schema_name) for h in stale])]))
-        loaded: dict[int, list[device_cache.CachedDevice]] = {h.id: [] for h in stale}
+        loaded: dict[int, list[CachedDevice]] = {h.id: [] for h in stale}
         for row in cursor.fetchall():
             household_id, device = writes.cached_device(row)
             loaded[household_id].append(device)
         for household_id, rows in loaded.items():
-            device_cache.put(household_id, versions[household_id], rows)
+            device_cache_put(household_id, versions[household_id], rows)
             devices[household_id] = tuple(rows)
     return devices
 
@@ -308,7 +350,7 @@ def _plan_steps(
 ) -> dict[int, dict[int, plans.PlannedStep]]:
     """The plan step in force of every planned store in the batch: one statement, and none when no
     household of the batch has a store that follows a plan."""
-    ids = [h for h, c in claimed.items() if any(plans.follows_plan(d) for d in c.devices)]
+    ids = [h for h, c in claimed.items() if any(d.mode in PLANNED_MODES for d in c.devices)]
     if not ids:
         return {}
     cursor.execute(render(cursor, [plans.plan_steps_sql(cursor, ids, at)]))
@@ -420,7 +462,7 @@ def _carry_charge(devices: list[physics.DeviceState], last: SimulatedTick) -> li
     ]
 
 
-def household_devices(cursor, household: HouseholdRef) -> tuple[device_cache.CachedDevice, ...]:
+def household_devices(cursor, household: HouseholdRef) -> tuple[CachedDevice, ...]:
     """The household's devices as the tick sees them: cached at its current devices version."""
     cursor.execute("SELECT devices_version FROM public.households_household WHERE id = %s", [household.id])
     version = cursor.fetchone()[0]

@@ -10,17 +10,16 @@ rows are built and read by column name, their order given once by each table's c
 """
 
 import io
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
 from psycopg2 import sql
 
-from telemetry import device_cache, flows, physics
+from telemetry import flows, physics
 from telemetry.costs import as_decimal
 from telemetry.sql import Query, identifiers, json_rows, json_select, raw
-from telemetry.tick import REPORTED, HouseholdTicks
+from telemetry.tick import REPORTED, CachedDevice, HouseholdTicks
 
 DEVICE_COLUMNS = (
     "id",
@@ -246,7 +245,7 @@ def devices_sql(cursor: Any, households: Sequence[tuple[int, str]]) -> bytes:
     return raw(cursor).mogrify(selects + _DEVICES_ORDER)
 
 
-def cached_device(row: Sequence[Any]) -> tuple[int, device_cache.CachedDevice]:
+def cached_device(row: Sequence[Any]) -> tuple[int, CachedDevice]:
     """A row of devices_sql (LOADED_COLUMNS): its household's id, and the device as the worker caches it."""
     device = dict(zip(LOADED_COLUMNS, row, strict=True))
     config = physics.DeviceState(
@@ -265,7 +264,7 @@ def cached_device(row: Sequence[Any]) -> tuple[int, device_cache.CachedDevice]:
         dc_ac_ratio=device["dc_ac_ratio"],
         reserve_percent=device["reserve_percent"],
     )
-    cached = device_cache.CachedDevice(config, device["charge_revision"], device["source"] == REPORTED)
+    cached = CachedDevice(config, device["charge_revision"], device["source"] == REPORTED)
     return device["household_id"], cached
 
 
@@ -407,7 +406,9 @@ def live_states_sql(cursor: Any, homes: Iterable[HouseholdTicks]) -> bytes:
 def _snapshot_row(home: HouseholdTicks) -> list[Any]:
     """One household's snapshot, by column name, in the order of SNAPSHOT_COLUMNS."""
     last = home.ticks[-1]
-    counts = Counter(device.kind for device in home.devices)
+    counts: dict[str, int] = {}
+    for device in home.devices:
+        counts[device.kind] = counts.get(device.kind, 0) + 1
     charge_by_device = {o.device_id: o.charge_wh for o in last.outcomes if o.charge_wh is not None}
     powers = last.powers
     row: dict[str, Any] = {

@@ -262,7 +262,7 @@ TELEMETRY_EV_RESERVE_PERCENT = env.float("TELEMETRY_EV_RESERVE_PERCENT", default
 TELEMETRY_RETENTION_DAYS = env.int("TELEMETRY_RETENTION_DAYS", default=35)
 # Households per Celery tick task (and per write batch): one COPY and a few set-based statements each.
 TELEMETRY_TICK_CHUNK = env.int("TELEMETRY_TICK_CHUNK", default=250)
-# Households whose device configuration one worker process caches (telemetry.device_cache): the
+# Households whose device configuration one worker process caches (telemetry.services): the
 # whole fleet, since any worker may be handed any chunk (measured ~1.8 KB per 8-device household:
 # ~450 MB per worker process for 250,000 households).
 TELEMETRY_DEVICE_CACHE_HOUSEHOLDS = env.int("TELEMETRY_DEVICE_CACHE_HOUSEHOLDS", default=300_000)

@@ -12,7 +12,7 @@ from devices.models import Device, DeviceKind
 from devices.services import device_set_mode, device_update
 from households.models import Household
 from households.services import household_sign_up
-from telemetry import device_cache, partitions, selectors, services
+from telemetry import partitions, selectors, services
 from telemetry.models import Reading
 from tests.conftest import PASSWORD
 from tests.devices.conftest import global_id
@@ -144,7 +144,8 @@ def test_owner_changes_between_two_ticks_reach_the_second(gql, alice):
         )
     _tick([ref], NOON)
     version = Household.objects.get(pk=alice.household.pk).devices_version
-    assert device_cache.get(alice.household.pk, version) is not None  # warm: the next tick reads no schema
+    # Warm: the next tick reads no schema.
+    assert services.device_cache_get(alice.household.pk, version) is not None
 
     set_mode = gql.execute(SET_MODE, {"id": global_id(battery), "mode": "IDLE"}, alice.token)
     set_charge = gql.execute(

@@ -12,10 +12,11 @@ same code runs reduced while the machine is shared and full-size when it is quie
 - PLAN_FLEET_PROCESSES (2): a real `celery worker` (prefork, that many processes). Each run sends
   the beat's task, planning.tasks.plans_refresh, for an instant two hours after the previous run's:
   every plan is stale, so it finds them all due in one statement and queues them in chunks of
-  PLANNING_CHUNK households; the worker plans each chunk as production does (reads the household's
-  devices and tariff, forecasts, solves, writes the chunk's plans in one round trip). One sample is
-  the time from sending the task to the last household's plan stored; PLAN_FLEET_RUNS (3) runs after
-  a warm-up chunk, median and spread, and the median extrapolated linearly to FLEET households.
+  PLANNING_CHUNK households; the worker plans each chunk as production does (reads the chunk's
+  devices and tariffs, one statement each, forecasts and solves each home, COPYs the chunk's
+  plans). One sample is the time from sending the task to the last household's plan stored;
+  PLAN_FLEET_RUNS (3) runs after a warm-up chunk, median and spread, and the median extrapolated
+  linearly to FLEET households.
 """
 
 import multiprocessing

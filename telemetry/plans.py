@@ -217,8 +217,8 @@ def plans_sql(cursor: Any, plans: Sequence[StoredPlan]) -> bytes:
     households = [
         (
             plan.household_id,
-            plan.created_at.isoformat(),
-            plan.start.isoformat(),
+            plan.created_at,
+            plan.start,
             plan.step_seconds,
             plan.devices_version,
             _array(plan.grid_w),

@@ -212,6 +212,7 @@ def _store(cursor, homes: Sequence[HouseholdTicks]) -> None:
         writes.rollups_sql(cursor, homes),
         writes.live_states_sql(cursor, homes),
         writes.snapshots_sql(cursor, homes),
+        writes.ASYNC_COMMIT.bind(cursor),
     ]
     cursor.execute(render(cursor, statements))
 
@@ -219,16 +220,21 @@ def _store(cursor, homes: Sequence[HouseholdTicks]) -> None:
 def _cached_devices(
     cursor, households: Sequence[HouseholdRef], versions: dict[int, int]
 ) -> dict[int, tuple[device_cache.CachedDevice, ...]]:
-    """Each household's devices from the cache; the missing or stale ones read from their schemas
-    (one statement) and cached at the version the claim returned."""
+    """Each household's devices from this process's cache, else the workers' shared cache; the
+    others read from their schemas (one statement) and cached at the version the claim returned."""
     devices: dict[int, tuple[device_cache.CachedDevice, ...]] = {}
-    stale = []
+    missing = {}
     for household in households:
         cached = device_cache.get(household.id, versions[household.id])
         if cached is None:
-            stale.append(household)
+            missing[household.id] = versions[household.id]
         else:
             devices[household.id] = cached
+    if not missing:
+        return devices
+    oid = device_cache.database_oid(cursor)
+    devices.update(device_cache.shared_get(oid, missing))
+    stale = [h for h in households if h.id not in devices]
     if stale:
         cursor.execute(render(cursor, [writes.devices_sql(cursor, [(h.id, h.schema_name) for h in stale])]))
         loaded: dict[int, list[device_cache.CachedDevice]] = {h.id: [] for h in stale}
@@ -238,6 +244,7 @@ def _cached_devices(
         for household_id, rows in loaded.items():
             device_cache.put(household_id, versions[household_id], rows)
             devices[household_id] = tuple(rows)
+        device_cache.shared_put(oid, {h: (versions[h], devices[h]) for h in loaded})
     return devices
 
 

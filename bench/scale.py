@@ -10,7 +10,7 @@ code runs reduced while the machine is shared and full-size when it is quiet:
   tariff (each tick priced, the zones' market days published) and, unless SCALE_TICK_PLANNED=0,
   follows a stored plan: its battery OPTIMIZED, its car SMART. These households are rows
   without schemas, their devices primed into each process's cache: the steady state, in which the
-  tick reads no household schema (telemetry.device_cache); (b) measures provisioned households. Run
+  tick reads no household schema (telemetry.services); (b) measures provisioned households. Run
   it in its own BENCH_DATABASE_URL: (b) would try to tick these schema-less households.
 - SCALE_CELERY_HOUSEHOLDS (2,000) and SCALE_CELERY_MINUTES (3): (b) real `celery beat` and a real
   prefork worker (2 processes) tick that many households every minute; each minute's completion
@@ -52,8 +52,8 @@ from households.locations import default_location
 from households.models import Household
 from tariffs import services as tariff_services
 from tariffs.zones import ZONES
-from telemetry import device_cache, partitions, plans, services
-from telemetry.sql import render
+from telemetry import partitions, plans, services
+from telemetry.tick import CachedDevice
 
 DEVICES = 8
 # Rows one 8-device household-tick writes: readings, device hours and device state per device;
@@ -102,7 +102,7 @@ def provision(total: int) -> dict:
 
 # The fleet of part (a): household rows without schemas, spread over these zones (each home a few
 # kilometres from the zone's point), their device configuration primed into each process's cache
-# as a warm worker holds it; the steady-state tick reads no household schema (telemetry.device_cache).
+# as a warm worker holds it; the steady-state tick reads no household schema (telemetry.services).
 TICK_ZONES = (
     "Europe/Berlin",
     "Europe/Madrid",
@@ -150,16 +150,16 @@ PLAN_STEPS = 144
 """A stored plan as planning makes it: 36 hours of 15-minute steps, from an hour before START."""
 
 
-def _fleet_devices(planned: bool) -> list[device_cache.CachedDevice]:
+def _fleet_devices(planned: bool) -> list[CachedDevice]:
     """bench.homes' 8-device home as the tick's cache holds it (ids as its schema would number them);
     planned: its battery OPTIMIZED and its car SMART."""
     states = home_device_states(first_id=1, appliances=DEVICES - 3)
     if planned:
         states = [dataclasses.replace(s, mode=PLANNED_MODES.get(s.kind, s.mode)) for s in states]
-    return [device_cache.CachedDevice(state) for state in states]
+    return [CachedDevice(state) for state in states]
 
 
-def _plan_of(household_id: int, devices: list[device_cache.CachedDevice]) -> plans.StoredPlan:
+def _plan_of(household_id: int, devices: list[CachedDevice]) -> plans.StoredPlan:
     """A plan that uses every rule of telemetry.plans over the day: the battery charges from the
     grid, holds, discharges into the grid and balances the meter in turn; the car charges, then
     waits for solar."""
@@ -193,12 +193,12 @@ def _plan_of(household_id: int, devices: list[device_cache.CachedDevice]) -> pla
 PLAN_WRITE_BATCH = 1_000
 
 
-def _plans_store(household_ids: list[int], devices: list[device_cache.CachedDevice]) -> None:
-    """Every fleet home's plan, written as planning writes them (telemetry.plans.plans_sql)."""
+def _plans_store(household_ids: list[int], devices: list[CachedDevice]) -> None:
+    """Every fleet home's plan, written as planning writes them (telemetry.plans.plans_store)."""
     with connection.cursor() as cursor:
         for first in range(0, len(household_ids), PLAN_WRITE_BATCH):
             batch = [_plan_of(h, devices) for h in household_ids[first : first + PLAN_WRITE_BATCH]]
-            cursor.execute(render(cursor, [plans.plans_sql(cursor, batch)]))
+            plans.plans_store(cursor, batch)
 
 
 def _fleet_prime(households_n: int, planned: bool) -> None:
@@ -213,7 +213,7 @@ def _fleet_prime(households_n: int, planned: bool) -> None:
     _FLEET.clear()
     for *ref, version in rows[:households_n]:
         _FLEET.append(services.HouseholdRef(*ref))
-        device_cache.put(ref[0], version, devices)
+        services.device_cache_put(ref[0], version, devices)
     for code in ZONES:
         tariff_services.market_days_ensure(code, [START.date() - timedelta(days=1), START.date()])
     with connection.cursor() as cursor:

@@ -54,9 +54,7 @@ def _fleet_of(count: int) -> None:
                 net_w=1800,
                 storage_capacity_wh=13500,
                 storage_charge_wh=7000,
-                solar_panels=1,
-                batteries=1,
-                appliances=6,
+                devices_by_kind={"solar_panel": 1, "battery": 1, "appliance": 6},
             )
             for h in households
         )

@@ -32,6 +32,8 @@ CHARGING_MODES = frozenset({StorageMode.AUTO, StorageMode.CHARGING, StorageMode.
 """Modes in which a store may take energy in."""
 DISCHARGING_MODES = frozenset({StorageMode.AUTO, StorageMode.DISCHARGING})
 """Modes in which a store may give energy out."""
+PLANNED_MODES = frozenset({StorageMode.OPTIMIZED, StorageMode.SMART})
+"""Modes in which a store follows its home's plan (telemetry.plans, planning)."""
 
 
 class ApplianceCategory(StrEnum):

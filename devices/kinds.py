@@ -1,14 +1,18 @@
 """The device kinds, described once: plain Python (no Django), so every layer can derive from it.
 
 Each kind names its fields (with units, bounds, defaults and which are required), its GraphQL type
-and the physics handler that simulates it. From this tuple follow: the model choices
-(`devices.models.DeviceKind`), the GraphQL `DeviceKind` enum, the concrete GraphQL types and the
-nested inputs of registerDevice/updateDevice (devices.graphql), their validation
-(devices.services), the tick's dispatch (telemetry.physics) and the per-kind counts of the fleet
-snapshots. tests/devices/test_kinds.py proves each kind is wired end to end;
+and the physics handler that simulates it. From this list follow: the model choices
+(`devices.models`), the GraphQL `DeviceKind` enum, the concrete GraphQL types and the nested inputs
+of registerDevice/updateDevice (devices.graphql), their validation (devices.services), the devices'
+shape constraint (devices.models), the tick's dispatch (telemetry.physics) and the per-kind counts
+of the fleet snapshots. Consumers other than the GraphQL schema read `KINDS` and `BY_VALUE` when
+used, or keep an index the registry rebuilds (`indexed`), so a kind `register`ed later counts
+everywhere but in a schema built before it. tests/devices/test_kinds.py proves each kind is wired
+end to end; tests/devices/test_throwaway_kind.py registers one at run time;
 docs/adding-a-device-kind.md walks through a new one.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -67,19 +71,14 @@ class KindSpec:
     """The concrete GraphQL type implementing the `Device` interface, e.g. `SolarPanel`; its
     inputs are `<graphql_type>Input` and `<graphql_type>UpdateInput`."""
     description: str
-    count_column: str
-    """Column counting this kind in the public snapshot and fleet totals, e.g. `solar_panels`."""
+    plural: str
+    """E.g. `Batteries`, in messages and the admin's fleet totals."""
     storage: bool
     """Stores energy (capacity, charge, rates, mode): counted in the storage totals."""
     physics: str
     """The handler `telemetry.physics.simulate_household` runs for it: `solar`, `appliance`,
     `battery` or `vehicle` (`telemetry.physics.Handler`)."""
     fields: tuple[FieldSpec, ...]
-
-    @property
-    def plural(self) -> str:
-        """`Batteries`, from the count column."""
-        return self.count_column.replace("_", " ").capitalize()
 
     def field(self, name: str) -> FieldSpec:
         return next(field for field in self.fields if field.name == name)
@@ -119,14 +118,14 @@ def _storage_fields(
 
 _CAPACITY_UPDATE = "A charge above it is cut to it."
 
-KINDS: tuple[KindSpec, ...] = (
+_BUILT_IN = (
     KindSpec(
         "SOLAR_PANEL",
         "solar_panel",
         "Solar panel",
         "SolarPanel",
         "Produces power; output follows the sun and weather at the household's location.",
-        "solar_panels",
+        "Solar panels",
         storage=False,
         physics="solar",
         fields=(
@@ -168,7 +167,7 @@ KINDS: tuple[KindSpec, ...] = (
         "Battery",
         "Battery",
         "A home battery; in AUTO mode it covers the home's deficit from its surplus.",
-        "batteries",
+        "Batteries",
         storage=True,
         physics="battery",
         fields=(
@@ -207,7 +206,7 @@ KINDS: tuple[KindSpec, ...] = (
         "Electric vehicle",
         "ElectricVehicle",
         "A car that charges from the home or supplies it (vehicle-to-home) while plugged in.",
-        "electric_vehicles",
+        "Electric vehicles",
         storage=True,
         physics="vehicle",
         fields=(
@@ -240,7 +239,7 @@ KINDS: tuple[KindSpec, ...] = (
         "Appliance",
         "Appliance",
         "Consumes power while on; its category drives its on/off pattern.",
-        "appliances",
+        "Appliances",
         storage=False,
         physics="appliance",
         fields=(
@@ -265,5 +264,48 @@ KINDS: tuple[KindSpec, ...] = (
     ),
 )
 
-BY_VALUE = {kind.value: kind for kind in KINDS}
-STORAGE_VALUES = frozenset(kind.value for kind in KINDS if kind.storage)
+KINDS: list[KindSpec] = []
+"""Every registered kind, in registration order (the order of lists and counts)."""
+BY_VALUE: dict[str, KindSpec] = {}
+_indexes: list[Callable[[], None]] = []
+
+
+def indexed(rebuild: Callable[[], None]) -> None:
+    """Run `rebuild` now and after every change of the registry: the hot paths of other layers keep
+    their own index of the kinds (e.g. telemetry.physics.HANDLERS) as a plain dict."""
+    _indexes.append(rebuild)
+    rebuild()
+
+
+def _reindex() -> None:
+    for rebuild in _indexes:
+        rebuild()
+
+
+def register(kind: KindSpec) -> None:
+    """Add a kind: from now on it is validated, constrained, ticked and counted like the others.
+
+    An index that refuses it (a physics handler that does not exist: ValueError) undoes it."""
+    if kind.value in BY_VALUE:
+        raise ValueError(f"kind {kind.value!r} is already registered")
+    KINDS.append(kind)
+    BY_VALUE[kind.value] = kind
+    try:
+        _reindex()
+    except Exception:
+        unregister(kind.value)
+        raise
+
+
+def unregister(value: str) -> None:
+    """Remove a kind registered at run time (a test's throwaway kind)."""
+    KINDS.remove(BY_VALUE.pop(value))
+    _reindex()
+
+
+def storage_values() -> frozenset[str]:
+    return frozenset(kind.value for kind in KINDS if kind.storage)
+
+
+for _kind in _BUILT_IN:
+    register(_kind)

@@ -20,7 +20,7 @@ from core.text import is_name
 from devices import limits
 from devices.error_codes import DeviceErrorCode
 from devices.kinds import BY_VALUE, KINDS, FieldSpec, KindSpec
-from devices.models import STORAGE_KINDS, ApplianceCategory, Device, DeviceKind, StorageMode, TelemetrySource
+from devices.models import ApplianceCategory, Device, DeviceKind, StorageMode, TelemetrySource
 from devices.signals import plan_inputs_changed
 from households.models import Household
 
@@ -247,8 +247,12 @@ def _charge(columns: dict[str, Any], percent: float | None, device: Device | Non
         columns["charge_wh"] = capacity_wh
 
 
-_KIND_NAMES = ", ".join(kind.label.lower() for kind in KINDS[:-1]) + f" or {KINDS[-1].label.lower()}"
-_STORAGE_NAMES = " and ".join(kind.plural.lower() for kind in KINDS if kind.storage)
+def _kind_names() -> str:
+    return ", ".join(kind.label.lower() for kind in KINDS[:-1]) + f" or {KINDS[-1].label.lower()}"
+
+
+def _storage_names() -> str:
+    return " and ".join(kind.plural.lower() for kind in KINDS if kind.storage)
 
 
 def _given(specs: Mapping[str, Mapping[str, Any] | None]) -> dict[str, Mapping[str, Any]]:
@@ -298,7 +302,7 @@ def _device_insert(*, name: str, source: str | None, specs: Mapping[str, Mapping
     if len(given) != 1:
         errors.add(
             "input",
-            f"Give exactly one device kind: {_KIND_NAMES}.",
+            f"Give exactly one device kind: {_kind_names()}.",
             DeviceErrorCode.EXACTLY_ONE,
         )
         errors.raise_if_any()
@@ -359,11 +363,11 @@ def device_set_mode(*, uid: UUID, mode: str) -> Device:
     """Switch a battery (AUTO, CHARGING, DISCHARGING, IDLE) or an EV (no AUTO); the simulation follows."""
     with transaction.atomic():
         device = _device_for_update(uid)
-        if device.kind not in STORAGE_KINDS:
+        if not device.is_storage:
             raise ValidationError(
                 {
                     "id": ValidationError(
-                        f"Only {_STORAGE_NAMES} have a mode.",
+                        f"Only {_storage_names()} have a mode.",
                         code=DeviceErrorCode.KIND_MISMATCH,
                     )
                 }

@@ -25,7 +25,7 @@ class Household(TenantMixin):
     created_at = models.DateTimeField(auto_now_add=True)
     # Renewed (from one sequence) in the same transaction as every write to the household's devices
     # (a trigger on its devices table, households/migrations/0003): the tick's worker-side cache of
-    # device configuration (telemetry.device_cache) is valid while this number is unchanged.
+    # device configuration (the device cache, telemetry.services) is valid while this number is unchanged.
     devices_version = models.BigIntegerField(db_default=0, editable=False)
 
     # Schemas are created by households.provisioning (tenant DDL replayed) inside the sign-up transaction.

@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
+from devices.choices import PLANNED_MODES
 from planning import optimiser
 from planning.forecast import Forecast
 from telemetry.physics import (
@@ -31,7 +32,6 @@ from telemetry.physics import (
     battery_floor_wh,
     store_step,
 )
-from telemetry.plans import PLANNED_MODES
 
 HORIZON_STEPS = 144
 """36 hours of 15-minute steps: tomorrow's prices are known from the afternoon on."""
@@ -180,7 +180,8 @@ def home_plan(
     *,
     timezone: str,
 ) -> HomePlan:
-    """The cost-optimal plan of the home's OPTIMIZED batteries and SMART EVs over the forecast."""
+    """The cost-optimal plan of the home's OPTIMIZED batteries and SMART EVs over the forecast (solved
+    warm from the last home planned in the same time zone)."""
     problem = problem_of(devices, targets, forecast, prices, timezone=timezone)
-    plan = optimiser.solve(problem)
+    plan = optimiser.solve(problem, family=timezone)
     return HomePlan(plan, problem, optimiser.net_cost(grid_without_plan(problem), problem))

@@ -24,9 +24,9 @@ until its readyBy, and the plan says so with TARGET_UNREACHABLE.
 Speed: everything that differs between homes (prices, solar, load, rates, charges, reserves, targets,
 when the car is away) is a cost or a bound, so the matrix depends only on the number of steps and
 stores (a _Shape, built once with numpy index arithmetic into one scipy.sparse matrix). Each thread keeps
-one HiGHS model per shape and only changes its costs and bounds: the next home's solve starts from the
-previous home's basis (a warm start), a few times faster than a fresh model solved from scratch
-(bench/plan.py times both).
+one HiGHS model per shape and family (homes alike: planning passes the time zone) and only changes
+its costs and bounds: the next home's solve starts from the previous like home's basis (a warm
+start), a few times faster than a fresh model solved from scratch (bench/plan.py times both).
 """
 
 from __future__ import annotations
@@ -130,12 +130,14 @@ def _ones(values: np.ndarray | None, steps: int, default: float) -> np.ndarray:
     return np.full(steps, default) if values is None else np.asarray(values, dtype=float)
 
 
-def solve(problem: Problem, *, reuse: bool = True) -> Plan:
+def solve(problem: Problem, *, reuse: bool = True, family: str = "") -> Plan:
     """The cost-optimal plan (HiGHS, through its own Python interface highspy).
 
-    `reuse` (the default) solves on this thread's model of the problem's shape, warm-started from
-    the basis of the previous solve; False builds and solves a fresh model (what every solve did
-    before; bench/plan.py times both).
+    `reuse` (the default) solves on this thread's model of the problem's shape and `family`,
+    warm-started from the basis of the previous solve; False builds and solves a fresh model (what
+    every solve did before; bench/plan.py times both). A family names homes alike (planning passes
+    the time zone: the same prices, sun and hours): a chunk mixing places solves each home from a
+    like home's basis, not from the previous home's, far from it.
     """
     n = problem.steps
     dt = problem.step_hours
@@ -188,7 +190,7 @@ def solve(problem: Problem, *, reuse: bool = True) -> Plan:
                 if target.charge_wh > reachable[step] + UNREACHABLE_WH:
                     reasons.setdefault(store.id, (store, step + 1))
                 lower[s[step]] = max(lower[s[step]], min(target.charge_wh, reachable[step]))
-    solver = _model(shape) if reuse else _fresh(shape)
+    solver = _model(shape, family) if reuse else _fresh(shape)
     x = _run(solver, cost, lower, upper, row_lower, row_upper)
     plan = Plan({}, {}, np.zeros(n), 0.0)
     for index, store in enumerate(stores):
@@ -309,7 +311,9 @@ def _full_rate_until(plan: Plan, problem: Problem, store: Store, step: int) -> N
 
 
 _models = threading.local()
-"""Per thread (a Celery worker process has one), the HiGHS model of each shape solved so far."""
+"""Per thread (a Celery worker process has one), the HiGHS model of each shape and family solved
+so far, at most MODELS_MAX (the least recently used goes first)."""
+MODELS_MAX = 64
 
 
 def _fresh(shape: _Shape) -> highspy.Highs:
@@ -333,14 +337,19 @@ def _fresh(shape: _Shape) -> highspy.Highs:
     return highs
 
 
-def _model(shape: _Shape) -> highspy.Highs:
-    """This thread's model of the shape, kept with its last basis for the next solve to start from."""
-    models: dict[_Shape, highspy.Highs] | None = getattr(_models, "by_shape", None)
+def _model(shape: _Shape, family: str) -> highspy.Highs:
+    """This thread's model of the shape and family, kept with its last basis for the next solve."""
+    models: dict[tuple[_Shape, str], highspy.Highs] | None = getattr(_models, "by_shape", None)
     if models is None:
         models = _models.by_shape = {}
-    if shape not in models:
-        models[shape] = _fresh(shape)
-    return models[shape]
+    key = (shape, family)
+    model = models.pop(key, None)
+    if model is None:
+        if len(models) >= MODELS_MAX:
+            del models[next(iter(models))]
+        model = _fresh(shape)
+    models[key] = model  # the most recently used goes last
+    return model
 
 
 def _run(

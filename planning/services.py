@@ -1,8 +1,9 @@
 """Make and store households' plans: read devices, charges, targets and prices; solve; write in one batch.
 
-Planning runs in public, a household named by its id (like the tick). Each household's devices are
-read from its schema; the plans of a whole batch are written with one round trip
-(telemetry.plans.plans_sql). A household none of whose stores follows a plan has its plan removed.
+Planning runs in public, a household named by its id (like the tick). A chunk's devices, with their
+live charge, are read from their schemas in one statement (home_states); its plans are written
+together by binary COPY (telemetry.plans.plans_store). A household none of whose stores follows a
+plan has its plan removed.
 """
 
 from __future__ import annotations
@@ -16,15 +17,13 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone as django_timezone
-from django_tenants.utils import schema_context
 
-from devices.models import Device, DeviceKind
+from devices.models import DeviceKind
 from households.models import Household
 from planning import forecast, homeplan, optimiser
 from tariffs import market
 from tariffs.zones import ZONES
 from telemetry import physics, plans
-from telemetry import selectors as telemetry_selectors
 from telemetry.sql import render
 
 logger = logging.getLogger(__name__)
@@ -43,39 +42,34 @@ class HomeState:
     devices_version: int
 
 
-def device_state(device: Device) -> physics.DeviceState:
-    """A device as the physics and the planner see it (its live charge already applied)."""
-    return physics.DeviceState(
-        id=device.pk,
-        kind=device.kind,
-        rated_capacity_w=device.rated_capacity_w,
-        capacity_wh=device.capacity_wh,
-        charge_wh=device.charge_wh,
-        max_charge_rate_w=device.max_charge_rate_w,
-        max_discharge_rate_w=device.max_discharge_rate_w,
-        mode=device.mode,
-        average_power_w=device.average_power_w,
-        category=device.category or None,
-        tilt_degrees=device.tilt_degrees,
-        azimuth_degrees=device.azimuth_degrees,
-        dc_ac_ratio=device.dc_ac_ratio,
-        reserve_percent=device.reserve_percent,
-    )
+def home_states(households: Sequence[Household]) -> dict[int, HomeState]:
+    """Each household's devices with their live charge, and its EVs' targets: one statement for all.
+
+    A store's charge is the live one, as telemetry.selectors.devices_with_live_state gives it
+    (telemetry.plans.planning_devices_sql).
+    """
+    # The versions as the households' rows were read (before their devices): a device changed
+    # since leaves the plan due again at the next beat.
+    states = {h.pk: HomeState([], {}, h.devices_version or 0) for h in households}
+    if not households:
+        return states
+    with connection.cursor() as cursor:
+        cursor.execute(
+            render(cursor, [plans.planning_devices_sql(cursor, [(h.pk, h.schema_name) for h in households])])
+        )
+        rows = cursor.fetchall()
+    for row in rows:
+        household_id, device, target = plans.planning_device(row)
+        state = states[household_id]
+        state.devices.append(device)
+        if device.kind == DeviceKind.ELECTRIC_VEHICLE and target is not None:
+            state.targets[device.id] = homeplan.ChargeTarget(*target)
+    return states
 
 
 def home_state(household: Household) -> HomeState:
-    """The household's devices with their live charge, and its EVs' targets (reads its schema)."""
-    # The version as the household's row was read (before its devices): a device changed since
-    # leaves the plan due again at the next beat.
-    version = household.devices_version or 0
-    with schema_context(household.schema_name):
-        devices = telemetry_selectors.devices_with_live_state(Device.objects.order_by("id"))
-    targets = {
-        d.pk: homeplan.ChargeTarget(d.charge_target_percent, d.ready_by)
-        for d in devices
-        if d.kind == DeviceKind.ELECTRIC_VEHICLE and d.charge_target_percent is not None and d.ready_by
-    }
-    return HomeState([device_state(d) for d in devices], targets, version)
+    """The household's devices with their live charge, and its EVs' targets (home_states)."""
+    return home_states([household])[household.pk]
 
 
 def _money(value: float) -> Decimal:
@@ -104,11 +98,10 @@ def _nothing_to_plan(household: Household, state: HomeState, now: datetime) -> p
 
 
 def household_plan(
-    *, household: Household, prices: PriceSource, now: datetime | None = None
+    *, household: Household, state: HomeState, prices: PriceSource, now: datetime
 ) -> plans.StoredPlan:
-    """The household's plan from now; an empty one when none of its stores follows a plan."""
-    now = now or django_timezone.now()
-    state = home_state(household)
+    """The household's plan from now (its state read by home_states); an empty one when none of its
+    stores follows a plan."""
     if not homeplan.planned_stores(state.devices):
         return _nothing_to_plan(household, state, now)
     expected = forecast.forecast(
@@ -151,13 +144,17 @@ def households_plan(*, household_ids: Sequence[int], prices: PriceSource, now: d
     """
     now = now or django_timezone.now()
     made: list[plans.StoredPlan] = []
-    for household in Household.objects.filter(pk__in=list(household_ids)).order_by("pk"):
+    households = list(Household.objects.filter(pk__in=list(household_ids)).order_by("pk"))
+    states = home_states(households)
+    for household in households:
         try:
-            made.append(household_plan(household=household, prices=prices, now=now))
+            made.append(
+                household_plan(household=household, state=states[household.pk], prices=prices, now=now)
+            )
         except optimiser.PlanError:
             logger.exception("No plan for household %s", household.schema_name)
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(render(cursor, [plans.plans_sql(cursor, made)]))
+        plans.plans_store(cursor, made)
     return sum(1 for plan in made if plan.devices)
 
 

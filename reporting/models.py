@@ -3,8 +3,6 @@
 
 from django.db import models
 
-from devices.kinds import KINDS
-
 
 class FleetTotals(models.Model):
     """The fleet's totals, aggregated from the snapshots once per fleet tick (a single row).
@@ -28,6 +26,9 @@ class FleetTotals(models.Model):
     grid_import_w = models.FloatField(default=0.0, help_text="Sum of the households' imports.")
     grid_export_w = models.FloatField(default=0.0, help_text="Sum of the households' exports.")
     at = models.DateTimeField(null=True, blank=True, help_text="Newest household tick counted.")
+    devices_by_kind = models.JSONField(
+        default=dict, blank=True, help_text="Device count per registry kind value (devices.kinds)."
+    )
     costs_today = models.JSONField(
         default=dict,
         blank=True,
@@ -41,13 +42,3 @@ class FleetTotals(models.Model):
 
     def __str__(self) -> str:
         return f"Fleet totals at {self.computed_at:%Y-%m-%d %H:%M}"
-
-
-def _add_kind_counts(*tables: type[models.Model]) -> None:
-    """One device count column per registry kind (devices.kinds), e.g. `solar_panels`."""
-    for kind in KINDS:
-        for table in tables:
-            table.add_to_class(kind.count_column, models.PositiveIntegerField(default=0))
-
-
-_add_kind_counts(FleetTotals)

@@ -11,6 +11,7 @@ from core.graphql.permissions import household_required, staff_required
 from core.graphql.rounding import measurement_round
 from devices.graphql.enums import DeviceKindEnum
 from devices.graphql.types import DeviceInterface, device_uid
+from devices.models import DeviceKind
 from reporting import buckets, selectors
 from reporting.costs import HISTORY_COST, HISTORY_FIELD
 from tariffs.schema import Money
@@ -321,7 +322,12 @@ class FleetSummary(graphene.ObjectType):
 
     @staticmethod
     def resolve_devices_by_kind(fleet: selectors.FleetTotalsResult, info):
-        return [DeviceKindCount(kind=kind, count=count) for kind, count in fleet.devices_by_kind.items()]
+        # The enum holds the kinds registered when the schema was built (docs/adding-a-device-kind.md).
+        return [
+            DeviceKindCount(kind=kind, count=count)
+            for kind, count in fleet.devices_by_kind.items()
+            if kind in DeviceKind.values
+        ]
 
 
 class Query(graphene.ObjectType):

@@ -18,8 +18,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
-from devices.kinds import KINDS
-from devices.models import Device, DeviceKind
+from devices.kinds import BY_VALUE, KINDS
+from devices.models import Device
 from households.models import Household
 from reporting.buckets import Bucket, Interval, buckets_between
 from reporting.models import FleetTotals
@@ -374,6 +374,7 @@ class FleetTotalsResult:
     households: int
     stale_households: int
     devices_by_kind: dict[str, int]
+    """Every registered kind's value (devices.kinds) to its count, in the registry's order."""
     produced_w: float
     consumed_w: float
     storage_capacity_wh: float
@@ -393,6 +394,11 @@ class FleetTotalsResult:
         return sum(self.devices_by_kind.values())
 
     @property
+    def labelled_counts(self) -> list[tuple[str, int]]:
+        """(label, count) per kind, for the admin's fleet totals."""
+        return [(BY_VALUE[kind].label, count) for kind, count in self.devices_by_kind.items()]
+
+    @property
     def net_w(self) -> float:
         return self.produced_w - self.consumed_w
 
@@ -404,17 +410,18 @@ class FleetTotalsResult:
 FLEET_POWER_COLUMNS = tuple(column for column in telemetry_selectors.SNAPSHOT_POWERS if column != "net_w")
 """Snapshot columns the fleet sums (grid import and export per household, so they do not cancel)."""
 
-# Per-kind device counts of the snapshots and fleet totals, one column per registry kind.
-KIND_COLUMNS = {DeviceKind(kind.value): kind.count_column for kind in KINDS}
+
+def _by_kind(counts: dict[str, int]) -> dict[str, int]:
+    """The count of every kind registered now, 0 for a kind no snapshot counted."""
+    return {kind.value: counts.get(kind.value, 0) for kind in KINDS}
 
 
 def fleet_totals_compute(*, now: datetime | None = None) -> FleetTotalsResult:
     """Aggregate every snapshot (one public query; grows with the fleet, so run once per tick)."""
-    row = telemetry_selectors.snapshot_totals(
-        stale_before=stale_before(now=now), columns=FLEET_POWER_COLUMNS, counts=tuple(KIND_COLUMNS.values())
-    )
+    row = telemetry_selectors.snapshot_totals(stale_before=stale_before(now=now), columns=FLEET_POWER_COLUMNS)
     return dataclasses.replace(
-        _fleet(row), costs_today=telemetry_selectors.snapshot_costs_today(now or timezone.now())
+        _fleet({**row, "devices_by_kind": telemetry_selectors.snapshot_devices_by_kind()}),
+        costs_today=telemetry_selectors.snapshot_costs_today(now or timezone.now()),
     )
 
 
@@ -425,7 +432,7 @@ def _fleet(row: Any) -> FleetTotalsResult:
     return FleetTotalsResult(
         households=get("households"),
         stale_households=get("stale_households"),
-        devices_by_kind={kind: get(column) for kind, column in KIND_COLUMNS.items()},
+        devices_by_kind=_by_kind(get("devices_by_kind")),
         at=get("at"),
         **{column: get(column) for column in FLEET_POWER_COLUMNS},
     )
@@ -444,7 +451,7 @@ def fleet_totals(*, now: datetime | None = None) -> FleetTotalsResult:
         return FleetTotalsResult(
             households=households,
             stale_households=households,
-            devices_by_kind=dict.fromkeys(KIND_COLUMNS, 0),
+            devices_by_kind=_by_kind({}),
             at=None,
             **powers,
         )

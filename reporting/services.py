@@ -5,7 +5,7 @@ from datetime import datetime
 from django.utils import timezone
 
 from reporting.models import FleetTotals
-from reporting.selectors import FLEET_POWER_COLUMNS, KIND_COLUMNS, FleetTotalsResult, fleet_totals_compute
+from reporting.selectors import FLEET_POWER_COLUMNS, FleetTotalsResult, fleet_totals_compute
 
 
 def fleet_totals_refresh(*, at: datetime | None = None) -> FleetTotalsResult:
@@ -24,7 +24,7 @@ def fleet_totals_refresh(*, at: datetime | None = None) -> FleetTotalsResult:
             "stale_households": fleet.stale_households,
             "at": fleet.at,
             **{column: getattr(fleet, column) for column in FLEET_POWER_COLUMNS},
-            **{column: fleet.devices_by_kind[kind] for kind, column in KIND_COLUMNS.items()},
+            "devices_by_kind": fleet.devices_by_kind,
             "costs_today": {
                 currency: [str(amount) for amount in amounts]
                 for currency, amounts in fleet.costs_today.items()

@@ -22,7 +22,7 @@ from enum import StrEnum
 from typing import Any
 
 from devices import choices
-from devices.kinds import KINDS
+from devices.kinds import KINDS, indexed
 from telemetry.physics import battery_floor_wh
 
 DUST_W = 1e-6
@@ -76,11 +76,20 @@ _HANDLER_NODES = {
     "vehicle": Node.ELECTRIC_VEHICLE,
     "appliance": Node.HOME,
 }
-_KIND_NODES = {kind.value: _HANDLER_NODES[kind.physics] for kind in KINDS}
+_KIND_NODES: dict[str, Node] = {}
+
+
+def _kind_nodes_rebuild() -> None:
+    nodes = {kind.value: _HANDLER_NODES[kind.physics] for kind in KINDS}
+    _KIND_NODES.clear()
+    _KIND_NODES.update(nodes)
+
+
+indexed(_kind_nodes_rebuild)
 
 
 def kind_node(kind: str) -> Node:
-    """The node a registry kind's devices feed or draw from (SOLAR, HOME, or a store)."""
+    """The node a registered kind's devices feed or draw from (SOLAR, HOME, or a store)."""
     return _KIND_NODES[str(kind)]
 
 

@@ -3,7 +3,8 @@ by household.
 
 One table per kind of row for the whole fleet lets a tick COPY the readings of hundreds of homes
 at once and upsert their devices' state in one statement (telemetry.writes); tenant schemas keep
-only the devices' configuration, which the tick reads only when it changed (telemetry.device_cache).
+only the devices' configuration, which the tick reads only when it changed (the device cache in
+telemetry.services).
 Isolation stays structural: every model's managers see only the rows of the household whose
 schema the connection is in (`public.current_household_id()`, the household owning
 `current_schema()`), so code running in a tenant, Django's cascades included, cannot reach another
@@ -21,7 +22,6 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models.functions import Now
 
-from devices.kinds import KINDS
 from households.models import Household
 
 CURRENT_HOUSEHOLD = models.Func(function="public.current_household_id", output_field=models.BigIntegerField())
@@ -240,6 +240,9 @@ class HouseholdSnapshot(models.Model):
     grid_import_w = models.FloatField(default=0.0)
     grid_export_w = models.FloatField(default=0.0)
     reported_devices = models.PositiveIntegerField(default=0, help_text="Devices fed by the home's gateway.")
+    devices_by_kind = models.JSONField(
+        default=dict, blank=True, help_text="Device count per registry kind value (devices.kinds)."
+    )
     # Today's costs (telemetry.costs): the home's local day of its newest tick, summed tick by tick.
     cost_day = models.DateField(null=True, blank=True)
     currency = models.CharField(max_length=3, blank=True, default="")
@@ -255,20 +258,10 @@ class HouseholdSnapshot(models.Model):
 
     @property
     def devices(self) -> int:
-        return sum(getattr(self, kind.count_column) for kind in KINDS)
+        return sum(self.devices_by_kind.values())
 
     @property
     def storage_charge_percent(self) -> float | None:
         if not self.storage_capacity_wh:
             return None
         return 100.0 * self.storage_charge_wh / self.storage_capacity_wh
-
-
-def _add_kind_counts(*tables: type[models.Model]) -> None:
-    """One device count column per registry kind (devices.kinds), e.g. `solar_panels`."""
-    for kind in KINDS:
-        for table in tables:
-            table.add_to_class(kind.count_column, models.PositiveIntegerField(default=0))
-
-
-_add_kind_counts(HouseholdSnapshot)

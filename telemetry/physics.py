@@ -23,7 +23,7 @@ from typing import Any
 from devices import limits
 from devices.choices import ApplianceCategory as Category
 from devices.choices import StorageMode as Mode
-from devices.kinds import KINDS
+from devices.kinds import KINDS, indexed
 from households import locations
 from telemetry import appliances, solar
 from telemetry.profiles import BLOCK_S, Blocks, block_mean
@@ -63,8 +63,18 @@ class Handler(StrEnum):
     VEHICLE = "vehicle"
 
 
-HANDLERS: dict[str, Handler] = {kind.value: Handler(kind.physics) for kind in KINDS}
-"""Each registry kind's handler; a kind naming none of the above fails here, at import."""
+HANDLERS: dict[str, Handler] = {}
+"""Each registered kind's handler, kept up to date as kinds are registered (devices.kinds.indexed);
+a kind naming none of the above is a ValueError at import, or from `register`."""
+
+
+def _handlers_rebuild() -> None:
+    handlers = {kind.value: Handler(kind.physics) for kind in KINDS}
+    HANDLERS.clear()
+    HANDLERS.update(handlers)
+
+
+indexed(_handlers_rebuild)
 
 
 @dataclass(frozen=True, slots=True)

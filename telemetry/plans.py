@@ -1,7 +1,7 @@
 """The plans the tick follows: stored per household in shared tables, read for a whole batch at once.
 
 planning.services makes the plans (forecasts, the linear program) and stores them here through
-`plans_sql`; the tick reads the step in force for every household of its batch with one statement
+`plans_store`; the tick reads the step in force for every household of its batch with one statement
 (`plan_steps_sql`) and turns each planned store's step into a command the physics already knows
 (`follow`). Physics wins over the plan: the plan only chooses a mode and a rate cap, and
 telemetry.physics grants what the store's charge, rates and reserve allow, whatever the forecast got
@@ -21,21 +21,25 @@ wrong. The rule, per step of a store's planned power P and the home's planned gr
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping, Sequence
+import io
+import struct
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
+import numpy as np
 from psycopg2 import sql
 
+from devices.choices import PLANNED_MODES
 from devices.models import StorageMode
 from telemetry import physics
-from telemetry.sql import Query, identifiers, json_rows, json_select
+from telemetry.sql import TYPES, Query, identifiers, raw
+from telemetry.tick import live_charge_wh
 
 POWER_DUST_W = 1.0
 """Planned powers within this of 0 count as 0 (W)."""
-PLANNED_MODES = frozenset({StorageMode.OPTIMIZED.value, StorageMode.SMART.value})
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,10 +48,6 @@ class PlannedStep:
 
     power_w: float
     grid_w: float
-
-
-def follows_plan(device: physics.DeviceState) -> bool:
-    return device.mode in PLANNED_MODES
 
 
 def follow(device: physics.DeviceState, step: PlannedStep | None) -> physics.DeviceState:
@@ -94,7 +94,9 @@ def followed(
     devices: Sequence[physics.DeviceState], steps: Mapping[int, PlannedStep]
 ) -> list[physics.DeviceState]:
     """The devices as the physics should run them this instant (planned stores commanded)."""
-    return [follow(device, steps.get(device.id)) if follows_plan(device) else device for device in devices]
+    return [
+        follow(device, steps.get(device.id)) if device.mode in PLANNED_MODES else device for device in devices
+    ]
 
 
 # --- the tick's read: the step in force for a batch ------------------------------------------
@@ -153,10 +155,6 @@ class StoredPlan:
     """Device id -> (power W per step, charge Wh at the end of each step, reason code or "")."""
 
 
-def _array(values: Sequence[float]) -> str:
-    return "{" + ",".join(repr(float(value)) for value in values) + "}"
-
-
 _HOUSEHOLD_COLUMNS = (
     "household_id",
     "created_at",
@@ -183,14 +181,36 @@ _HOUSEHOLD_TYPES = (
     "numeric",
     "numeric",
 )
-_DEVICE_TYPES = ("bigint", "bigint", "float8[]", "float8[]", "text")
-HOUSEHOLD_PLAN_UPSERT = Query(
+_DEVICE_COLUMNS = ("household_id", "device_id", "power_w", "charge_wh", "reason")
+_STAGE = sql.Identifier("pg_temp", "planning_household_plans")
+"""This session's staging table for the household plans (COPY cannot upsert)."""
+HOUSEHOLD_PLANS_STAGE = Query(
+    sql.SQL("CREATE TEMP TABLE IF NOT EXISTS {stage} ({columns}) ON COMMIT DELETE ROWS").format(
+        stage=sql.Identifier("planning_household_plans"),
+        columns=sql.SQL(", ").join(
+            # Money travels as text (its binary numeric form is not worth writing), cast on upsert.
+            sql.SQL("{} {}").format(sql.Identifier(column), TYPES["text" if kind == "numeric" else kind])
+            for column, kind in zip(_HOUSEHOLD_COLUMNS, _HOUSEHOLD_TYPES, strict=True)
+        ),
+    )
+)
+HOUSEHOLD_PLANS_COPY = Query(
+    sql.SQL("COPY {stage} ({columns}) FROM STDIN (FORMAT binary)").format(
+        stage=_STAGE, columns=identifiers(_HOUSEHOLD_COLUMNS)
+    )
+)
+HOUSEHOLD_PLANS_UPSERT = Query(
     sql.SQL(
-        "INSERT INTO {table} AS p ({columns}) {rows} ON CONFLICT (household_id) DO UPDATE SET {updates};"
+        "INSERT INTO {table} AS p ({columns}) SELECT {casts} FROM {stage} "
+        "ON CONFLICT (household_id) DO UPDATE SET {updates}; DELETE FROM {stage};"
     ).format(
         table=sql.Identifier("public", "telemetry_householdplan"),
         columns=identifiers(_HOUSEHOLD_COLUMNS),
-        rows=json_select(_HOUSEHOLD_TYPES),
+        casts=sql.SQL(", ").join(
+            sql.SQL("{}::{}").format(sql.Identifier(column), TYPES[kind])
+            for column, kind in zip(_HOUSEHOLD_COLUMNS, _HOUSEHOLD_TYPES, strict=True)
+        ),
+        stage=_STAGE,
         updates=sql.SQL(", ").join(
             sql.SQL("{c} = EXCLUDED.{c}").format(c=sql.Identifier(column))
             for column in _HOUSEHOLD_COLUMNS[1:]
@@ -200,50 +220,176 @@ HOUSEHOLD_PLAN_UPSERT = Query(
 DEVICE_PLANS_DELETE = Query(
     sql.SQL("DELETE FROM public.telemetry_deviceplan WHERE household_id = ANY(%s::bigint[]);")
 )
-_DEVICE_COLUMNS = ("household_id", "device_id", "power_w", "charge_wh", "reason")
-DEVICE_PLANS_INSERT = Query(
-    sql.SQL("INSERT INTO {table} ({columns}) {rows};").format(
-        table=sql.Identifier("public", "telemetry_deviceplan"),
-        columns=identifiers(_DEVICE_COLUMNS),
-        rows=json_select(_DEVICE_TYPES),
+DEVICE_PLANS_COPY = Query(
+    sql.SQL("COPY {table} ({columns}) FROM STDIN (FORMAT binary)").format(
+        table=sql.Identifier("public", "telemetry_deviceplan"), columns=identifiers(_DEVICE_COLUMNS)
     )
 )
 
+# PostgreSQL's binary COPY format: a header, per row its field count and each field's length and
+# bytes (network byte order), a trailer. Arrays of float8 (type oid 701) are one dimension from 1.
+_COPY_HEADER = b"PGCOPY\n\xff\r\n\x00" + struct.pack("!ii", 0, 0)
+_COPY_TRAILER = struct.pack("!h", -1)
+_FLOAT8_OID = 701
+_PG_EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
+_ELEMENT = np.dtype([("length", ">i4"), ("value", ">f8")])
 
-def plans_sql(cursor: Any, plans: Sequence[StoredPlan]) -> bytes:
-    """Replace these households' plans: three statements for the whole batch, sent as one text."""
-    if not plans:
-        return b""
-    households = [
+
+def _bigint(value: int) -> bytes:
+    return struct.pack("!iq", 8, value)
+
+
+def _timestamp(value: datetime) -> bytes:
+    return struct.pack("!iq", 8, (value - _PG_EPOCH) // timedelta(microseconds=1))
+
+
+def _text(value: str) -> bytes:
+    encoded = value.encode()
+    return struct.pack("!i", len(encoded)) + encoded
+
+
+def _float8_array(values: Sequence[float]) -> bytes:
+    series = np.asarray(values, dtype=float)
+    if not len(series):
+        return struct.pack("!iiii", 12, 0, 0, _FLOAT8_OID)
+    elements = np.empty(len(series), dtype=_ELEMENT)
+    elements["length"] = 8
+    elements["value"] = series
+    body = elements.tobytes()
+    return struct.pack("!iiiiii", 20 + len(body), 1, 0, _FLOAT8_OID, len(series), 1) + body
+
+
+def _household_row(plan: StoredPlan) -> bytes:
+    return b"".join(
         (
-            plan.household_id,
-            plan.created_at,
-            plan.start,
-            plan.step_seconds,
-            plan.devices_version,
-            _array(plan.grid_w),
-            _array(plan.solar_w),
-            _array(plan.load_w),
-            _array(plan.import_price_per_kwh),
-            _array(plan.export_price_per_kwh),
-            plan.currency,
-            str(plan.expected_cost),
-            str(plan.expected_cost_without_plan),
+            struct.pack("!h", len(_HOUSEHOLD_COLUMNS)),
+            _bigint(plan.household_id),
+            _timestamp(plan.created_at),
+            _timestamp(plan.start),
+            struct.pack("!ii", 4, plan.step_seconds),
+            _bigint(plan.devices_version),
+            _float8_array(plan.grid_w),
+            _float8_array(plan.solar_w),
+            _float8_array(plan.load_w),
+            _float8_array(plan.import_price_per_kwh),
+            _float8_array(plan.export_price_per_kwh),
+            _text(plan.currency),
+            _text(str(plan.expected_cost)),
+            _text(str(plan.expected_cost_without_plan)),
         )
-        for plan in plans
-    ]
-    devices = [
-        (plan.household_id, device_id, _array(power), _array(charge), reason)
-        for plan in plans
-        for device_id, (power, charge, reason) in plan.devices.items()
-    ]
-    parts = [
-        HOUSEHOLD_PLAN_UPSERT.bind(cursor, (json_rows(households),)),
-        DEVICE_PLANS_DELETE.bind(cursor, ([plan.household_id for plan in plans],)),
-    ]
+    )
+
+
+def _device_rows(plan: StoredPlan) -> Iterator[bytes]:
+    for device_id, (power, charge, reason) in plan.devices.items():
+        yield b"".join(
+            (
+                struct.pack("!h", len(_DEVICE_COLUMNS)),
+                _bigint(plan.household_id),
+                _bigint(device_id),
+                _float8_array(power),
+                _float8_array(charge),
+                _text(reason),
+            )
+        )
+
+
+def _copy(cursor: Any, query: Query, rows: Sequence[bytes]) -> None:
+    raw(cursor).copy_expert(query.text(cursor), io.BytesIO(b"".join((_COPY_HEADER, *rows, _COPY_TRAILER))))
+
+
+def plans_store(cursor: Any, plans: Sequence[StoredPlan]) -> None:
+    """Replace these households' plans, in the caller's transaction: the household plans COPYed
+    (binary, no number turned into text) into a session's staging table and upserted from it, then
+    their device plans deleted and COPYed in. Four round trips for the whole batch.
+
+    The upsert goes first: two transactions replacing the same household's plan queue on its row
+    before either touches its device plans.
+    """
+    if not plans:
+        return
+    cursor.execute(HOUSEHOLD_PLANS_STAGE.text(cursor))
+    _copy(cursor, HOUSEHOLD_PLANS_COPY, [_household_row(plan) for plan in plans])
+    cursor.execute(
+        HOUSEHOLD_PLANS_UPSERT.text(cursor)
+        + DEVICE_PLANS_DELETE.bind(cursor, ([plan.household_id for plan in plans],)).decode()
+    )
+    devices = [row for plan in plans for row in _device_rows(plan)]
     if devices:
-        parts.append(DEVICE_PLANS_INSERT.bind(cursor, (json_rows(devices),)))
-    return b"".join(parts)
+        _copy(cursor, DEVICE_PLANS_COPY, devices)
+
+
+# --- planning's read: a chunk's devices with their live charge --------------------------------
+
+PLANNING_DEVICE_COLUMNS = (
+    "id",
+    "kind",
+    "rated_capacity_w",
+    "capacity_wh",
+    "charge_wh",
+    "max_charge_rate_w",
+    "max_discharge_rate_w",
+    "mode",
+    "average_power_w",
+    "category",
+    "tilt_degrees",
+    "azimuth_degrees",
+    "dc_ac_ratio",
+    "reserve_percent",
+    "charge_target_percent",
+    "ready_by",
+    "charge_revision",
+)
+_PLANNING_DEVICES_SELECT = sql.SQL(
+    "SELECT %s::bigint, {columns}, s.charge_wh, s.charge_revision FROM {table} AS d "
+    "LEFT JOIN public.telemetry_devicelivestate AS s ON s.household_id = %s AND s.device_id = d.id"
+)
+_PLANNING_DEVICES_COLUMNS_SQL = identifiers(PLANNING_DEVICE_COLUMNS, prefix="d")
+_PLANNING_DEVICES_ORDER = sql.SQL(" ORDER BY 1, 2")
+
+
+def planning_devices_sql(cursor: Any, households: Sequence[tuple[int, str]]) -> bytes:
+    """One statement: the devices of these households (id, schema) joined to their live state (a
+    UNION ALL over just their schemas), by household and device id. Rows for `planning_device`."""
+    selects = sql.SQL(" UNION ALL ").join(
+        _PLANNING_DEVICES_SELECT.format(
+            columns=_PLANNING_DEVICES_COLUMNS_SQL, table=sql.Identifier(schema, "devices_device")
+        )
+        for _, schema in households
+    )
+    params = [household_id for household_id, _ in households for _ in range(2)]
+    return raw(cursor).mogrify(selects + _PLANNING_DEVICES_ORDER, params)
+
+
+def planning_device(row: Sequence[Any]) -> tuple[int, physics.DeviceState, tuple[float, time] | None]:
+    """A row of planning_devices_sql: (household id, the device with its live charge as
+    telemetry.selectors.devices_with_live_state gives it, its (charge target %, readyBy) when set)."""
+    household_id, *columns, live_wh, live_revision = row
+    device = dict(zip(PLANNING_DEVICE_COLUMNS, columns, strict=True))
+    state = physics.DeviceState(
+        id=device["id"],
+        kind=device["kind"],
+        rated_capacity_w=device["rated_capacity_w"],
+        capacity_wh=device["capacity_wh"],
+        charge_wh=live_charge_wh(
+            own_wh=device["charge_wh"],
+            own_revision=device["charge_revision"],
+            capacity_wh=device["capacity_wh"],
+            live_wh=live_wh,
+            live_revision=live_revision or 0,
+        ),
+        max_charge_rate_w=device["max_charge_rate_w"],
+        max_discharge_rate_w=device["max_discharge_rate_w"],
+        mode=device["mode"],
+        average_power_w=device["average_power_w"],
+        category=device["category"] or None,
+        tilt_degrees=device["tilt_degrees"],
+        azimuth_degrees=device["azimuth_degrees"],
+        dc_ac_ratio=device["dc_ac_ratio"],
+        reserve_percent=device["reserve_percent"],
+    )
+    percent, ready_by = device["charge_target_percent"], device["ready_by"]
+    return household_id, state, (percent, ready_by) if percent is not None and ready_by else None
 
 
 # --- which households to plan again ----------------------------------------------------------

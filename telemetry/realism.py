@@ -231,13 +231,16 @@ def _typical_year_frame(site: TypicalYear) -> pd.DataFrame:
     """The file's hourly GHI (W/m²) and air temperature (°C), indexed by each hour's UTC start."""
     path = Path(pvlib.__file__).parent / "data" / site.file
     if site.file.endswith(".tm2"):
+        # pvlib stamps a TMY2 hour at its start already (the file's hour field minus one).
         data, _ = iotools.read_tmy2(str(path))
         frame = pd.DataFrame({"ghi": data["GHI"], "temp_air": data["DryBulb"] / 10.0})
+        start = pd.Timedelta(0)
     else:
+        # TMY3 stamps are hour-ending, in local standard time: the hour starts one hour earlier.
         data, _ = iotools.read_tmy3(str(path), map_variables=True)
         frame = data[["ghi", "temp_air"]]
-    # Hour-ending stamps in local standard time: the hour starts one hour earlier.
-    index = pd.DatetimeIndex(frame.index).tz_convert("UTC") - pd.Timedelta(hours=1)
+        start = pd.Timedelta(hours=1)
+    index = pd.DatetimeIndex(frame.index).tz_convert("UTC") - start
     return pd.DataFrame(frame.to_numpy(), index=index, columns=["ghi", "temp_air"])
 
 

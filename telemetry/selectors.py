@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, FloatField, IntegerField, Max, Q, QuerySet, Sum, Value
+from django.db.models import Count, FloatField, Max, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from psycopg2 import sql
@@ -238,23 +238,35 @@ def snapshot_of(household_id: int) -> HouseholdSnapshot | None:
     return HouseholdSnapshot.objects.filter(pk=household_id).first()
 
 
-def snapshot_totals(*, stale_before: datetime, columns: Sequence[str], counts: Sequence[str]) -> dict:
+def snapshot_totals(*, stale_before: datetime, columns: Sequence[str]) -> dict:
     """The fleet's sums over every household's snapshot (one public query; grows with the fleet).
 
     Keys: households, stale_households (never ticked, or last tick not after `stale_before`), `at` (the
-    newest tick), each of `columns` (float sums) and `counts` (integer sums), 0 for a fleet never ticked.
+    newest tick) and each of `columns` (float sums), 0 for a fleet never ticked.
     """
 
-    def total(column: str, output_field: type = FloatField) -> Coalesce:
-        return Coalesce(Sum(f"snapshot__{column}"), Value(0), output_field=output_field())
+    def total(column: str) -> Coalesce:
+        return Coalesce(Sum(f"snapshot__{column}"), Value(0), output_field=FloatField())
 
     return Household.objects.aggregate(
         households=Count("pk"),
         stale_households=Count("pk", filter=Q(snapshot__at__isnull=True) | Q(snapshot__at__lte=stale_before)),
         **{column: total(column) for column in columns},
         at=Max("snapshot__at"),
-        **{column: total(column, IntegerField) for column in counts},
     )
+
+
+# The fleet's device count per kind value, over the snapshots' maps (a kind no device has is absent).
+_DEVICES_BY_KIND = (
+    "SELECT k.key, sum(k.value::integer) FROM public.telemetry_householdsnapshot AS s, "
+    "jsonb_each_text(s.devices_by_kind) AS k GROUP BY k.key"
+)
+
+
+def snapshot_devices_by_kind() -> dict[str, int]:
+    with connection.cursor() as cursor:
+        cursor.execute(_DEVICES_BY_KIND)
+        return {kind: int(count) for kind, count in cursor.fetchall()}
 
 
 # Today's costs per currency over the snapshots that are of their home's local today (one grouped

@@ -3,8 +3,29 @@
 The live Celery tick, `simulate_tick` and `backfill_telemetry` all run through
 `households_tick` / `household_backfill`, which share the physics and the SQL of telemetry.writes.
 In the steady state a batch touches no household schema and costs no statement per household:
-device configuration comes from the worker's cache (telemetry.device_cache), valid while the
-household's devices version is unchanged, and the stores' charge from the shared live state.
+device configuration comes from the worker's cache (below), valid while the household's devices
+version is unchanged, and the stores' charge from the shared live state.
+
+The device cache: configuration (kind, capacities, rates, mode, category, orientation...) changes
+only when the owner edits a device, and every such write renews `households_household.devices_version`
+in its own transaction (a trigger on the household's devices table). The claim returns each
+household's version, so a household whose cached version matches is simulated without touching its
+schema; only the missing or stale ones are read from their schemas. One cache per worker process,
+bounded by TELEMETRY_DEVICE_CACHE_HOUSEHOLDS (enough for the whole fleet: a worker may be handed any
+chunk); when full, the household cached longest ago goes first. Benchmarks prime it with
+`device_cache_put` to tick households that have no schema (a household whose devices were never
+written has version 0). The version moves on INSERT, UPDATE and DELETE of a devices table;
+PostgreSQL fires no such trigger on TRUNCATE, so a devices table truncated by hand (the app never
+does) leaves the version, and the workers' caches, as they were: restart the workers and delete
+the shared cache's keys (`redis-cli --scan --pattern 'devices:*'`; not the cache's `clear()`,
+which empties the broker's Redis database too) after one.
+
+Behind each process's cache, one the workers share (Redis through Django's cache "devices"): a
+random worker process takes each chunk, so a process meets each household for the first time over
+its first minutes, and reading 250 households from their schemas costs ~0.6 s (a 250-way UNION
+ALL: planning it and opening 250 tables) against a few ms from Redis. Keys hold the database's oid
+besides household and version, so a database dropped and made again (tests, a development reset)
+never answers with another incarnation's devices; an unreachable Redis only costs the schema read.
 """
 
 import dataclasses
@@ -14,14 +35,17 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
+from django.core.cache import caches
 from django.db import DatabaseError, connection, transaction
+from redis.exceptions import RedisError
 
+from devices.choices import PLANNED_MODES
 from households.models import Household
 from households.timezones import local_hour_start, zone
-from telemetry import costs, device_cache, flows, partitions, physics, plans, reported, writes
+from telemetry import costs, flows, partitions, physics, plans, reported, writes
 from telemetry.signals import fleet_ticked
 from telemetry.sql import render
-from telemetry.tick import HouseholdTicks, SimulatedTick, live_charge_wh, net_power_w
+from telemetry.tick import CachedDevice, HouseholdTicks, SimulatedTick, live_charge_wh, net_power_w
 
 logger = logging.getLogger(__name__)
 
@@ -119,7 +143,7 @@ def simulate_instants(
     reserve = settings.TELEMETRY_EV_RESERVE_PERCENT / 100.0
     samples = samples or {}
     ticks = []
-    any_planned = any(plans.follows_plan(device) for device in devices)
+    any_planned = any(device.mode in PLANNED_MODES for device in devices)
     for index, at in enumerate(instants):
         simulated = [d for d in devices if d.id not in samples] if samples else devices
         outcomes = physics.simulate_household(
@@ -217,34 +241,103 @@ def _store(cursor, homes: Sequence[HouseholdTicks]) -> None:
     cursor.execute(render(cursor, statements))
 
 
+@dataclass(frozen=True, slots=True)
+class _CacheEntry:
+    version: int
+    devices: tuple[CachedDevice, ...]
+
+
+_device_cache: dict[int, _CacheEntry] = {}
+
+
+def device_cache_get(household_id: int, version: int) -> tuple[CachedDevice, ...] | None:
+    """The household's devices cached at `version`; None when missing or cached at another version."""
+    entry = _device_cache.get(household_id)
+    return entry.devices if entry is not None and entry.version == version else None
+
+
+def device_cache_put(household_id: int, version: int, devices: Sequence[CachedDevice]) -> None:
+    """Cache the household's devices as read at `version` (replacing any older entry)."""
+    if (
+        _device_cache.pop(household_id, None) is None
+        and len(_device_cache) >= settings.TELEMETRY_DEVICE_CACHE_HOUSEHOLDS
+    ):
+        del _device_cache[next(iter(_device_cache))]
+    _device_cache[household_id] = _CacheEntry(version, tuple(devices))  # the newest entry goes last
+
+
+def device_cache_clear() -> None:
+    _device_cache.clear()
+
+
+SHARED_DEVICE_CACHE = "devices"
+_DATABASE_OID = "SELECT oid FROM pg_database WHERE datname = current_database()"
+
+
+def _database_oid(cursor) -> int:
+    """The shared cache's namespace, read per batch: a process outlives a database dropped and made
+    again (as the tests do)."""
+    cursor.execute(_DATABASE_OID)
+    return int(cursor.fetchone()[0])
+
+
+def _shared_keys(oid: int, versions: Mapping[int, int]) -> dict[str, int]:
+    """The shared cache's key of each household at its version, by key."""
+    return {f"{oid}:{household_id}:{version}": household_id for household_id, version in versions.items()}
+
+
+def _shared_get(oid: int, versions: Mapping[int, int]) -> dict[int, tuple[CachedDevice, ...]]:
+    """The households (id -> version) another process has shared at those versions."""
+    keys = _shared_keys(oid, versions)
+    try:
+        found = caches[SHARED_DEVICE_CACHE].get_many(list(keys))
+    except RedisError:
+        logger.warning("The shared device cache is unreachable: reading the schemas")
+        return {}
+    return {keys[key]: cached for key, cached in found.items()}
+
+
+def _shared_put(oid: int, loaded: Mapping[int, tuple[int, tuple[CachedDevice, ...]]]) -> None:
+    """Share the households' devices read from their schemas (id -> (version, devices))."""
+    keys = _shared_keys(oid, {household_id: version for household_id, (version, _) in loaded.items()})
+    try:
+        caches[SHARED_DEVICE_CACHE].set_many(
+            {key: loaded[household_id][1] for key, household_id in keys.items()}
+        )
+    except RedisError:
+        logger.warning("The shared device cache is unreachable: not sharing")
+
+
 def _cached_devices(
     cursor, households: Sequence[HouseholdRef], versions: dict[int, int]
-) -> dict[int, tuple[device_cache.CachedDevice, ...]]:
+) -> dict[int, tuple[CachedDevice, ...]]:
     """Each household's devices from this process's cache, else the workers' shared cache; the
-    others read from their schemas (one statement) and cached at the version the claim returned."""
-    devices: dict[int, tuple[device_cache.CachedDevice, ...]] = {}
+    others read from their schemas (one statement). All are cached at the version the claim returned."""
+    devices: dict[int, tuple[CachedDevice, ...]] = {}
     missing = {}
     for household in households:
-        cached = device_cache.get(household.id, versions[household.id])
+        cached = device_cache_get(household.id, versions[household.id])
         if cached is None:
             missing[household.id] = versions[household.id]
         else:
             devices[household.id] = cached
     if not missing:
         return devices
-    oid = device_cache.database_oid(cursor)
-    devices.update(device_cache.shared_get(oid, missing))
+    oid = _database_oid(cursor)
+    for household_id, cached in _shared_get(oid, missing).items():
+        device_cache_put(household_id, versions[household_id], cached)
+        devices[household_id] = cached
     stale = [h for h in households if h.id not in devices]
     if stale:
         cursor.execute(render(cursor, [writes.devices_sql(cursor, [(h.id, h.schema_name) for h in stale])]))
-        loaded: dict[int, list[device_cache.CachedDevice]] = {h.id: [] for h in stale}
+        loaded: dict[int, list[CachedDevice]] = {h.id: [] for h in stale}
         for row in cursor.fetchall():
             household_id, device = writes.cached_device(row)
             loaded[household_id].append(device)
         for household_id, rows in loaded.items():
-            device_cache.put(household_id, versions[household_id], rows)
+            device_cache_put(household_id, versions[household_id], rows)
             devices[household_id] = tuple(rows)
-        device_cache.shared_put(oid, {h: (versions[h], devices[h]) for h in loaded})
+        _shared_put(oid, {h: (versions[h], devices[h]) for h in loaded})
     return devices
 
 
@@ -315,7 +408,7 @@ def _plan_steps(
 ) -> dict[int, dict[int, plans.PlannedStep]]:
     """The plan step in force of every planned store in the batch: one statement, and none when no
     household of the batch has a store that follows a plan."""
-    ids = [h for h, c in claimed.items() if any(plans.follows_plan(d) for d in c.devices)]
+    ids = [h for h, c in claimed.items() if any(d.mode in PLANNED_MODES for d in c.devices)]
     if not ids:
         return {}
     cursor.execute(render(cursor, [plans.plan_steps_sql(cursor, ids, at)]))
@@ -427,7 +520,7 @@ def _carry_charge(devices: list[physics.DeviceState], last: SimulatedTick) -> li
     ]
 
 
-def household_devices(cursor, household: HouseholdRef) -> tuple[device_cache.CachedDevice, ...]:
+def household_devices(cursor, household: HouseholdRef) -> tuple[CachedDevice, ...]:
     """The household's devices as the tick sees them: cached at its current devices version."""
     cursor.execute("SELECT devices_version FROM public.households_household WHERE id = %s", [household.id])
     version = cursor.fetchone()[0]

@@ -29,6 +29,7 @@ TYPES = {
     "boolean": sql.SQL("boolean"),
     "timestamptz": sql.SQL("timestamptz"),
     "date": sql.SQL("date"),
+    "jsonb": sql.SQL("jsonb"),
     "varchar": sql.SQL("varchar"),
     "text": sql.SQL("text"),
 }

@@ -2,7 +2,7 @@
 
 A chunk (TELEMETRY_TICK_CHUNK households) is written in one batch: one COPY of its readings and a
 few set-based statements (telemetry.services), with the devices' configuration from the worker
-process's cache (telemetry.device_cache), so a warm worker reads no household schema. The chunk
+process's cache (telemetry.services), so a warm worker reads no household schema. The chunk
 tasks form a chord whose body, fleet_tick_done, runs once all of them have finished and announces
 the tick (telemetry.signals.fleet_ticked) to the apps that subscribe. The tasks run in public: each
 household is named in the task's arguments, never taken from the connection.

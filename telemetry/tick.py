@@ -23,6 +23,18 @@ REPORTED = "reported"
 """devices.models.TelemetrySource.REPORTED: the device's readings come from its home's gateway."""
 
 
+@dataclass(frozen=True, slots=True)
+class CachedDevice:
+    """A device as its schema stores it: configuration, owner-set charge and that charge's revision
+    (what the worker's device cache holds, telemetry.services)."""
+
+    config: physics.DeviceState
+    """`charge_wh` is the device's own column: the owner's (or registration's) charge."""
+    charge_revision: int = 0
+    reported: bool = False
+    """Fed by the home's gateway (telemetry.reported), never simulated."""
+
+
 def net_power_w(produced_w: float, consumed_w: float) -> float:
     """Produced minus consumed; float dust from an exactly balancing battery counts as 0."""
     net = produced_w - consumed_w

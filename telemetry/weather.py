@@ -3,10 +3,15 @@
 Daily clearness. Each day's clear-sky index kc (the day's GHI over pvlib's clear-sky GHI) is drawn
 from the distribution of Bendt, Collares-Pereira and Rabl (1981, "The frequency distribution of
 daily insolation values", Solar Energy 27): f(kc) ∝ exp(g·kc) on [KC_MIN, KC_MAX], g chosen so the
-mean is the month's climate (telemetry.climate.local). The draw goes through a Gaussian copula: a
-standard normal "weather state" per place and day, autoregressive from day to day (lag-1 DAY_RHO,
-close to the 0.32-0.34 of pvlib's typical-year files and to Aguiar et al.'s Markov matrices, 1988),
-so spells of clear and dull days last as long as real ones.
+mean is the month's climate (telemetry.climate.local). The floor KC_MIN is an overcast day's: Kasten
+and Czeplak (1980, Solar Energy 24) put GHI under a fully overcast sky (8 oktas) at 0.25 of clear
+sky on average, so thick overcast days sit just below it; no day of pvlib's typical-year files falls
+under 0.2. The draw goes through a Gaussian copula: a standard normal "weather state" per place and
+day, autoregressive from day to day (lag-1 DAY_RHO), so spells of clear and dull days last as long
+as real ones (typical-year files: 0.32-0.34). Each calendar month's states are then shifted by one
+offset so the month averages its climate, as Aguiar, Collares-Pereira and Conde's procedure (1988,
+Solar Energy 40) and Meteonorm keep a generated month on its mean: a month's chance excursion from
+its climate would otherwise dominate the spread of its days; the shift keeps the days' ranking.
 
 Space. The weather state is a smooth random field: seeded standard normals at the nodes of
 LATTICES coarse lattices (km apart, each with its own offset), interpolated bilinearly and
@@ -37,8 +42,8 @@ from scipy.signal import lfilter
 from telemetry import climate
 from telemetry.profiles import BLOCK_S, BLOCKS_PER_DAY
 
-KC_MIN, KC_MAX = 0.04, 1.05
-DAY_RHO = 0.33
+KC_MIN, KC_MAX = 0.2, 1.05
+DAY_RHO = 0.40
 DAY_RHO_T = 0.75
 WARMUP_DAYS = 30
 LATTICES = ((120.0, 0.45), (400.0, 0.35), (1_500.0, 0.20))
@@ -116,15 +121,46 @@ _GAMMAS = np.linspace(-40.0, 40.0, 801)
 _MEANS = np.array([_bendt_mean(g) for g in _GAMMAS])
 
 
-def bendt_quantile(mean_kc: np.ndarray, u: np.ndarray) -> np.ndarray:
-    """Daily kc at probabilities u for days whose month has mean `mean_kc` (Bendt et al. 1981)."""
+def _bendt_gamma(mean_kc: np.ndarray) -> np.ndarray:
+    """Bendt et al.'s exponent g for days whose month has mean `mean_kc`."""
     mean = np.clip(mean_kc, _MEANS[0] + 1e-4, _MEANS[-1] - 1e-4)
     gamma = np.interp(mean, _MEANS, _GAMMAS)
-    gamma = np.where(np.abs(gamma) < 1e-6, 1e-6, gamma)
-    return KC_MIN + np.log1p(u * np.expm1(gamma * (KC_MAX - KC_MIN))) / gamma
+    return np.where(np.abs(gamma) < 1e-6, 1e-6, gamma)
 
 
 _MID_MONTH_DOY = np.array(climate.MID_MONTH_DOY)
+SHIFT_STEPS = 20
+SHIFT_RANGE = 3.0
+
+
+@lru_cache(maxsize=8)
+def _month_of_day(year: int) -> np.ndarray:
+    """The month (0-11) of each day of a calendar year."""
+    days = np.arange(f"{year}-01-01", f"{year + 1}-01-01", dtype="datetime64[D]")
+    return days.astype("datetime64[M]").astype(int) % 12
+
+
+def _months_on_climate(mean_kc: np.ndarray, state: np.ndarray, year: int) -> np.ndarray:
+    """Daily kc (Bendt et al.'s quantile of the day's weather state) whose calendar months each
+    average their climate: each month's states shifted by one offset, found by bisection (monotone:
+    a higher state is a clearer day)."""
+    month = _month_of_day(year)
+    counts = np.bincount(month, minlength=12)
+    target = np.bincount(month, weights=mean_kc, minlength=12) / counts
+    gamma = _bendt_gamma(mean_kc)
+    scale = np.expm1(gamma * (KC_MAX - KC_MIN))
+
+    def kc_at(shift: np.ndarray) -> np.ndarray:
+        u = np.clip(special.ndtr(state + shift[month]), 1e-9, 1.0 - 1e-9)
+        return KC_MIN + np.log1p(u * scale) / gamma
+
+    low, high = np.full(12, -SHIFT_RANGE), np.full(12, SHIFT_RANGE)
+    for _ in range(SHIFT_STEPS):
+        middle = (low + high) / 2
+        above = np.bincount(month, weights=kc_at(middle), minlength=12) / counts > target
+        high = np.where(above, middle, high)
+        low = np.where(above, low, middle)
+    return kc_at((low + high) / 2)
 
 
 def _on_days(monthly: tuple[float, ...], doy: np.ndarray) -> np.ndarray:
@@ -139,9 +175,8 @@ def _year(latitude: float, longitude: float, year: int) -> tuple[np.ndarray, np.
     days = date(year + 1, 1, 1).toordinal() - date(year, 1, 1).toordinal()
     doy = np.arange(1, days + 1)
     sky_state = _state(SKY, DAY_RHO, latitude, longitude, year)
-    u = np.clip(special.ndtr(sky_state), 1e-9, 1.0 - 1e-9)
     mean_kc = _on_days(local.clearness, doy)
-    kc = bendt_quantile(mean_kc, u)
+    kc = _months_on_climate(mean_kc, sky_state, year)
     normals = _on_days(local.temperature_c, doy)
     sd = _on_days(local.daily_sd_c, doy)
     midpoint = (max(local.temperature_c) + min(local.temperature_c)) / 2

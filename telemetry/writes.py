@@ -16,11 +16,10 @@ from typing import Any
 
 from psycopg2 import sql
 
-from devices.kinds import BY_VALUE, KINDS
-from telemetry import device_cache, flows, physics
+from telemetry import flows, physics
 from telemetry.costs import as_decimal
 from telemetry.sql import Query, identifiers, json_rows, json_select, raw
-from telemetry.tick import REPORTED, HouseholdTicks
+from telemetry.tick import REPORTED, CachedDevice, HouseholdTicks
 
 DEVICE_COLUMNS = (
     "id",
@@ -194,12 +193,12 @@ SNAPSHOT_POWERS = (
 # Today's costs (the home's local day of its newest tick): added to while the day and currency
 # stay, restarted by a new day.
 SNAPSHOT_COSTS = ("import_cost_today", "export_revenue_today", "cost_without_devices_today")
-# The households' rows in the public fleet table, moved forward only; one count column per kind.
+# The households' rows in the public fleet table, moved forward only; the device count per kind.
 SNAPSHOT_COLUMNS = (
     ("household_id", "bigint"),
     ("at", "timestamptz"),
     *((column, "float8") for column in SNAPSHOT_POWERS),
-    *((kind.count_column, "integer") for kind in KINDS),
+    ("devices_by_kind", "jsonb"),
     ("reported_devices", "integer"),
     ("cost_day", "date"),
     ("currency", "varchar"),
@@ -252,7 +251,7 @@ def devices_sql(cursor: Any, households: Sequence[tuple[int, str]]) -> bytes:
     return raw(cursor).mogrify(selects + _DEVICES_ORDER)
 
 
-def cached_device(row: Sequence[Any]) -> tuple[int, device_cache.CachedDevice]:
+def cached_device(row: Sequence[Any]) -> tuple[int, CachedDevice]:
     """A row of devices_sql (LOADED_COLUMNS): its household's id, and the device as the worker caches it."""
     device = dict(zip(LOADED_COLUMNS, row, strict=True))
     config = physics.DeviceState(
@@ -271,7 +270,7 @@ def cached_device(row: Sequence[Any]) -> tuple[int, device_cache.CachedDevice]:
         dc_ac_ratio=device["dc_ac_ratio"],
         reserve_percent=device["reserve_percent"],
     )
-    cached = device_cache.CachedDevice(config, device["charge_revision"], device["source"] == REPORTED)
+    cached = CachedDevice(config, device["charge_revision"], device["source"] == REPORTED)
     return device["household_id"], cached
 
 
@@ -412,9 +411,9 @@ def live_states_sql(cursor: Any, homes: Iterable[HouseholdTicks]) -> bytes:
 def _snapshot_row(home: HouseholdTicks) -> list[Any]:
     """One household's snapshot, by column name, in the order of SNAPSHOT_COLUMNS."""
     last = home.ticks[-1]
-    counts = dict.fromkeys(BY_VALUE, 0)
+    counts: dict[str, int] = {}
     for device in home.devices:
-        counts[device.kind] += 1
+        counts[device.kind] = counts.get(device.kind, 0) + 1
     charge_by_device = {o.device_id: o.charge_wh for o in last.outcomes if o.charge_wh is not None}
     powers = last.powers
     row: dict[str, Any] = {
@@ -431,7 +430,7 @@ def _snapshot_row(home: HouseholdTicks) -> list[Any]:
         "storage_discharge_w": powers.storage_discharge_w,
         "grid_import_w": last.grid_import_w,
         "grid_export_w": last.grid_export_w,
-        **{BY_VALUE[kind].count_column: count for kind, count in counts.items()},
+        "devices_by_kind": counts,
         "reported_devices": len(home.reported),
         **_costs_today(home),
     }

@@ -249,7 +249,7 @@ CACHES = {
         # An unreachable Redis costs a request half a second at most (see accounts.throttle).
         "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
     },
-    # The tick's device configuration, shared by the worker processes (telemetry.device_cache):
+    # The tick's device configuration, shared by the worker processes (telemetry.services):
     # ~1 KB per household, kept a week after a process last read its schema.
     "devices": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
@@ -271,7 +271,7 @@ TELEMETRY_EV_RESERVE_PERCENT = env.float("TELEMETRY_EV_RESERVE_PERCENT", default
 TELEMETRY_RETENTION_DAYS = env.int("TELEMETRY_RETENTION_DAYS", default=35)
 # Households per Celery tick task (and per write batch): one COPY and a few set-based statements each.
 TELEMETRY_TICK_CHUNK = env.int("TELEMETRY_TICK_CHUNK", default=250)
-# Households whose device configuration one worker process caches (telemetry.device_cache): the
+# Households whose device configuration one worker process caches (telemetry.services): the
 # whole fleet, since any worker may be handed any chunk (measured ~1.8 KB per 8-device household:
 # ~450 MB per worker process for 250,000 households).
 TELEMETRY_DEVICE_CACHE_HOUSEHOLDS = env.int("TELEMETRY_DEVICE_CACHE_HOUSEHOLDS", default=300_000)

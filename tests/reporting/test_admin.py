@@ -39,8 +39,7 @@ def snapshot(household: Household, *, age: timedelta = timedelta(0), **values) -
         "solar_w": 4321.0,
         "load_w": 1234.0,
         "grid_export_w": 3087.0,
-        "solar_panels": 1,
-        "appliances": 2,
+        "devices_by_kind": {"solar_panel": 1, "appliance": 2},
     }
     return HouseholdSnapshot.objects.create(
         household=household, at=timezone.now() - age, **{**fields, **values}
@@ -63,7 +62,12 @@ def list_page(client: Client, query: str = "") -> str:
 
 
 def test_the_list_shows_each_homes_latest_snapshot_and_fleet_totals(operator, alice, bob):
-    snapshot(alice.household, storage_capacity_wh=13_500.0, storage_charge_wh=10_125.0, batteries=1)
+    snapshot(
+        alice.household,
+        storage_capacity_wh=13_500.0,
+        storage_charge_wh=10_125.0,
+        devices_by_kind={"solar_panel": 1, "appliance": 2, "battery": 1},
+    )
     fleet_totals_refresh()
 
     page = list_page(operator)

@@ -2,24 +2,24 @@
 
 import pytest
 
-from telemetry import device_cache
+from telemetry import services
 
 
 @pytest.fixture
 def empty_cache():
-    device_cache.clear()
+    services.device_cache_clear()
     yield
-    device_cache.clear()
+    services.device_cache_clear()
 
 
 def test_a_household_cached_again_is_evicted_last(settings, empty_cache):
     settings.TELEMETRY_DEVICE_CACHE_HOUSEHOLDS = 2
-    device_cache.put(1, 1, [])
-    device_cache.put(2, 1, [])
-    device_cache.put(1, 2, [])  # household 1's devices changed: cached again, now the newest
+    services.device_cache_put(1, 1, [])
+    services.device_cache_put(2, 1, [])
+    services.device_cache_put(1, 2, [])  # household 1's devices changed: cached again, now the newest
 
-    device_cache.put(3, 1, [])  # full: the one cached longest ago goes
+    services.device_cache_put(3, 1, [])  # full: the one cached longest ago goes
 
-    assert device_cache.get(2, 1) is None
-    assert device_cache.get(1, 2) == ()
-    assert device_cache.get(3, 1) == ()
+    assert services.device_cache_get(2, 1) is None
+    assert services.device_cache_get(1, 2) == ()
+    assert services.device_cache_get(3, 1) == ()

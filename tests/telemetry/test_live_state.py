@@ -12,7 +12,7 @@ from devices.models import Device, DeviceKind
 from devices.services import device_set_mode, device_update
 from households.models import Household
 from households.services import household_sign_up
-from telemetry import device_cache, partitions, selectors, services
+from telemetry import partitions, selectors, services
 from telemetry.models import Reading
 from tests.conftest import PASSWORD
 from tests.devices.conftest import global_id
@@ -116,7 +116,7 @@ def test_a_process_meeting_homes_first_takes_them_from_the_workers_shared_cache(
     homes = _homes(3)
     partitions.partitions_ensure([NOON.date()])
     _tick(homes, NOON)  # one worker process reads the schemas and shares what it read
-    device_cache.clear()  # another process, which has not met these homes
+    services.device_cache_clear()  # another process, which has not met these homes
 
     sent = "".join(_sent(homes, NOON + timedelta(minutes=1)))
 
@@ -134,7 +134,7 @@ def test_an_unreachable_shared_cache_costs_only_a_schema_read(db, settings, capl
     homes = _homes(1)
     partitions.partitions_ensure([NOON.date()])
     _tick(homes, NOON)
-    device_cache.clear()
+    services.device_cache_clear()
 
     sent = "".join(_sent(homes, NOON + timedelta(minutes=1)))
 
@@ -176,7 +176,8 @@ def test_owner_changes_between_two_ticks_reach_the_second(gql, alice):
         )
     _tick([ref], NOON)
     version = Household.objects.get(pk=alice.household.pk).devices_version
-    assert device_cache.get(alice.household.pk, version) is not None  # warm: the next tick reads no schema
+    # Warm: the next tick reads no schema.
+    assert services.device_cache_get(alice.household.pk, version) is not None
 
     set_mode = gql.execute(SET_MODE, {"id": global_id(battery), "mode": "IDLE"}, alice.token)
     set_charge = gql.execute(

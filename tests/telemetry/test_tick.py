@@ -55,12 +55,7 @@ def test_tick_writes_one_reading_per_device_and_the_rollups(alice_home):
     snapshot = HouseholdSnapshot.objects.get(household=alice.household)
     assert snapshot.at == NOON_BERLIN
     assert snapshot.net_w == pytest.approx(snapshot.produced_w - snapshot.consumed_w)
-    assert (snapshot.solar_panels, snapshot.batteries, snapshot.electric_vehicles, snapshot.appliances) == (
-        1,
-        1,
-        1,
-        4,
-    )
+    assert snapshot.devices_by_kind == {"solar_panel": 1, "battery": 1, "electric_vehicle": 1, "appliance": 4}
     assert snapshot.storage_capacity_wh == 13500 + 60000
 
 

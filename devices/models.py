@@ -210,7 +210,8 @@ class Device(models.Model):
 
     @property
     def is_storage(self) -> bool:
-        return BY_VALUE[self.kind].storage
+        kind = BY_VALUE.get(self.kind)
+        return kind is not None and kind.storage
 
     @property
     def charge_percent(self) -> float | None:

@@ -162,17 +162,18 @@ def _step_means(
 
 
 def solar_w(
-    panels: Sequence[DeviceState], latitude: float, longitude: float, starts_s: np.ndarray, now_s: float
+    panels: Sequence[DeviceState],
+    latitude: float,
+    longitude: float,
+    start: datetime,
+    steps: int,
+    now_s: float,
 ) -> np.ndarray:
-    """Forecast AC output of the panels per step, W."""
-    total = np.zeros(len(starts_s))
-    if not panels or not len(starts_s):
+    """Forecast AC output of the panels per step from `start`, W."""
+    total = np.zeros(steps)
+    if not panels or not steps:
         return total
     lat, lon = grid_point(latitude, longitude, FORECAST_GRID_DEGREES)
-    offset = lon * sky.SECONDS_PER_DEGREE
-    first, _ = sky.solar_clock(float(starts_s[0]), lon)
-    last, _ = sky.solar_clock(float(starts_s[-1]) + STEP_S, lon)
-    clearness = [round(expected_clearness(lat, lon, o, now_s), 3) for o in range(first, last + 1)]
     for panel in panels:
         rating = panel.rated_capacity_w or 0.0
         if rating <= 0.0:
@@ -182,11 +183,43 @@ def solar_w(
         if azimuth is None:
             azimuth = solar.default_azimuth_degrees(latitude)
         ratio = solar.DEFAULT_DC_AC_RATIO if panel.dc_ac_ratio is None else panel.dc_ac_ratio
-        blocks = np.concatenate(
-            [_panel_day(lat, lon, tilt, azimuth, ratio, first + i, kc) for i, kc in enumerate(clearness)]
-        )
-        total += rating * _step_means(blocks, first, starts_s, offset)
+        total += rating * _panel_steps(lat, lon, tilt, azimuth, ratio, start, steps, now_s)
     return total
+
+
+@lru_cache(maxsize=4_096)
+def _panel_steps(
+    lat: float,
+    lon: float,
+    tilt: float,
+    azimuth: float,
+    dc_ac_ratio: float,
+    start: datetime,
+    steps: int,
+    now_s: float,
+) -> np.ndarray:
+    """AC output / rating per step of a panel at a grid point, forecast at `now_s` (read-only: every
+    like panel of the grid cell planned at that instant shares it)."""
+    starts_s = _steps(start, steps)
+    offset = lon * sky.SECONDS_PER_DEGREE
+    first, _ = sky.solar_clock(float(starts_s[0]), lon)
+    last, _ = sky.solar_clock(float(starts_s[-1]) + STEP_S, lon)
+    clearness = [round(expected_clearness(lat, lon, o, now_s), 3) for o in range(first, last + 1)]
+    blocks = np.concatenate(
+        [_panel_day(lat, lon, tilt, azimuth, dc_ac_ratio, first + i, kc) for i, kc in enumerate(clearness)]
+    )
+    return _read_only(_step_means(blocks, first, starts_s, offset))
+
+
+def _read_only(values: np.ndarray) -> np.ndarray:
+    values.setflags(write=False)
+    return values
+
+
+@lru_cache(maxsize=1_024)
+def _steps(start: datetime, steps: int) -> np.ndarray:
+    """The UTC epoch seconds of each step's start (read-only)."""
+    return _read_only(np.asarray([(start + timedelta(seconds=STEP_S * i)).timestamp() for i in range(steps)]))
 
 
 # --- the household: load and trips ---------------------------------------------------------------
@@ -234,6 +267,47 @@ def _wall_offsets(starts: Sequence[datetime], tz: ZoneInfo) -> np.ndarray:
     return np.asarray(offsets, dtype=float)
 
 
+@dataclass(frozen=True)
+class _WallSteps:
+    """The steps from a start on a time zone's wall clock: its days (ordinals) and each step's offset."""
+
+    first: int
+    ordinals: range
+    offsets: np.ndarray
+
+
+@lru_cache(maxsize=1_024)
+def _wall_steps(start: datetime, steps: int, timezone: str) -> _WallSteps:
+    tz = ZoneInfo(timezone)
+    starts = [start + timedelta(seconds=STEP_S * i) for i in range(steps)]
+    first = starts[0].astimezone(tz).toordinal()
+    last = (starts[-1] + timedelta(seconds=STEP_S)).astimezone(tz).toordinal()
+    return _WallSteps(first, range(first, last + 1), _read_only(_wall_offsets(starts, tz)))
+
+
+@lru_cache(maxsize=8_192)
+def _appliance_steps(
+    category: str, lat: float, lon: float, timezone: str, start: datetime, steps: int
+) -> np.ndarray:
+    """The category's expected draw / rating per step at a load grid point (read-only, shared)."""
+    wall = _wall_steps(start, steps, timezone)
+    blocks = np.concatenate([_expected_appliance(category, lat, lon, timezone, o) for o in wall.ordinals])
+    return _read_only(_step_means(blocks, wall.first, _steps(start, steps), wall.offsets))
+
+
+@lru_cache(maxsize=1_024)
+def _vehicle_steps(start: datetime, steps: int, timezone: str) -> VehicleForecast:
+    """A commuter car's expected share at home and drain per step (read-only, shared)."""
+    wall = _wall_steps(start, steps, timezone)
+    starts_s = _steps(start, steps)
+    away = np.concatenate([_expected_trips(o)[0] for o in wall.ordinals])
+    drain = np.concatenate([_expected_trips(o)[1] for o in wall.ordinals])
+    return VehicleForecast(
+        home=_read_only(1.0 - _step_means(away, wall.first, starts_s, wall.offsets)),
+        drain_wh=_read_only(_step_means(drain, wall.first, starts_s, wall.offsets) * STEP_S / 3600.0),
+    )
+
+
 def forecast(
     devices: Sequence[DeviceState],
     *,
@@ -243,34 +317,23 @@ def forecast(
     now: datetime,
     steps: int,
 ) -> Forecast:
-    """Solar, load and each EV's trips per 15-minute step from the step `now` lies in."""
+    """Solar, load and each EV's trips per 15-minute step from the step `now` lies in.
+
+    The per-step shares of a grid cell, zone and instant are cached: a chunk's homes alike share them.
+    """
     start = step_start(now)
-    starts = [start + timedelta(seconds=STEP_S * i) for i in range(steps)]
-    starts_s = np.asarray([s.timestamp() for s in starts])
-    now_s = now.timestamp()
     panels = [d for d in devices if HANDLERS.get(d.kind) == Handler.SOLAR]
-    solar_series = solar_w(panels, latitude, longitude, starts_s, now_s)
-    tz = ZoneInfo(timezone)
-    first = starts[0].astimezone(tz).toordinal()
-    last = (starts[-1] + timedelta(seconds=STEP_S)).astimezone(tz).toordinal()
-    ordinals = range(first, last + 1)
-    offsets = _wall_offsets(starts, tz)
+    solar_series = solar_w(panels, latitude, longitude, start, steps, now.timestamp())
     load = np.zeros(steps)
     lat, lon = grid_point(latitude, longitude, LOAD_GRID_DEGREES)
     for device in devices:
         if HANDLERS.get(device.kind) != Handler.APPLIANCE or not device.average_power_w:
             continue
         category = str(device.category or ApplianceCategory.OTHER)
-        blocks = np.concatenate([_expected_appliance(category, lat, lon, timezone, o) for o in ordinals])
-        load += device.average_power_w * _step_means(blocks, first, starts_s, offsets)
-    vehicles = {}
-    for device in devices:
-        if HANDLERS.get(device.kind) != Handler.VEHICLE:
-            continue
-        away = np.concatenate([_expected_trips(o)[0] for o in ordinals])
-        drain = np.concatenate([_expected_trips(o)[1] for o in ordinals])
-        vehicles[device.id] = VehicleForecast(
-            home=1.0 - _step_means(away, first, starts_s, offsets),
-            drain_wh=_step_means(drain, first, starts_s, offsets) * STEP_S / 3600.0,
-        )
+        load += device.average_power_w * _appliance_steps(category, lat, lon, timezone, start, steps)
+    vehicles = {
+        device.id: _vehicle_steps(start, steps, timezone)
+        for device in devices
+        if HANDLERS.get(device.kind) == Handler.VEHICLE
+    }
     return Forecast(start, STEP_S, solar_series, load, vehicles)

@@ -25,12 +25,12 @@ from devices.choices import PLANNED_MODES
 from planning import optimiser
 from planning.forecast import Forecast
 from telemetry.physics import (
+    EPSILON_WH,
     HANDLERS,
     STORAGE_EFFICIENCY,
     DeviceState,
     Handler,
     battery_floor_wh,
-    store_step,
 )
 
 HORIZON_STEPS = 144
@@ -123,48 +123,77 @@ def problem_of(
 
 
 def grid_without_plan(problem: optimiser.Problem) -> np.ndarray:
-    """The grid power (+ export) per step with the batteries in AUTO and the EVs charging on arrival."""
+    """The grid power (+ export) per step with the batteries in AUTO and the EVs charging on arrival.
+
+    telemetry.physics.store_step's rule, written out for the two requests this walk makes (an EV
+    charging at full rate, a battery covering surplus or deficit) with the same arithmetic, so the
+    result is the same to the last bit: a loop of plain floats, ~3x faster than calling it.
+    """
     dt = problem.step_hours
     n = problem.steps
-    charges = {store.id: store.charge_wh for store in problem.stores}
     vehicles = [
         (
-            store,
             [1.0] * n if store.home is None else np.asarray(store.home, dtype=float).tolist(),
             [0.0] * n if store.drain_wh is None else np.asarray(store.drain_wh, dtype=float).tolist(),
             # Charging on arrival stops at the car's target (or full): the plan is held to the same.
             max((target.charge_wh for target in store.targets), default=store.capacity_wh),
+            store.max_charge_w or 0.0,
         )
         for store in problem.stores
         if store.is_vehicle
     ]
-    batteries = [store for store in problem.stores if not store.is_vehicle]
+    vehicle_charges = [store.charge_wh for store in problem.stores if store.is_vehicle]
+    batteries = [
+        (
+            max(store.capacity_wh or 0.0, 0.0),
+            store.max_charge_w or 0.0,
+            store.max_discharge_w or 0.0,
+            min(max(store.floor_wh, 0.0), max(store.capacity_wh or 0.0, 0.0)),
+        )
+        for store in problem.stores
+        if not store.is_vehicle
+    ]
+    battery_charges = [store.charge_wh for store in problem.stores if not store.is_vehicle]
     solar_w = np.asarray(problem.solar_w, dtype=float).tolist()
     load_w = np.asarray(problem.load_w, dtype=float).tolist()
     grid = [0.0] * n
     for t in range(n):
         solar, load = solar_w[t], load_w[t]
         charging = 0.0
-        for store, home, drain, limit in vehicles:
+        for index, (home, drain, limit, rate) in enumerate(vehicles):
             share = home[t]
-            charge = max(charges[store.id] - drain[t], 0.0)
-            power, charges[store.id] = store_step(
-                max(limit, charge), charge, -store.max_charge_w, store.max_charge_w, 0.0, dt * share
-            )
-            charging -= power * share
+            charge = max(vehicle_charges[index] - drain[t], 0.0)
+            capacity = max(limit, charge)
+            room = capacity - charge
+            if room > EPSILON_WH and rate > 0.0:
+                power = rate
+                hours = dt * share
+                if hours > 0.0:
+                    power = min(power, room / (hours * STORAGE_EFFICIENCY))
+                    charge = min(charge + power * hours * STORAGE_EFFICIENCY, capacity)
+                charging -= -power * share
+            vehicle_charges[index] = charge
         surplus, deficit = solar - load - charging, load - solar
         supplied = 0.0
-        for store in batteries:
-            request = -surplus if surplus > 0 else max(deficit, 0.0)
-            power, charges[store.id] = store_step(
-                store.capacity_wh,
-                charges[store.id],
-                request,
-                store.max_charge_w,
-                store.max_discharge_w,
-                dt,
-                floor_wh=store.floor_wh,
-            )
+        for index, (capacity, charge_rate, discharge_rate, floor) in enumerate(batteries):
+            charge = min(max(battery_charges[index] or 0.0, 0.0), capacity)
+            power = 0.0
+            if surplus > 0:
+                room = capacity - charge
+                if room > EPSILON_WH and charge_rate > 0.0:
+                    power = min(surplus, charge_rate)
+                    if dt > 0.0:
+                        power = min(power, room / (dt * STORAGE_EFFICIENCY))
+                        charge = min(charge + power * dt * STORAGE_EFFICIENCY, capacity)
+                    power = -power
+            elif deficit > 0.0:
+                available = charge - floor
+                if available > EPSILON_WH and discharge_rate > 0.0:
+                    power = min(deficit, discharge_rate)
+                    if dt > 0.0:
+                        power = min(power, available * STORAGE_EFFICIENCY / dt)
+                        charge = max(charge - power * dt / STORAGE_EFFICIENCY, floor)
+            battery_charges[index] = charge
             supplied += power
             surplus += min(power, 0.0)
             deficit -= max(power, 0.0)

@@ -25,8 +25,9 @@ Speed: everything that differs between homes (prices, solar, load, rates, charge
 when the car is away) is a cost or a bound, so the matrix depends only on the number of steps and
 stores (a _Shape, built once with numpy index arithmetic into one scipy.sparse matrix). Each thread keeps
 one HiGHS model per shape and family (homes alike: planning passes the time zone) and only changes
-its costs and bounds: the next home's solve starts from the previous like home's basis (a warm
-start), a few times faster than a fresh model solved from scratch (bench/plan.py times both).
+the costs and bounds that differ from its last solve (like homes share most): the next home's solve
+starts from the previous like home's basis (a warm start), a few times faster than a fresh model
+solved from scratch (bench/plan.py times both).
 """
 
 from __future__ import annotations
@@ -316,8 +317,20 @@ so far, at most MODELS_MAX (the least recently used goes first)."""
 MODELS_MAX = 64
 
 
-def _fresh(shape: _Shape) -> highspy.Highs:
-    """A HiGHS instance holding the shape's matrix (costs and bounds set per solve)."""
+@dataclass(eq=False)
+class _Model:
+    """A HiGHS instance holding a shape's matrix, and the costs and bounds it was last given."""
+
+    highs: highspy.Highs
+    cost: np.ndarray
+    lower: np.ndarray
+    upper: np.ndarray
+    row_lower: np.ndarray
+    row_upper: np.ndarray
+
+
+def _fresh(shape: _Shape) -> _Model:
+    """A HiGHS instance holding the shape's matrix (costs and bounds set per solve, all 0 until then)."""
     matrix = shape.matrix
     lp = highspy.HighsLp()
     lp.num_col_, lp.num_row_ = shape.columns, shape.rows
@@ -334,12 +347,13 @@ def _fresh(shape: _Shape) -> highspy.Highs:
     # Presolve costs more than it saves on a problem this small and this sparse (bench/plan.py).
     highs.setOptionValue("presolve", "off")
     highs.passModel(lp)
-    return highs
+    columns, rows = np.zeros(shape.columns), np.zeros(shape.rows)
+    return _Model(highs, columns, columns, columns, rows, rows)
 
 
-def _model(shape: _Shape, family: str) -> highspy.Highs:
+def _model(shape: _Shape, family: str) -> _Model:
     """This thread's model of the shape and family, kept with its last basis for the next solve."""
-    models: dict[tuple[_Shape, str], highspy.Highs] | None = getattr(_models, "by_shape", None)
+    models: dict[tuple[_Shape, str], _Model] | None = getattr(_models, "by_shape", None)
     if models is None:
         models = _models.by_shape = {}
     key = (shape, family)
@@ -352,21 +366,45 @@ def _model(shape: _Shape, family: str) -> highspy.Highs:
     return model
 
 
+def _changed(*pairs: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+    """The indices where any new array differs from its old one (HiGHS's index type)."""
+    differs = np.zeros(len(pairs[0][0]), dtype=bool)
+    for new, old in pairs:
+        differs |= new != old
+    return np.flatnonzero(differs).astype(np.int32)
+
+
 def _run(
-    highs: highspy.Highs,
+    model: _Model,
     cost: np.ndarray,
     lower: np.ndarray,
     upper: np.ndarray,
     row_lower: np.ndarray,
     row_upper: np.ndarray,
 ) -> np.ndarray:
-    """Solve min cost.x, row_lower <= A x <= row_upper, lower <= x <= upper on the model's matrix."""
-    columns = np.arange(len(cost), dtype=np.int32)
-    rows = np.arange(len(row_lower), dtype=np.int32)
-    highs.changeColsCost(len(columns), columns, cost)
-    highs.changeColsBounds(len(columns), columns, lower, upper)
-    # highspy 1.x binds changeRowsBounds but its type stub omits it.
-    highs.changeRowsBounds(len(rows), rows, row_lower, row_upper)  # type: ignore[attr-defined]
+    """Solve min cost.x, row_lower <= A x <= row_upper, lower <= x <= upper on the model's matrix.
+
+    Only the costs and bounds that differ from the model's last solve are changed: homes of a
+    family share most of them (prices, rates, capacities), and each change costs HiGHS time.
+    """
+    highs = model.highs
+    columns = _changed((cost, model.cost))
+    if len(columns):
+        highs.changeColsCost(len(columns), columns, cost[columns])
+    columns = _changed((lower, model.lower), (upper, model.upper))
+    if len(columns):
+        highs.changeColsBounds(len(columns), columns, lower[columns], upper[columns])
+    rows = _changed((row_lower, model.row_lower), (row_upper, model.row_upper))
+    if len(rows):
+        # highspy 1.x binds changeRowsBounds but its type stub omits it.
+        highs.changeRowsBounds(len(rows), rows, row_lower[rows], row_upper[rows])  # type: ignore[attr-defined]
+    model.cost, model.lower, model.upper, model.row_lower, model.row_upper = (
+        cost,
+        lower,
+        upper,
+        row_lower,
+        row_upper,
+    )
     highs.run()
     if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
         # A basis that led nowhere: solve again from scratch before giving up.

@@ -238,6 +238,7 @@ def main() -> None:
     sites = realism.TYPICAL_YEARS[:1] if quick else realism.TYPICAL_YEARS
     comparisons = [realism.compare(site) for site in sites]
     scatters = [realism.self_scatter(site) for site in sites]
+    spreads = [v for site in sites for v in realism.spread_given_the_month(site).values()]
     fleet_homes, fleet_every = (6, 11) if quick else (100, 3)
     fleet = realism.fleet_profiles(
         realism.city("Berlin"),
@@ -291,6 +292,7 @@ def main() -> None:
         for c, s in zip(comparisons, scatters, strict=True)
     )
     median_scatter = float(np.median([v for s in scatters for v in s.ks_by_season.values()]))
+    spread_range, spread_median = f"{min(spreads):.2f}-{max(spreads):.2f}", float(np.median(spreads))
     profile_rows = "\n".join(
         f"| {season} | {day_type} | {m.pearson_r:.3f} | {m.peak_to_mean:.2f} | {m.h0_peak_to_mean:.2f} | "
         f"{m.peak_to_mean / m.h0_peak_to_mean:.2f} |"
@@ -357,8 +359,8 @@ chance is in how its days fall):
 
 Median KS: {median_scatter:.2f}. The rest of the gap is the monthly clearness the model is calibrated on
 (telemetry/climate.py's stations, typed in at about ± 10 %): given each site's own monthly mean
-clearness, the same sky gives the seasons' KS 0.08-0.17, median 0.11, and Sand Point a monthly MAE
-of 7 % (a one-off check, not part of the model, which must not be fitted to these files).
+clearness, the same sky gives the seasons' daily kc a KS of {spread_range} (median {spread_median:.2f};
+`realism.spread_given_the_month`, tested; the model itself must not be fitted to these files).
 
 ![Real weather]({images["real"]})
 

@@ -23,7 +23,7 @@ from pvlib import iotools
 from scipy import stats
 
 from households import locations
-from telemetry import appliances, sky, solar
+from telemetry import appliances, sky, solar, weather
 from telemetry.physics import DeviceOutcome, DeviceState, Kind, simulate_household
 from telemetry.profiles import BLOCK_S, BLOCKS_PER_DAY, DayProfile
 
@@ -352,6 +352,25 @@ def compare(site: TypicalYear) -> Comparison:
         real=real,
         model=model,
     )
+
+
+def spread_given_the_month(site: TypicalYear) -> dict[str, float]:
+    """KS distance per season between the file's daily kc and the sky's, the sky given the file's
+    own monthly means: the spread of days within a month, apart from the climate table. A check of
+    the sky only; the model is never calibrated on these files."""
+    real = typical_year(site)
+    first = date(COMPARED_YEAR, 1, 1).toordinal()
+    clear = sky.clear_sky(site.latitude, site.longitude, first, 365).ghi.reshape(365, -1).sum(axis=1)
+    months = np.array([d.month for d in real.days])
+    own = tuple(
+        float((real.daily_kc * clear)[months == m].sum() / clear[months == m].sum()) for m in range(1, 13)
+    )
+    model = weather.daily_clearness(site.latitude, site.longitude, COMPARED_YEAR, own)[:365]
+    return {
+        season: float(stats.ks_2samp(real.daily_kc[chosen], model[chosen]).statistic)
+        for season, m in SEASONS.items()
+        for chosen in [np.isin(months, m)]
+    }
 
 
 @dataclass(frozen=True, slots=True)

@@ -168,15 +168,21 @@ def _on_days(monthly: tuple[float, ...], doy: np.ndarray) -> np.ndarray:
     return np.interp(doy, _MID_MONTH_DOY, np.asarray(monthly), period=365.0)
 
 
+def daily_clearness(latitude: float, longitude: float, year: int, clearness: tuple[float, ...]) -> np.ndarray:
+    """Each day's kc at a place over a calendar year, for a climate of monthly mean `clearness`."""
+    doy = np.arange(1, date(year + 1, 1, 1).toordinal() - date(year, 1, 1).toordinal() + 1)
+    state = _state(SKY, DAY_RHO, latitude, longitude, year)
+    return _months_on_climate(_on_days(clearness, doy), state, year)
+
+
 @lru_cache(maxsize=2048)
 def _year(latitude: float, longitude: float, year: int) -> tuple[np.ndarray, np.ndarray]:
     """(daily kc, daily temperature anomaly °C) at a place over a calendar year."""
     local = climate.local(latitude, longitude)
     days = date(year + 1, 1, 1).toordinal() - date(year, 1, 1).toordinal()
     doy = np.arange(1, days + 1)
-    sky_state = _state(SKY, DAY_RHO, latitude, longitude, year)
     mean_kc = _on_days(local.clearness, doy)
-    kc = _months_on_climate(mean_kc, sky_state, year)
+    kc = daily_clearness(latitude, longitude, year, local.clearness)
     normals = _on_days(local.temperature_c, doy)
     sd = _on_days(local.daily_sd_c, doy)
     midpoint = (max(local.temperature_c) + min(local.temperature_c)) / 2

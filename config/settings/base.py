@@ -249,6 +249,15 @@ CACHES = {
         # An unreachable Redis costs a request half a second at most (see accounts.throttle).
         "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
     },
+    # The tick's device configuration, shared by the worker processes (telemetry.services):
+    # ~1 KB per household, kept a week after a process last read its schema.
+    "devices": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "devices",
+        "TIMEOUT": 7 * 24 * 3600,
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+    },
 }
 RATELIMIT_USE_CACHE = "throttle"
 RATELIMIT_IP_META_KEY = "accounts.throttle.client_ip"

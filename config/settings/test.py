@@ -21,6 +21,7 @@ CELERY_BROKER_URL = CELERY_RESULT_BACKEND = env("TEST_REDIS_URL", default="redis
 # with limits no ordinary test reaches: the throttle tests set their own.
 CACHES["throttle"]["LOCATION"] = env("THROTTLE_REDIS_URL", default=CELERY_BROKER_URL)  # noqa: F405
 CACHES["throttle"]["KEY_PREFIX"] = env("THROTTLE_KEY_PREFIX", default="") or f"test-{secrets.token_hex(4)}"  # noqa: F405
+CACHES["devices"]["LOCATION"] = CELERY_BROKER_URL  # noqa: F405
 LOGIN_FAILURES_PER_IP = env("LOGIN_FAILURES_PER_IP", default="100000/h")
 SIGN_UP_RATE_PER_IP = env("SIGN_UP_RATE_PER_IP", default="100000/h")
 LOGGING["root"]["level"] = "WARNING"  # type: ignore[index]  # noqa: F405

@@ -112,6 +112,38 @@ def test_a_cold_cache_reads_only_the_stale_homes_in_one_statement(db):
     assert homes[0].schema_name not in sent and homes[2].schema_name not in sent
 
 
+def test_a_process_meeting_homes_first_takes_them_from_the_workers_shared_cache(db):
+    homes = _homes(3)
+    partitions.partitions_ensure([NOON.date()])
+    _tick(homes, NOON)  # one worker process reads the schemas and shares what it read
+    services.device_cache_clear()  # another process, which has not met these homes
+
+    sent = "".join(_sent(homes, NOON + timedelta(minutes=1)))
+
+    assert "devices_device" not in sent
+    assert not any(home.schema_name in sent for home in homes)
+    for home in homes:
+        with schema_context(home.schema_name):
+            readings = Reading.objects.filter(at=NOON + timedelta(minutes=1)).count()
+            assert readings == Device.objects.count() > 0
+
+
+def test_an_unreachable_shared_cache_costs_only_a_schema_read(db, settings, caplog):
+    devices = settings.CACHES["devices"]
+    settings.CACHES = {**settings.CACHES, "devices": {**devices, "LOCATION": "redis://127.0.0.1:1/0"}}
+    homes = _homes(1)
+    partitions.partitions_ensure([NOON.date()])
+    _tick(homes, NOON)
+    services.device_cache_clear()
+
+    sent = "".join(_sent(homes, NOON + timedelta(minutes=1)))
+
+    assert sent.count("devices_device") == 1
+    assert "shared device cache is unreachable" in caplog.text
+    with schema_context(homes[0].schema_name):
+        assert Reading.objects.filter(at=NOON + timedelta(minutes=1)).count() == Device.objects.count() > 0
+
+
 def test_the_api_shows_the_last_ticks_outcome_and_a_late_older_tick_does_not_move_it(gql, alice):
     ref = services.HouseholdRef.of(alice.household)
     with schema_context(alice.household.schema_name):

@@ -63,6 +63,14 @@ def test_the_daily_yield_is_spread_like_real_weather_in_every_season(comparisons
     assert np.median(ks) <= MEDIAN_KS_MAX
 
 
+def test_given_the_months_mean_the_days_are_spread_like_real_weather():
+    """The sky alone, apart from the climate table: given each file's own monthly means, the days'
+    clear-sky indices fall like the file's (overcast floor, clear-day pile, the spread between)."""
+    ks = [v for site in realism.TYPICAL_YEARS for v in realism.spread_given_the_month(site).values()]
+    assert max(ks) <= SEASON_KS_MAX
+    assert np.median(ks) <= MEDIAN_KS_MAX
+
+
 @pytest.mark.parametrize("site", SITES)
 def test_hours_brighter_than_clear_sky_are_as_rare_as_cloud_enhancement(comparisons, site):
     assert 0.005 <= comparisons[site].hours_above_105 <= 0.05

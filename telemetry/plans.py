@@ -30,6 +30,7 @@ from decimal import Decimal
 from typing import Any
 
 import numpy as np
+from django.db import transaction
 from psycopg2 import sql
 
 from devices.choices import PLANNED_MODES
@@ -299,24 +300,26 @@ def _copy(cursor: Any, query: Query, rows: Sequence[bytes]) -> None:
 
 
 def plans_store(cursor: Any, plans: Sequence[StoredPlan]) -> None:
-    """Replace these households' plans, in the caller's transaction: the household plans COPYed
-    (binary, no number turned into text) into a session's staging table and upserted from it, then
-    their device plans deleted and COPYed in. Four round trips for the whole batch.
+    """Replace these households' plans in one transaction (the caller's, if any): the household plans
+    COPYed (binary, no number turned into text) into a session's staging table and upserted from it,
+    then their device plans deleted and COPYed in. Four round trips for the whole batch.
 
     The upsert goes first: two transactions replacing the same household's plan queue on its row
     before either touches its device plans.
     """
     if not plans:
         return
-    cursor.execute(HOUSEHOLD_PLANS_STAGE.text(cursor))
-    _copy(cursor, HOUSEHOLD_PLANS_COPY, [_household_row(plan) for plan in plans])
-    cursor.execute(
-        HOUSEHOLD_PLANS_UPSERT.text(cursor)
-        + DEVICE_PLANS_DELETE.bind(cursor, ([plan.household_id for plan in plans],)).decode()
-    )
-    devices = [row for plan in plans for row in _device_rows(plan)]
-    if devices:
-        _copy(cursor, DEVICE_PLANS_COPY, devices)
+    # The staged rows live until the transaction ends: one is needed even in autocommit.
+    with transaction.atomic(savepoint=False):
+        cursor.execute(HOUSEHOLD_PLANS_STAGE.text(cursor))
+        _copy(cursor, HOUSEHOLD_PLANS_COPY, [_household_row(plan) for plan in plans])
+        cursor.execute(
+            HOUSEHOLD_PLANS_UPSERT.text(cursor)
+            + DEVICE_PLANS_DELETE.bind(cursor, ([plan.household_id for plan in plans],)).decode()
+        )
+        devices = [row for plan in plans for row in _device_rows(plan)]
+        if devices:
+            _copy(cursor, DEVICE_PLANS_COPY, devices)
 
 
 # --- planning's read: a chunk's devices with their live charge --------------------------------

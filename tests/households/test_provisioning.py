@@ -59,8 +59,13 @@ def test_migrate_households_migrates_a_lagging_household_and_skips_an_up_to_date
     template = template_schema_name()
     lagging, current = _signed_up("lagging@example.com"), _signed_up("current@example.com")
     devices = [name for app, name in _migrations(template) if app == "devices"]
-    previous = devices[-2] if len(devices) > 1 else "zero"
-    call_command("migrate_schemas", "devices", previous, schema_name=lagging, interactive=False, verbosity=0)
+    # Back to the newest devices migration whose reversal changes the tables (some change only state).
+    for previous in [*devices[-2::-1], "zero"]:
+        call_command(
+            "migrate_schemas", "devices", previous, schema_name=lagging, interactive=False, verbosity=0
+        )
+        if _structure(lagging) != _structure(template):
+            break
     assert _structure(lagging) != _structure(template)
 
     out = io.StringIO()

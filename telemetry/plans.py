@@ -37,7 +37,7 @@ from devices.choices import PLANNED_MODES
 from devices.models import StorageMode
 from telemetry import physics
 from telemetry.sql import TYPES, Query, identifiers, raw
-from telemetry.tick import live_charge_wh
+from telemetry.tick import DEVICE_STATE_COLUMNS, device_state, live_charge_wh
 
 POWER_DUST_W = 1.0
 """Planned powers within this of 0 count as 0 (W)."""
@@ -324,25 +324,7 @@ def plans_store(cursor: Any, plans: Sequence[StoredPlan]) -> None:
 
 # --- planning's read: a chunk's devices with their live charge --------------------------------
 
-PLANNING_DEVICE_COLUMNS = (
-    "id",
-    "kind",
-    "rated_capacity_w",
-    "capacity_wh",
-    "charge_wh",
-    "max_charge_rate_w",
-    "max_discharge_rate_w",
-    "mode",
-    "average_power_w",
-    "category",
-    "tilt_degrees",
-    "azimuth_degrees",
-    "dc_ac_ratio",
-    "reserve_percent",
-    "charge_target_percent",
-    "ready_by",
-    "charge_revision",
-)
+PLANNING_DEVICE_COLUMNS = (*DEVICE_STATE_COLUMNS, "charge_target_percent", "ready_by", "charge_revision")
 _PLANNING_DEVICES_SELECT = sql.SQL(
     "SELECT %s::bigint, {columns}, s.charge_wh, s.charge_revision FROM {table} AS d "
     "LEFT JOIN public.telemetry_devicelivestate AS s ON s.household_id = %s AND s.device_id = d.id"
@@ -369,11 +351,8 @@ def planning_device(row: Sequence[Any]) -> tuple[int, physics.DeviceState, tuple
     telemetry.selectors.devices_with_live_state gives it, its (charge target %, readyBy) when set)."""
     household_id, *columns, live_wh, live_revision = row
     device = dict(zip(PLANNING_DEVICE_COLUMNS, columns, strict=True))
-    state = physics.DeviceState(
-        id=device["id"],
-        kind=device["kind"],
-        rated_capacity_w=device["rated_capacity_w"],
-        capacity_wh=device["capacity_wh"],
+    state = device_state(
+        device,
         charge_wh=live_charge_wh(
             own_wh=device["charge_wh"],
             own_revision=device["charge_revision"],
@@ -381,15 +360,6 @@ def planning_device(row: Sequence[Any]) -> tuple[int, physics.DeviceState, tuple
             live_wh=live_wh,
             live_revision=live_revision or 0,
         ),
-        max_charge_rate_w=device["max_charge_rate_w"],
-        max_discharge_rate_w=device["max_discharge_rate_w"],
-        mode=device["mode"],
-        average_power_w=device["average_power_w"],
-        category=device["category"] or None,
-        tilt_degrees=device["tilt_degrees"],
-        azimuth_degrees=device["azimuth_degrees"],
-        dc_ac_ratio=device["dc_ac_ratio"],
-        reserve_percent=device["reserve_percent"],
     )
     percent, ready_by = device["charge_target_percent"], device["ready_by"]
     return household_id, state, (percent, ready_by) if percent is not None and ready_by else None

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from telemetry import flows, physics
 
@@ -21,6 +21,35 @@ if TYPE_CHECKING:
 NET_DUST_W = 1e-6
 REPORTED = "reported"
 """devices.models.TelemetrySource.REPORTED: the device's readings come from its home's gateway."""
+
+
+DEVICE_STATE_COLUMNS = (
+    "id",
+    "kind",
+    "rated_capacity_w",
+    "capacity_wh",
+    "charge_wh",
+    "max_charge_rate_w",
+    "max_discharge_rate_w",
+    "mode",
+    "average_power_w",
+    "category",
+    "tilt_degrees",
+    "azimuth_degrees",
+    "dc_ac_ratio",
+    "reserve_percent",
+)
+"""The columns of a device in its household's schema that make its physics.DeviceState (the
+tick's and planning's reads, telemetry.writes and telemetry.plans)."""
+
+
+def device_state(columns: Mapping[str, Any], **changes: Any) -> physics.DeviceState:
+    """The DeviceState of a device row read by name (DEVICE_STATE_COLUMNS; no category is None),
+    with `changes` (e.g. the live charge) over it."""
+    values = {name: columns[name] for name in DEVICE_STATE_COLUMNS}
+    values["category"] = values["category"] or None
+    values.update(changes)
+    return physics.DeviceState(**values)
 
 
 @dataclass(frozen=True, slots=True)

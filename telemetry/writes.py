@@ -16,29 +16,12 @@ from typing import Any
 
 from psycopg2 import sql
 
-from telemetry import flows, physics
+from telemetry import flows
 from telemetry.costs import as_decimal
 from telemetry.sql import Query, identifiers, json_rows, json_select, raw
-from telemetry.tick import REPORTED, CachedDevice, HouseholdTicks
+from telemetry.tick import DEVICE_STATE_COLUMNS, REPORTED, CachedDevice, HouseholdTicks, device_state
 
-DEVICE_COLUMNS = (
-    "id",
-    "kind",
-    "rated_capacity_w",
-    "capacity_wh",
-    "charge_wh",
-    "max_charge_rate_w",
-    "max_discharge_rate_w",
-    "mode",
-    "average_power_w",
-    "category",
-    "tilt_degrees",
-    "azimuth_degrees",
-    "dc_ac_ratio",
-    "reserve_percent",
-    "charge_revision",
-    "source",
-)
+DEVICE_COLUMNS = (*DEVICE_STATE_COLUMNS, "charge_revision", "source")
 """The columns a tick reads of each device (devices_devices in the household's schema)."""
 LOADED_COLUMNS = ("household_id", *DEVICE_COLUMNS)
 """The columns of devices_sql's rows."""
@@ -254,22 +237,7 @@ def devices_sql(cursor: Any, households: Sequence[tuple[int, str]]) -> bytes:
 def cached_device(row: Sequence[Any]) -> tuple[int, CachedDevice]:
     """A row of devices_sql (LOADED_COLUMNS): its household's id, and the device as the worker caches it."""
     device = dict(zip(LOADED_COLUMNS, row, strict=True))
-    config = physics.DeviceState(
-        id=device["id"],
-        kind=device["kind"],
-        rated_capacity_w=device["rated_capacity_w"],
-        capacity_wh=device["capacity_wh"],
-        charge_wh=device["charge_wh"],
-        max_charge_rate_w=device["max_charge_rate_w"],
-        max_discharge_rate_w=device["max_discharge_rate_w"],
-        mode=device["mode"],
-        average_power_w=device["average_power_w"],
-        category=device["category"] or None,
-        tilt_degrees=device["tilt_degrees"],
-        azimuth_degrees=device["azimuth_degrees"],
-        dc_ac_ratio=device["dc_ac_ratio"],
-        reserve_percent=device["reserve_percent"],
-    )
+    config = device_state(device)
     cached = CachedDevice(config, device["charge_revision"], device["source"] == REPORTED)
     return device["household_id"], cached
 

@@ -24,12 +24,14 @@ Behind each process's cache, one the workers share (Redis through Django's cache
 random worker process takes each chunk, so a process meets each household for the first time over
 its first minutes, and reading 250 households from their schemas costs ~0.6 s (a 250-way UNION
 ALL: planning it and opening 250 tables) against a few ms from Redis. Keys hold the database's oid
-besides household and version, so a database dropped and made again (tests, a development reset)
-never answers with another incarnation's devices; an unreachable Redis only costs the schema read.
+and the cached classes' fields besides household and version, so neither a database dropped and
+made again (tests, a development reset) nor an older release's objects answer; an unreachable Redis
+only costs the schema read.
 """
 
 import dataclasses
 import logging
+import zlib
 from collections.abc import Callable, Container, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -281,9 +283,15 @@ def _database_oid(cursor) -> int:
     return int(cursor.fetchone()[0])
 
 
+# The cached objects' shape: a release that changes their fields reads none of an older one's.
+_SHAPE = zlib.crc32(
+    " ".join(f.name for cls in (CachedDevice, physics.DeviceState) for f in dataclasses.fields(cls)).encode()
+)
+
+
 def _shared_keys(oid: int, versions: Mapping[int, int]) -> dict[str, int]:
     """The shared cache's key of each household at its version, by key."""
-    return {f"{oid}:{household_id}:{version}": household_id for household_id, version in versions.items()}
+    return {f"{oid}:{_SHAPE}:{household}:{version}": household for household, version in versions.items()}
 
 
 def _shared_get(oid: int, versions: Mapping[int, int]) -> dict[int, tuple[CachedDevice, ...]]:

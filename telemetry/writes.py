@@ -76,7 +76,7 @@ def _upsert(
     alias: str,
     where: sql.Composable = _NO_WHERE,
 ) -> Query:
-    """`INSERT INTO public.<table> AS <alias> (columns) SELECT ... FROM jsonb_array_elements(%s)
+    """`INSERT INTO public.<table> AS <alias> (columns) SELECT ... FROM json_array_elements(%s)
     ON CONFLICT (key) DO UPDATE SET updates [WHERE ...];`: the rows of one JSON parameter, each a
     list in the order of `columns` ((name, type) pairs)."""
     return Query(
@@ -272,14 +272,13 @@ def readings_copy(cursor: Any, homes: Iterable[HouseholdTicks]) -> int:
     return count
 
 
-def _device_hour() -> dict[str, Any]:
-    return dict.fromkeys(DEVICE_HOUR_ENERGY, 0.0) | dict.fromkeys(
-        (*flows.REASON_COLUMNS.values(), *COUNTERS), 0
-    )
-
-
-def _home_hour() -> dict[str, Any]:
-    return dict.fromkeys(HOME_HOUR_ENERGY, 0.0) | dict.fromkeys(MONEY_COLUMNS, 0) | dict.fromkeys(COUNTERS, 0)
+# A new hour's row, copied for each (a copy costs a tenth of building it per row).
+_DEVICE_HOUR_ZERO: dict[str, Any] = dict.fromkeys(DEVICE_HOUR_ENERGY, 0.0) | dict.fromkeys(
+    (*flows.REASON_COLUMNS.values(), *COUNTERS), 0
+)
+_HOME_HOUR_ZERO: dict[str, Any] = (
+    dict.fromkeys(HOME_HOUR_ENERGY, 0.0) | dict.fromkeys(MONEY_COLUMNS, 0) | dict.fromkeys(COUNTERS, 0)
+)
 
 
 def rollups_sql(
@@ -304,7 +303,7 @@ def rollups_sql(
             key = (home.household_id, tick.hour_start)
             row = home_hours.get(key)
             if row is None:
-                row = home_hours[key] = _home_hour()
+                row = home_hours[key] = _HOME_HOUR_ZERO.copy()
             row["produced_wh"] += tick.produced_w * hours
             row["consumed_wh"] += tick.consumed_w * hours
             row["imported_wh"] += tick.grid_import_w * hours
@@ -323,7 +322,7 @@ def rollups_sql(
                 device_key = (home.household_id, outcome.device_id, tick.hour_start)
                 device = device_hours.get(device_key)
                 if device is None:
-                    device = device_hours[device_key] = _device_hour()
+                    device = device_hours[device_key] = _DEVICE_HOUR_ZERO.copy()
                 if outcome.energy_wh >= 0:
                     device["produced_wh"] += sign * outcome.energy_wh
                 else:

@@ -3,7 +3,8 @@ tick, top down"): a module added to the path has to earn its place against this 
 
 The tracer records each project module (a file of this repository, tests aside) whose Python code
 the tick calls, in the order first called; a warm household has ticked once already, so the device
-cache and the day caches answer, as for most households of a running fleet.
+cache and the day caches answer, and its worker knows the day's partitions exist (the warm-up
+tick committed), as for most households of a running fleet.
 """
 
 import sys
@@ -47,12 +48,13 @@ def traced_tick_modules(household, at: datetime) -> tuple[list[str], int]:
     return list(seen), report.written
 
 
-def test_one_warm_household_tick_stays_within_its_modules(alice):
+def test_one_warm_household_tick_stays_within_its_modules(alice, django_capture_on_commit_callbacks):
     with schema_context(alice.household.schema_name):
         typical_home_devices()
-    services.households_tick(
-        households=[services.HouseholdRef.of(alice.household)], at=NOON_BERLIN, seconds=60
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # committed, as a worker's tick is
+        services.households_tick(
+            households=[services.HouseholdRef.of(alice.household)], at=NOON_BERLIN, seconds=60
+        )
 
     modules, written = traced_tick_modules(alice.household, NOON_BERLIN + timedelta(minutes=1))
 

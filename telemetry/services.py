@@ -43,11 +43,18 @@ from redis.exceptions import RedisError
 
 from devices.choices import PLANNED_MODES
 from households.models import Household
-from households.timezones import local_hour_start, zone
+from households.timezones import zone
 from telemetry import costs, flows, partitions, physics, plans, reported, writes
 from telemetry.signals import fleet_ticked
 from telemetry.sql import render
-from telemetry.tick import CachedDevice, HouseholdTicks, SimulatedTick, live_charge_wh, net_power_w
+from telemetry.tick import (
+    CachedDevice,
+    HouseholdTicks,
+    SimulatedTick,
+    live_charge_wh,
+    local_hour_start,
+    net_power_w,
+)
 
 logger = logging.getLogger(__name__)
 

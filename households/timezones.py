@@ -1,4 +1,5 @@
-"""IANA time zone names, checked once: a household's buckets follow its zone.
+"""IANA time zone names, checked once: a household's buckets follow its zone (the hour those
+buckets and the hourly rollups start on is the tick's model's, telemetry.tick.local_hour_start).
 
 Accepted: the locations tzdata lists (zone1970.tab, and zone.tab for the zones zone1970.tab folds
 into a neighbour, such as Europe/Oslo), plus UTC. Not the rest of what the host's zoneinfo
@@ -6,7 +7,6 @@ directory holds: `localtime` and `posixrules` follow the host's configuration, a
 `right/...` or `Etc/...` are aliases nobody lives in.
 """
 
-from datetime import UTC, datetime, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo
 
@@ -34,15 +34,3 @@ def validate_timezone(name: str) -> None:
 @cache
 def zone(name: str) -> ZoneInfo:
     return ZoneInfo(name)
-
-
-def local_hour_start(*, at: datetime, zone: ZoneInfo) -> datetime:
-    """The instant (UTC) the local hour containing `at` began: the hour start of the hourly rollups.
-
-    The tick writes its rollups under this hour and reporting cuts its buckets on it, so both use
-    this one function. Half-hour zones (Asia/Kolkata) start their hours at :30 UTC.
-    """
-    local = at.astimezone(zone)
-    return at.astimezone(UTC) - timedelta(
-        minutes=local.minute, seconds=local.second, microseconds=local.microsecond
-    )

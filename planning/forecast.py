@@ -36,7 +36,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 
 from devices.choices import ApplianceCategory
-from telemetry import appliances, sky, solar
+from telemetry import appliances, profiles, solar
 from telemetry.physics import HANDLERS, DeviceState, Handler
 from telemetry.profiles import BLOCK_S, BLOCKS_PER_DAY, DAY_S, DayProfile
 
@@ -116,7 +116,7 @@ def _history(latitude: float, longitude: float, last_ordinal: int) -> tuple[floa
 
 def expected_clearness(latitude: float, longitude: float, ordinal: int, now_s: float) -> float:
     """The clear-sky index a forecast at `now_s` expects for a solar day (module docstring)."""
-    today, seconds = sky.solar_clock(now_s, longitude)
+    today, seconds = profiles.solar_clock(now_s, longitude)
     yesterday, mean, rho = _history(latitude, longitude, today - 1)
     known, known_day = yesterday, today - 1
     if seconds >= OBSERVED_FROM_S:
@@ -157,7 +157,7 @@ def _step_means(
     moves at a daylight-saving change: one offset per step)."""
     edges = np.arange(len(blocks) + 1) * float(BLOCK_S)
     cumulative = np.concatenate([[0.0], np.cumsum(blocks) * BLOCK_S])
-    begin = starts_s + offsets_s - (first_ordinal - sky.EPOCH_ORDINAL) * DAY_S
+    begin = starts_s + offsets_s - (first_ordinal - profiles.EPOCH_ORDINAL) * DAY_S
     return (np.interp(begin + STEP_S, edges, cumulative) - np.interp(begin, edges, cumulative)) / STEP_S
 
 
@@ -201,9 +201,9 @@ def _panel_steps(
     """AC output / rating per step of a panel at a grid point, forecast at `now_s` (read-only: every
     like panel of the grid cell planned at that instant shares it)."""
     starts_s = _steps(start, steps)
-    offset = lon * sky.SECONDS_PER_DEGREE
-    first, _ = sky.solar_clock(float(starts_s[0]), lon)
-    last, _ = sky.solar_clock(float(starts_s[-1]) + STEP_S, lon)
+    offset = lon * profiles.SECONDS_PER_DEGREE
+    first, _ = profiles.solar_clock(float(starts_s[0]), lon)
+    last, _ = profiles.solar_clock(float(starts_s[-1]) + STEP_S, lon)
     clearness = [round(expected_clearness(lat, lon, o, now_s), 3) for o in range(first, last + 1)]
     blocks = np.concatenate(
         [_panel_day(lat, lon, tilt, azimuth, dc_ac_ratio, first + i, kc) for i, kc in enumerate(clearness)]
@@ -262,7 +262,7 @@ def _wall_offsets(starts: Sequence[datetime], tz: ZoneInfo) -> np.ndarray:
     offsets = []
     for start in starts:
         local = start.astimezone(tz)
-        wall = (local.toordinal() - sky.EPOCH_ORDINAL) * DAY_S + local.hour * 3600 + local.minute * 60
+        wall = (local.toordinal() - profiles.EPOCH_ORDINAL) * DAY_S + local.hour * 3600 + local.minute * 60
         offsets.append(wall - start.timestamp())
     return np.asarray(offsets, dtype=float)
 

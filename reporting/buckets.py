@@ -12,7 +12,7 @@ from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from households.timezones import local_hour_start
+from telemetry.tick import local_hour_start
 
 UTC = ZoneInfo("UTC")
 MAX_BUCKETS = 10_000

@@ -18,11 +18,11 @@ from datetime import datetime, timedelta
 from django.utils import timezone
 
 from households.models import Household
-from households.timezones import local_hour_start
 from reporting import selectors
 from reporting.buckets import Interval
 from tariffs import selectors as tariff_selectors
 from telemetry.flows import Node, node_totals
+from telemetry.tick import local_hour_start
 
 CHART_HOURS = 24
 WIDTH = 1200

@@ -33,8 +33,8 @@ from typing import TypeVar
 import holidays
 
 from devices.choices import ApplianceCategory as Category
-from telemetry import sky, solar
-from telemetry.profiles import BLOCK_S, BLOCKS_PER_DAY, DAY_S, BoundedCache, DayProfile
+from telemetry import solar
+from telemetry.profiles import BLOCK_S, BLOCKS_PER_DAY, DAY_S, BoundedCache, DayProfile, solar_clock
 
 HOUR_BLOCKS = 3600 / BLOCK_S
 
@@ -253,7 +253,7 @@ def _outdoor(place: Place) -> Outdoor:
     found = _outdoors.get(key)
     if found is not None:
         return found
-    ordinal, start_s = sky.solar_clock(place.midnight_epoch_s + BLOCK_S / 2, longitude)
+    ordinal, start_s = solar_clock(place.midnight_epoch_s + BLOCK_S / 2, longitude)
     days = solar.location_days(latitude, longitude, ordinal, 2)
     temps, ghis = array("d"), array("d")
     for index in range(BLOCKS_PER_DAY):

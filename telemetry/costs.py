@@ -1,7 +1,10 @@
 """What each tick cost: its import and export priced at the interval's price, in Decimal.
 
 Prices for a chunk of households are looked up together: their tariff versions in one read, the
-market prices once per zone and instant (tariffs.selectors), never per household. A tick's costs
+market prices once per zone and instant (tariffs.selectors), never per household. The price the
+terms set is worked out once per process for each (terms, market price, local quarter hour where
+the terms have windows): a warm chunk finds its prices in `_prices` without asking the terms, and a
+changed tariff is read with the next chunk's versions, so it prices the next tick. A tick's costs
 are integers of 1e-9 currency units (an exact integer price times the float energy, rounded once),
 stored with its energy (telemetry.writes) as numeric(20, 9); hours,
 days and months are sums of those stored values, so they add up exactly. A negative price gives a
@@ -23,6 +26,11 @@ NANO = 9
 """A stored cost is an integer number of 1e-9 currency units (numeric(20, 9) in the rollups)."""
 MICRO = 6
 """Prices per kWh carry at most 6 decimals (tariffs.terms; a market's 2 decimals per MWh are 5 per kWh)."""
+
+
+PRICES_HELD = 65_536
+"""Distinct prices a process keeps (`_prices`, emptied when full): a dynamic tariff adds one per
+zone and quarter hour."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +119,11 @@ class Home:
     longitude: float
 
 
+_prices: dict[tuple[Any, ...], TickPrice] = {}
+"""The price of each (terms, market price[, ISO weekday, hour, minute]) met in this process: terms
+are compared by value, so a tariff's new version never finds its old price."""
+
+
 def tick_prices(
     homes: Sequence[Home], instants: Mapping[int, Sequence[datetime]]
 ) -> dict[int, list[TickPrice]]:
@@ -127,7 +140,8 @@ def tick_prices(
             if each.kind == TariffKind.DYNAMIC and each.market_zone:
                 by_zone[each.market_zone].add(at)
     market = market_prices_at(by_zone)
-    shared: dict[tuple, TickPrice] = {}
+    if len(_prices) >= PRICES_HELD:
+        _prices.clear()
     prices: dict[int, list[TickPrice]] = {}
     for home in homes:
         row = []
@@ -143,10 +157,10 @@ def tick_prices(
                 if each.windows
                 else (each, market_price)
             )
-            price = shared.get(key)
+            price = _prices.get(key)
             if price is None:
                 import_price = each.import_price(local, market_price)
-                price = shared[key] = TickPrice(
+                price = _prices[key] = TickPrice(
                     each.currency, micro(import_price), micro(each.export_per_kwh)
                 )
             row.append(price)

@@ -4,6 +4,12 @@ Raw readings are kept TELEMETRY_RETENTION_DAYS days; a day past that is dropped 
 DELETE, no vacuum debt). The tick claims of a day go with its readings, so the horizon (the
 start of the oldest day kept) is recorded: an instant before it can never be ticked again, which
 would add its energy to the hourly rollups (kept forever) a second time.
+
+Each process remembers the UTC days whose partitions it has seen committed (`confirmed_days`), so a
+warm worker's tick skips partitions_ensure and its catalog round trip (telemetry.services). Only
+partitions_maintain drops partitions, and only days older than the retention, which no live tick
+writes; it forgets the days it drops, and a failed tick forgets them all (a day dropped by another
+process, a database made again), so the retry checks the catalog.
 """
 
 from collections.abc import Iterable
@@ -17,6 +23,9 @@ from telemetry.models import RetentionHorizon
 
 PARTITIONED = ("telemetry_reading", "telemetry_tick", "telemetry_reportedsample")
 DAYS_AHEAD = 2
+
+confirmed_days: set[date] = set()
+"""UTC days whose partitions exist, as this process saw them committed (partitions_ensure)."""
 
 
 class InstantTooOld(ValueError):
@@ -39,7 +48,9 @@ def horizon() -> datetime | None:
 def partitions_ensure(days: Iterable[date]) -> None:
     """Make sure the partitions of these UTC days exist; one catalog look-up when they do.
 
-    Raises InstantTooOld for a day before the retention horizon.
+    Raises InstantTooOld for a day before the retention horizon. The days join `confirmed_days` once
+    the caller's transaction commits (at once outside one): partitions made, or seen, in a
+    transaction rolled back later were never there.
     """
     wanted = sorted(set(days))
     names = [partition_name(parent, day) for day in wanted for parent in PARTITIONED]
@@ -48,6 +59,7 @@ def partitions_ensure(days: Iterable[date]) -> None:
             "SELECT count(to_regclass(n)) FROM unnest(%s::text[]) AS n", [[f"public.{n}" for n in names]]
         )
         if cursor.fetchone()[0] == len(names):
+            transaction.on_commit(lambda: confirmed_days.update(wanted))
             return
     limit = horizon()
     for day in wanted:
@@ -56,6 +68,7 @@ def partitions_ensure(days: Iterable[date]) -> None:
     for day in wanted:
         for parent in PARTITIONED:
             _partition_create(parent, day)
+    transaction.on_commit(lambda: confirmed_days.update(wanted))
 
 
 def _exists(name: str) -> bool:
@@ -116,6 +129,7 @@ def partitions_maintain(*, now: datetime | None = None, retention_days: int | No
     days = retention_days if retention_days is not None else settings.TELEMETRY_RETENTION_DAYS
     keep_from = today - timedelta(days=days)
     partitions_ensure(today + timedelta(days=ahead) for ahead in range(DAYS_AHEAD + 1))
+    confirmed_days.difference_update([day for day in confirmed_days if day < keep_from])
     dropped = []
     with transaction.atomic():
         with connection.cursor() as cursor:

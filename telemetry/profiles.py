@@ -2,7 +2,8 @@
 
 Every time-varying input of the simulation (a panel's output, an appliance's draw, the outdoor
 temperature) is a `DayProfile`. A tick of any length takes the exact integral of the blocks it
-overlaps, so 60 s, 300 s and 900 s ticks add up to the same daily energy.
+overlaps, so 60 s, 300 s and 900 s ticks add up to the same daily energy. The sun's profiles run
+over solar days (`solar_clock`: local mean solar midnight to the next), so they need no time zone.
 """
 
 from __future__ import annotations
@@ -10,14 +11,25 @@ from __future__ import annotations
 from array import array
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable
+from datetime import date
 from itertools import accumulate
 from typing import Generic, Protocol, TypeVar
 
 BLOCK_S = 300
 BLOCKS_PER_DAY = 288
 DAY_S = BLOCK_S * BLOCKS_PER_DAY
+EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
+SECONDS_PER_DEGREE = 240.0  # the sun crosses 1° of longitude in 4 minutes
 
 V = TypeVar("V")
+
+
+def solar_clock(utc_epoch_s: float, longitude: float) -> tuple[int, float]:
+    """(solar-day ordinal, seconds since local mean solar midnight) of a UTC instant: which solar
+    day's profile an instant reads, and where (telemetry.sky computes those days' sun)."""
+    solar_s = utc_epoch_s + longitude * SECONDS_PER_DEGREE
+    days, seconds = divmod(solar_s, DAY_S)
+    return EPOCH_ORDINAL + int(days), seconds
 
 
 class DayProfile:

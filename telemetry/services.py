@@ -43,11 +43,18 @@ from redis.exceptions import RedisError
 
 from devices.choices import PLANNED_MODES
 from households.models import Household
-from households.timezones import local_hour_start, zone
+from households.timezones import zone
 from telemetry import costs, flows, partitions, physics, plans, reported, writes
 from telemetry.signals import fleet_ticked
 from telemetry.sql import render
-from telemetry.tick import CachedDevice, HouseholdTicks, SimulatedTick, live_charge_wh, net_power_w
+from telemetry.tick import (
+    CachedDevice,
+    HouseholdTicks,
+    SimulatedTick,
+    live_charge_wh,
+    local_hour_start,
+    net_power_w,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -400,7 +407,9 @@ def _claim_and_load(
 def _tick_batch(households: Sequence[HouseholdRef], at: datetime, seconds: int) -> int:
     """One transaction, three round trips once the device cache is warm: claim (with the devices
     versions and carried charges), COPY, the other writes. Stale households add one read."""
-    partitions.partitions_ensure([at.astimezone(UTC).date()])
+    day = at.astimezone(UTC).date()
+    if day not in partitions.confirmed_days:  # once per day and process (telemetry.partitions)
+        partitions.partitions_ensure([day])
     by_id = {h.id: h for h in households}
     with transaction.atomic(), connection.cursor() as cursor:
         claimed = _claim_and_load(cursor, households, [at], seconds)
@@ -436,6 +445,7 @@ def households_tick(*, households: Sequence[HouseholdRef], at: datetime, seconds
     try:
         written = _tick_batch(households, at, seconds)
     except DatabaseError:
+        partitions.confirmed_days.clear()  # the retry checks the catalog again
         if len(households) == 1:
             raise
         for household in households:

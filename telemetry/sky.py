@@ -1,7 +1,7 @@
 """Sun and clear sky over a place, from pvlib, in blocks of local mean solar time.
 
-A "solar day" of a location runs from local mean solar midnight to the next (UTC shifted by
-longitude / 15 h), so days, blocks and caches need no time zone. Values are taken at each
+Days are solar days (telemetry.profiles.solar_clock: local mean solar midnight to the next, UTC
+shifted by longitude / 15 h), so days, blocks and caches need no time zone. Values are taken at each
 five-minute block's midpoint. pvlib is fast on arrays and slow per call (~3 ms of pandas overhead),
 so callers ask for whole days (or a whole year) at once.
 """
@@ -16,17 +16,7 @@ import numpy as np
 import pandas as pd
 from pvlib import atmosphere, clearsky, irradiance, solarposition
 
-from telemetry.profiles import BLOCK_S, BLOCKS_PER_DAY, DAY_S
-
-EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
-SECONDS_PER_DEGREE = 240.0  # the sun crosses 1° of longitude in 4 minutes
-
-
-def solar_clock(utc_epoch_s: float, longitude: float) -> tuple[int, float]:
-    """(solar-day ordinal, seconds since local mean solar midnight) of a UTC instant."""
-    solar_s = utc_epoch_s + longitude * SECONDS_PER_DEGREE
-    days, seconds = divmod(solar_s, DAY_S)
-    return EPOCH_ORDINAL + int(days), seconds
+from telemetry.profiles import BLOCK_S, BLOCKS_PER_DAY, DAY_S, EPOCH_ORDINAL, SECONDS_PER_DEGREE
 
 
 def block_midpoints_utc(longitude: float, first_ordinal: int, days: int) -> pd.DatetimeIndex:

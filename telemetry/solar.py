@@ -1,11 +1,12 @@
 """Photovoltaic output with pvlib: weather-scaled irradiance on the panel's plane, PVWatts DC/AC.
 
-Per solar day and location (see telemetry.sky): clear-sky GHI x the weather's clear-sky index gives
-the GHI; pvlib's Erbs model splits it into beam and diffuse, Hay-Davies transposes them onto the
-panel (tilt, azimuth), the Faiman model gives the cell temperature from the air temperature, and
-PVWatts gives DC power (-0.37 %/°C, SYSTEM_LOSSES for soiling, wiring, mismatch, ageing) and AC
-power through an inverter smaller than the panels by the DC/AC ratio (installers size it 1.1-1.3,
-DEFAULT_DC_AC_RATIO unless the panel says otherwise), so clear, cool days clip at its rating.
+Per solar day (telemetry.profiles.solar_clock) and location, under the sky of telemetry.sky:
+clear-sky GHI x the weather's clear-sky index gives the GHI; pvlib's Erbs model splits it into beam
+and diffuse, Hay-Davies transposes them onto the panel (tilt, azimuth), the Faiman model gives the
+cell temperature from the air temperature, and PVWatts gives DC power (-0.37 %/°C, SYSTEM_LOSSES
+for soiling, wiring, mismatch, ageing) and AC power through an inverter smaller than the panels by
+the DC/AC ratio (installers size it 1.1-1.3, DEFAULT_DC_AC_RATIO unless the panel says otherwise),
+so clear, cool days clip at its rating.
 
 The result is a DayProfile of AC output as a share of the rating, cached per location and
 orientation; a tick looks up the exact mean over its span, once for all homes of a ~1 km cell with
@@ -21,7 +22,7 @@ from pvlib import inverter, irradiance, pvsystem, temperature
 
 from devices import limits
 from telemetry import sky, weather
-from telemetry.profiles import BLOCKS_PER_DAY, BoundedCache, DayProfile, average
+from telemetry.profiles import BLOCKS_PER_DAY, BoundedCache, DayProfile, average, solar_clock
 
 DEFAULT_TILT_DEGREES = 30.0
 SYSTEM_LOSSES = 0.10
@@ -189,7 +190,7 @@ def panel_share(
     key = (latitude, longitude, tilt, azimuth, dc_ac_ratio)
     share = memo.shares.get(key)
     if share is None:
-        ordinal, seconds = sky.solar_clock(utc_epoch_s, longitude)
+        ordinal, seconds = solar_clock(utc_epoch_s, longitude)
         if seconds >= _prefetch_from_s(latitude, longitude):
             panel_days(latitude, longitude, tilt, azimuth, ordinal + 1, 2, dc_ac_ratio)
         share = memo.shares[key] = average(

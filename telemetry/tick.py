@@ -1,7 +1,8 @@
 """The tick's model: what one household's tick produced, and the domain rules its writes follow.
 
 Plain Python (no Django, checked by strict mypy): the dataclasses a tick hands to its SQL
-(telemetry.writes), the net-power rule, and which charge a store carries into the next tick.
+(telemetry.writes), the hour its rollups go under, the net-power rule, and which charge a store
+carries into the next tick.
 telemetry.writes turns these into statements; telemetry.selectors and the devices' live state
 (reporting.live) apply the same charge rule when they read.
 """
@@ -10,12 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from telemetry import flows, physics
 
 if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
+
     from telemetry.costs import TickCost
 
 NET_DUST_W = 1e-6
@@ -62,6 +65,19 @@ class CachedDevice:
     charge_revision: int = 0
     reported: bool = False
     """Fed by the home's gateway (telemetry.reported), never simulated."""
+
+
+def local_hour_start(*, at: datetime, zone: ZoneInfo) -> datetime:
+    """The instant (UTC) the local hour containing `at` began: the hour start of the hourly rollups.
+
+    The tick writes its rollups under this hour (SimulatedTick.hour_start) and reporting, which reads
+    them, cuts its buckets on it, so both use this one function. Half-hour zones (Asia/Kolkata)
+    start their hours at :30 UTC.
+    """
+    local = at.astimezone(zone)
+    return at.astimezone(UTC) - timedelta(
+        minutes=local.minute, seconds=local.second, microseconds=local.microsecond
+    )
 
 
 def net_power_w(produced_w: float, consumed_w: float) -> float:

@@ -20,6 +20,7 @@ from accounts.services import tokens_issue
 from households.models import Household
 from households.provisioning import template_sync
 from households.services import household_sign_up
+from telemetry import partitions
 
 PASSWORD = "correct-Horse-battery-9"
 
@@ -96,6 +97,14 @@ def bob(django_db_setup, db) -> Member:
 def _public_schema_after_each_test():
     yield
     connection.set_schema_to_public()
+
+
+@pytest.fixture(autouse=True)
+def _partition_days_forgotten_after_each_test():
+    """A test's transaction is rolled back with the partitions made in it: the process forgets the
+    days it confirmed (telemetry.partitions.confirmed_days), as after a failed tick."""
+    yield
+    partitions.confirmed_days.clear()
 
 
 class GraphQLClient:

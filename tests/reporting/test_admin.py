@@ -12,11 +12,11 @@ from django_tenants.utils import schema_context
 
 from devices.models import DeviceKind
 from households.models import Household, new_schema_name
-from households.timezones import local_hour_start
 from reporting import charts
 from reporting.services import fleet_totals_refresh
 from telemetry import services
 from telemetry.models import HouseholdSnapshot, Reading
+from telemetry.tick import local_hour_start
 from tests.reporting.conftest import household_hours, make_device
 
 LIST_URL = "/admin/households/household/"

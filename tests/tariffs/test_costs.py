@@ -13,7 +13,7 @@ from reporting.buckets import Interval
 from reporting.selectors import energy_history
 from tariffs.selectors import prices_for
 from tariffs.services import tariff_set
-from telemetry import services
+from telemetry import costs, services
 from telemetry.costs import money
 from telemetry.models import HouseholdHour, Reading
 from telemetry.tick import net_power_w
@@ -143,6 +143,32 @@ def test_a_tariff_change_mid_day_prices_the_ticks_before_and_after_it(alice):
             Decimal(0),
         )
         assert hour.import_cost == expected, hour.hour_start
+
+
+def test_a_tariff_set_between_two_chunks_prices_the_next_though_the_process_holds_the_old_price(alice):
+    household = alice.household
+    home = costs.Home(household.pk, household.timezone, household.latitude, household.longitude)
+    at = utc(2026, 7, 1, 10)
+
+    def fixed(import_price: str, now: datetime) -> None:
+        tariff_set(
+            household=household,
+            kind="FIXED",
+            currency="EUR",
+            import_price_per_kwh=import_price,
+            export_price_per_kwh="0.05",
+            now=now,
+        )
+
+    fixed("0.30", at - timedelta(days=1))
+    (before,) = costs.tick_prices([home], {home.id: [at]})[home.id]
+    (again,) = costs.tick_prices([home], {home.id: [at + timedelta(minutes=1)]})[home.id]
+    fixed("0.40", at + timedelta(minutes=1, seconds=30))
+    (after,) = costs.tick_prices([home], {home.id: [at + timedelta(minutes=2)]})[home.id]
+
+    assert again is before  # the process's price, the terms not asked again
+    assert (before.import_micro, after.import_micro) == (300_000, 400_000)
+    assert before.export_micro == after.export_micro == 50_000
 
 
 @pytest.fixture

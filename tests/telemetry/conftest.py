@@ -10,8 +10,8 @@ from django_tenants.utils import schema_context
 
 from accounts.models import User
 from households.services import household_sign_up
-from households.timezones import local_hour_start
 from telemetry.models import HouseholdHour, HouseholdSnapshot, Tick
+from telemetry.tick import local_hour_start
 from tests.conftest import PASSWORD
 from tests.telemetry.homes import typical_home_devices
 

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connection
+from django.db import DatabaseError, connection
+from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import schema_context
 from psycopg2 import sql
 
@@ -167,6 +168,50 @@ def test_retention_drops_whole_days_and_no_tick_lands_before_the_horizon(alice):
     assert written == 6  # only the hour after the horizon
     with schema_context(alice.household.schema_name):
         assert min(Tick.objects.values_list("at", flat=True)) == datetime(2026, 6, 27, tzinfo=UTC)
+
+
+def _catalog_checks(queries) -> int:
+    return sum("to_regclass" in q["sql"] for q in queries.captured_queries)
+
+
+def test_a_worker_checks_a_days_partitions_once_and_again_once_maintenance_dropped_them(
+    alice, django_capture_on_commit_callbacks
+):
+    with schema_context(alice.household.schema_name):
+        typical_home_devices()
+    day = datetime(2026, 8, 1, 12, 0, tzinfo=UTC)
+    with django_capture_on_commit_callbacks(execute=True):  # committed, as a worker's tick is
+        assert _tick(alice, at=day).written == 1  # a new day: its partitions are made
+    assert day.date() in partitions.confirmed_days
+    assert all(partitions._exists(partitions.partition_name(t, day.date())) for t in partitions.PARTITIONED)
+
+    with CaptureQueriesContext(connection) as queries:
+        assert _tick(alice, at=day + timedelta(minutes=1)).written == 1
+    assert _catalog_checks(queries) == 0  # the day is known: no catalog round trip
+
+    partitions.partitions_maintain(now=day + timedelta(days=40), retention_days=35)
+    assert day.date() not in partitions.confirmed_days
+    with pytest.raises(partitions.InstantTooOld):  # checked again, and now before the horizon
+        _tick(alice, at=day + timedelta(minutes=2))
+
+
+def test_partitions_seen_in_a_transaction_are_remembered_only_once_it_commits(alice):
+    day = datetime(2026, 8, 2, tzinfo=UTC).date()
+    partitions.partitions_ensure([day])  # made in the test's transaction, rolled back after it
+    assert day not in partitions.confirmed_days
+
+
+def test_a_failed_tick_forgets_the_days_so_its_retry_checks_the_catalog(alice):
+    with schema_context(alice.household.schema_name):
+        typical_home_devices()
+    day = datetime(2026, 8, 3, 12, 0, tzinfo=UTC)
+    partitions.confirmed_days.add(day.date())  # wrongly: dropped by another process, say
+
+    with pytest.raises(DatabaseError):  # no partition for the claim's row
+        _tick(alice, at=day)
+    assert not partitions.confirmed_days
+
+    assert _tick(alice, at=day).written == 1
 
 
 def test_a_deleted_households_telemetry_goes_with_it(alice):

@@ -8,10 +8,11 @@ from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import schema_context
 
 from devices.models import Device, DeviceKind
-from households.timezones import local_hour_start, zone
+from households.timezones import zone
 from telemetry import appliances, flows, partitions, services, writes
 from telemetry.flows import Node
 from telemetry.models import DeviceHour, HouseholdHour, HouseholdSnapshot, Reading, Tick
+from telemetry.tick import local_hour_start
 from tests.reporting.conftest import make_device
 from tests.telemetry.homes import live_device, typical_home_devices
 

@@ -53,7 +53,7 @@ DC_DEV := $(COMPOSE) --profile test run --rm --build --user "$$(id -u):$$(id -g)
 MIGRATE_SH := python manage.py migrate_households --noinput
 
 .PHONY: help venv build up down logs shell django-shell migrate makemigrations seed reset \
-	test test-fast run lint typecheck migrations-check bench attack realism screenshots docs-outputs services schema compose-check secret-key
+	test test-fast run lint typecheck migrations-check bench attack realism screenshots docs-outputs services db-tune schema compose-check secret-key
 
 # --- Targets (one line of help each; the recipes for both modes follow) -----------------------
 help:           ## list the targets (the default)
@@ -79,6 +79,7 @@ bench:          ## python -m bench ARGS: benchmarks on a throwaway database, rep
 realism:        ## simulate whole years in-process (no database): report in bench/out/realism/ (PUBLISH=1: docs/realism.md)
 docs-outputs:   ## rerun every README/docs example on a freshly seeded server and write its answers back into the docs
 screenshots:    ## admin screenshots from seeded data in headless Chromium: bench/out/img/ (PUBLISH=1: docs/img/)
+db-tune:        ## apply deploy/postgres/fleet.conf to the PostgreSQL server (ALTER SYSTEM; Docker: then restarts postgres)
 services:       ## Docker: compose ps postgres redis | local: check they answer, create the db if missing
 attack:         ## replay the security regressions (bench/attack.py): own nginx + gunicorn (production settings), or ARGS="--url http://127.0.0.1:8000"
 
@@ -199,6 +200,10 @@ screenshots: compose-check
 services: compose-check
 	$(COMPOSE) ps postgres redis
 
+db-tune: compose-check
+	$(DC_DEV) --entrypoint python tests scripts/db_tune.py
+	$(COMPOSE) restart postgres
+
 else
 # --- Without Docker (this machine, CI) ----------------------------------------------------------
 define migrate_local
@@ -295,4 +300,8 @@ screenshots: venv
 
 services: venv
 	@$(CHECK)
+
+db-tune: venv
+	@$(CHECK) --no-create --skip-redis
+	$(PY) scripts/db_tune.py
 endif

@@ -46,7 +46,7 @@ from django.test import Client
 
 from bench import writeup
 from bench.homes import devices_create, home_device_states, household_create
-from bench.setup import BENCH_DATABASE_URL, load_sampled, timed
+from bench.setup import BENCH_DATABASE_URL, load_sampled, postgres_settings, timed
 from devices.models import DeviceKind, StorageMode
 from households.locations import default_location
 from households.models import Household
@@ -582,6 +582,7 @@ def run() -> dict:
             "measured_at": f"{started:%Y-%m-%d %H:%M} UTC",
             "conditions": os.environ.get("SCALE_CONDITIONS", ""),
             "load_average_1min": load,
+            "postgres": postgres_settings(),
             **measured,
         }
         print(json.dumps({part: figures[part]}, indent=2), flush=True)

@@ -8,6 +8,7 @@ import sys
 import threading
 import time
 from contextlib import contextmanager
+from pathlib import Path
 
 BENCH_DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/energy_bench")
 # Raised for the benchmarks' own process only: servers they start (bench.load.serve) get the
@@ -43,6 +44,24 @@ def django_for_bench() -> None:
 
     call_command("migrate_schemas", shared=True, interactive=False, verbosity=0)
     template_sync(verbosity=0)
+
+
+FLEET_CONF = Path(__file__).resolve().parent.parent / "deploy" / "postgres" / "fleet.conf"
+
+
+def postgres_settings() -> dict[str, str]:
+    """The server's values of the settings deploy/postgres/fleet.conf tunes (`make db-tune`): a
+    run's conditions, since a default server and a tuned one give different fleet figures."""
+    from django.db import connection
+
+    names = [
+        line.split("=", 1)[0].strip()
+        for line in FLEET_CONF.read_text().splitlines()
+        if "=" in line.split("#")[0]
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name, current_setting(name) FROM unnest(%s::text[]) AS name", [names])
+        return dict(cursor.fetchall())
 
 
 @contextmanager

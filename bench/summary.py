@@ -22,6 +22,7 @@ from households.models import Household
 from reporting.selectors import energy_summary, fleet_totals
 from reporting.services import fleet_totals_refresh
 from telemetry.models import HouseholdSnapshot
+from telemetry.selectors import LIVE_STATES
 
 REPEAT = 200
 RUNS = 3
@@ -84,12 +85,11 @@ def run() -> dict:
 
     def raw_devices():
         with schema_context(household.schema_name), connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT d.kind, d.capacity_wh, d.mode, s.power_w, s.charge_wh, s.plugged_in "
-                "FROM devices_device d LEFT JOIN public.telemetry_devicelivestate s "
-                "ON s.household_id = public.current_household_id() AND s.device_id = d.id"
-            )
-            return cursor.fetchall()
+            cursor.execute("SELECT d.id, d.kind, d.capacity_wh, d.mode FROM devices_device d")
+            devices = cursor.fetchall()
+            # The live state as the summary reads it: stores' rows, the others' newest readings.
+            cursor.execute(LIVE_STATES, {"ids": [row[0] for row in devices]})
+            return devices, cursor.fetchall()
 
     load_average = [os.getloadavg()[0]]
     times = _rounds(

@@ -8,6 +8,7 @@ test enforces it).
 
 import copy
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -23,7 +24,6 @@ from households.models import Household
 from telemetry import flows, reported, writes
 from telemetry.models import (
     DeviceHour,
-    DeviceLiveState,
     DevicePlan,
     HouseholdHour,
     HouseholdPlan,
@@ -146,6 +146,34 @@ def store_reason_seconds(
     }
 
 
+@dataclass(frozen=True, slots=True)
+class LiveState:
+    """A device's state after its household's newest tick (LIVE_STATES)."""
+
+    at: datetime
+    power_w: float
+    charge_wh: float | None
+    is_on: bool | None
+    plugged_in: bool | None
+    charge_revision: int
+
+
+# The active household's devices' live state, by device id then LiveState's fields: a store's row
+# in the live-state table, any other device's reading at the household's newest tick (the tick
+# keeps live-state rows only for stores, telemetry.writes.live_states_sql).
+LIVE_STATES = (
+    "SELECT s.device_id, s.at, s.power_w, s.charge_wh, s.is_on, s.plugged_in, s.charge_revision "
+    "FROM public.telemetry_devicelivestate AS s "
+    "WHERE s.household_id = public.current_household_id() AND s.device_id = ANY(%(ids)s::bigint[]) "
+    "UNION ALL "
+    "SELECT r.device_id, r.at, r.power_w, r.charge_wh, r.is_on, NULL, 0 FROM public.telemetry_reading AS r "
+    "WHERE r.household_id = public.current_household_id() AND r.device_id = ANY(%(ids)s::bigint[]) "
+    "AND r.at = (SELECT n.at FROM public.telemetry_householdsnapshot AS n "
+    "WHERE n.household_id = public.current_household_id()) "
+    "AND NOT EXISTS (SELECT FROM public.telemetry_devicelivestate AS l "
+    "WHERE l.household_id = r.household_id AND l.device_id = r.device_id)"
+)
+
 LAST_REPORTED = (
     "SELECT device_id, max(at) FROM public.telemetry_reportedsample "
     "WHERE household_id = public.current_household_id() AND device_id = ANY(%s::bigint[]) GROUP BY device_id"
@@ -167,8 +195,9 @@ def devices_with_live_state(devices: Iterable[Device]) -> list[Device]:
     already come back as they are, with no query: a device nested in a result reporting has made
     live (a history bucket's store reasons) is not read again per bucket by the schema composition.
 
-    The tick writes each device's state to the shared live-state table (telemetry.writes), never to
-    the device; a device not ticked yet keeps its own columns. A store's charge follows
+    The tick writes each store's state to the shared live-state table (telemetry.writes), never to
+    the device; any other device's state is its reading at the household's newest tick (the
+    snapshot's instant). A device not ticked yet keeps its own columns. A store's charge follows
     telemetry.tick.live_charge_wh: the owner's newer write wins, the capacity caps it. A REPORTED
     device also shows when it last reported, and 0 W once stale. The devices API gets these through
     the schema composition (config.schema), planning and reporting by calling this.
@@ -176,10 +205,9 @@ def devices_with_live_state(devices: Iterable[Device]) -> list[Device]:
     listed = list(devices)
     if all(is_live(device) for device in listed):
         return listed
-    states = {
-        state.device_id: state
-        for state in DeviceLiveState.objects.filter(device_id__in=[d.pk for d in listed])
-    }
+    with connection.cursor() as cursor:
+        cursor.execute(LIVE_STATES, {"ids": [device.pk for device in listed]})
+        states = {row[0]: LiveState(*row[1:]) for row in cursor.fetchall()}
     reporting = [device.pk for device in listed if device.source == REPORTED]
     last = last_reported(reporting)
     now = timezone.now()
@@ -195,7 +223,7 @@ def is_live(device: Device) -> bool:
 
 
 def _live_copy(
-    device: Device, state: DeviceLiveState | None, last: Mapping[int, datetime], now: datetime
+    device: Device, state: LiveState | None, last: Mapping[int, datetime], now: datetime
 ) -> Device:
     live = copy.copy(device)
     setattr(live, _LIVE, True)

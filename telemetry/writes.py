@@ -351,9 +351,12 @@ def rollups_sql(
 
 
 def live_states_sql(cursor: Any, homes: Iterable[HouseholdTicks]) -> bytes:
-    """Each device's state after its household's newest tick, for the whole batch: one statement.
+    """Each store's state after its household's newest tick, for the whole batch: one statement.
 
-    Moved forward only: an older (backfilled) tick never overwrites a newer state.
+    Stores only (a charge, carried from tick to tick and read back by the claim): any other
+    device's state is its newest reading (telemetry.selectors), so three of a typical home's
+    eight devices cost a row here instead of eight. Moved forward only: an older (backfilled) tick
+    never overwrites a newer state.
     """
     rows = [
         (
@@ -369,6 +372,7 @@ def live_states_sql(cursor: Any, homes: Iterable[HouseholdTicks]) -> bytes:
         for home in homes
         for at, outcomes in [(home.ticks[-1].at, home.ticks[-1].outcomes)]
         for o in outcomes
+        if o.charge_wh is not None
     ]
     if not rows:
         return b""

@@ -7,13 +7,14 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import schema_context
+from model_bakery import baker
 
 from devices.models import Device, DeviceKind
 from devices.services import device_set_mode, device_update
 from households.models import Household
 from households.services import household_sign_up
 from telemetry import partitions, selectors, services
-from telemetry.models import Reading
+from telemetry.models import DeviceLiveState, Reading
 from tests.conftest import PASSWORD
 from tests.devices.conftest import global_id
 from tests.telemetry.homes import typical_home_devices
@@ -164,6 +165,22 @@ def test_the_api_shows_the_last_ticks_outcome_and_a_late_older_tick_does_not_mov
         if reading.is_on is not None:
             assert shown[name]["isOn"] is reading.is_on
     assert _devices(gql, alice) == shown
+
+
+def test_only_stores_keep_a_live_state_row_and_a_device_added_since_shows_its_own_state(gql, alice):
+    ref = services.HouseholdRef.of(alice.household)
+    with schema_context(alice.household.schema_name):
+        devices = typical_home_devices()
+    _tick([ref], NOON)
+    with schema_context(alice.household.schema_name):
+        stores = {d.pk for d in devices if d.kind in (DeviceKind.BATTERY, DeviceKind.ELECTRIC_VEHICLE)}
+        assert set(DeviceLiveState.objects.values_list("device_id", flat=True)) == stores
+        baker.make(Device, name="New roof", kind=DeviceKind.SOLAR_PANEL, rated_capacity_w=3000, power_w=1234)
+
+    shown = _devices(gql, alice)
+
+    assert (shown["New roof"]["powerW"], shown["New roof"]["lastReadingAt"]) == (1234.0, None)
+    assert shown["Roof"]["lastReadingAt"] == "2026-06-21T10:00:00+00:00"
 
 
 def test_owner_changes_between_two_ticks_reach_the_second(gql, alice):

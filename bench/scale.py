@@ -14,7 +14,10 @@ code runs reduced while the machine is shared and full-size when it is quiet:
   it in its own BENCH_DATABASE_URL: (b) would try to tick these schema-less households.
 - SCALE_CELERY_HOUSEHOLDS (2,000) and SCALE_CELERY_MINUTES (3): (b) real `celery beat` and a real
   prefork worker (2 processes) tick that many households every minute; each minute's completion
-  time (first claim to last household stored) is one sample.
+  time (first claim to last household stored) is one sample. Every household is planned first
+  (planning's own service), so homes with planned stores follow their plans from the first minute:
+  run it on the households `bench plan_fleet` provisions (BENCH_KEEP_DATABASE=1, same database)
+  for a fleet whose batteries are OPTIMIZED and cars SMART in eight zones.
 - SCALE_SIGNUP_SIZES ("1000,10000"), SCALE_SIGNUP_SAMPLES (5), SCALE_MIGRATE_RUNS (3) and
   SCALE_MIGRATE_STOCK_UP_TO (1,000): (c) with that many households provisioned, the real signUp
   mutation (password hash included) against the hash alone, the catalog's growth per household, and
@@ -56,9 +59,11 @@ from telemetry import partitions, plans, services
 from telemetry.tick import CachedDevice
 
 DEVICES = 8
-# Rows one 8-device household-tick writes: readings, device hours and device state per device;
-# the tick claim, the home's hour and its fleet snapshot.
-ROWS_PER_HOUSEHOLD_TICK = 3 * DEVICES + 3
+STORES = 2
+"""The home's battery and car: the devices with a live-state row (telemetry.writes.live_states_sql)."""
+# Rows one 8-device household-tick writes: a reading and a device hour per device, a live state per
+# store; the tick claim, the home's hour and its fleet snapshot.
+ROWS_PER_HOUSEHOLD_TICK = 2 * DEVICES + STORES + 3
 START = datetime(2026, 6, 21, 10, 0, tzinfo=UTC)
 SIGN_UP = """
 mutation SignUp($input: SignUpInput!) {
@@ -344,8 +349,29 @@ def _tick_progress(after: datetime) -> dict[datetime, tuple[int, datetime]]:
         return {at: (count, first) for at, count, first in cursor.fetchall()}
 
 
+def _plan_everyone() -> dict:
+    """Every household's plan made now, in planning's chunks, before the workers start: the ticks
+    then follow plans from the first minute, and the beat finds none due (the steady state between
+    re-plans). Homes with no planned store get planning's empty plan."""
+    from planning import prices as planning_prices
+    from planning import services as planning_services
+
+    ids = [household.id for household in services.fleet_households()]
+    size = settings.PLANNING_CHUNK
+    with timed() as t:
+        planned = sum(
+            planning_services.households_plan(
+                household_ids=ids[first : first + size],
+                prices=planning_prices.chunk_prices(ids[first : first + size]),
+            )
+            for first in range(0, len(ids), size)
+        )
+    return {"households_with_planned_stores": planned, "planning_seconds": t["seconds"]}
+
+
 def celery_part(households_n: int, minutes: int) -> dict:
     provisioning = provision(households_n)
+    planning = _plan_everyone()
     fleet = len(services.fleet_households())
     redis.Redis.from_url(settings.CELERY_BROKER_URL).flushdb()
     started_at = datetime.now(UTC)
@@ -385,6 +411,7 @@ def celery_part(households_n: int, minutes: int) -> dict:
         "chunk_households": settings.TELEMETRY_TICK_CHUNK,
         "worker_processes": 2,
         "provisioning": provisioning,
+        "plans": planning,
         "minutes_measured": len(completions),
         "completion_seconds": {"p50": statistics.median(completions), "p95": p95, "max": max(completions)},
         "household_ticks_per_s_while_ticking": fleet / statistics.median(completions),

@@ -49,19 +49,27 @@ def django_for_bench() -> None:
 FLEET_CONF = Path(__file__).resolve().parent.parent / "deploy" / "postgres" / "fleet.conf"
 
 
-def postgres_settings() -> dict[str, str]:
-    """The server's values of the settings deploy/postgres/fleet.conf tunes (`make db-tune`): a
-    run's conditions, since a default server and a tuned one give different fleet figures."""
+def fleet_conf() -> dict[str, str]:
+    """deploy/postgres/fleet.conf's `name = value` lines (scripts/db_tune.py applies them)."""
+    lines = (line.split("#", 1)[0] for line in FLEET_CONF.read_text().splitlines())
+    pairs = (line.split("=", 1) for line in lines if "=" in line)
+    return {name.strip(): value.strip() for name, value in pairs}
+
+
+def postgres_settings() -> dict[str, str | bool]:
+    """The server's values of the settings fleet.conf tunes, and whether all are as there
+    ("tuned"): a run's conditions, since a default server and a tuned one give different fleet
+    figures (`make db-tune`)."""
     from django.db import connection
 
-    names = [
-        line.split("=", 1)[0].strip()
-        for line in FLEET_CONF.read_text().splitlines()
-        if "=" in line.split("#")[0]
-    ]
+    wanted = fleet_conf()
     with connection.cursor() as cursor:
-        cursor.execute("SELECT name, current_setting(name) FROM unnest(%s::text[]) AS name", [names])
-        return dict(cursor.fetchall())
+        cursor.execute("SELECT name, current_setting(name) FROM unnest(%s::text[]) AS name", [list(wanted)])
+        values: dict[str, str | bool] = dict(cursor.fetchall())
+    values["tuned"] = all(values[name] == value for name, value in wanted.items())
+    if not values["tuned"]:
+        print("PostgreSQL is not tuned for a fleet (deploy/postgres/fleet.conf): `make db-tune`", flush=True)
+    return values
 
 
 @contextmanager

@@ -18,7 +18,7 @@ from psycopg2 import sql
 
 from telemetry import flows
 from telemetry.costs import as_decimal
-from telemetry.sql import Query, identifiers, json_rows, json_select, raw
+from telemetry.sql import Query, array_columns, array_select, identifiers, raw
 from telemetry.tick import DEVICE_STATE_COLUMNS, REPORTED, CachedDevice, HouseholdTicks, device_state
 
 DEVICE_COLUMNS = (*DEVICE_STATE_COLUMNS, "charge_revision", "source")
@@ -76,9 +76,9 @@ def _upsert(
     alias: str,
     where: sql.Composable = _NO_WHERE,
 ) -> Query:
-    """`INSERT INTO public.<table> AS <alias> (columns) SELECT ... FROM json_array_elements(%s)
-    ON CONFLICT (key) DO UPDATE SET updates [WHERE ...];`: the rows of one JSON parameter, each a
-    list in the order of `columns` ((name, type) pairs)."""
+    """`INSERT INTO public.<table> AS <alias> (columns) SELECT * FROM unnest(%s::type[], ...)
+    ON CONFLICT (key) DO UPDATE SET updates [WHERE ...];`: the rows as one array per column
+    (`bind_rows`), each row in the order of `columns` ((name, type) pairs)."""
     return Query(
         sql.SQL(
             "INSERT INTO {table} AS {alias} ({columns}) {rows} "
@@ -87,12 +87,19 @@ def _upsert(
             table=sql.Identifier("public", table),
             alias=sql.Identifier(alias),
             columns=identifiers(name for name, _ in columns),
-            rows=json_select([column_type for _, column_type in columns]),
+            rows=array_select([column_type for _, column_type in columns]),
             key=identifiers(key),
             updates=sql.SQL(", ").join(updates),
             where=where,
         )
     )
+
+
+def bind_rows(
+    cursor: Any, query: Query, columns: Sequence[tuple[str, str]], rows: Iterable[Sequence[Any]]
+) -> bytes:
+    """An `_upsert` statement bound to its rows (each in the order of `columns`)."""
+    return query.bind(cursor, array_columns(rows, [column_type for _, column_type in columns]))
 
 
 def _excluded(column: str) -> sql.Composed:
@@ -338,7 +345,7 @@ def rollups_sql(
     statements: list[bytes] = []
     if device_hours:
         rows = [(h, d, hour, *device.values()) for (h, d, hour), device in device_hours.items()]
-        statements.append(DEVICE_HOURS_UPSERT.bind(cursor, (json_rows(rows),)))
+        statements.append(bind_rows(cursor, DEVICE_HOURS_UPSERT, DEVICE_HOUR_COLUMNS, rows))
     if home_hours:
         for row in home_hours.values():
             for column in MONEY_COLUMNS:
@@ -346,7 +353,7 @@ def rollups_sql(
         rows = [
             (h, hour, *row.values(), currencies.get((h, hour), "")) for (h, hour), row in home_hours.items()
         ]
-        statements.append(HOME_HOURS_UPSERT.bind(cursor, (json_rows(rows),)))
+        statements.append(bind_rows(cursor, HOME_HOURS_UPSERT, HOME_HOUR_COLUMNS, rows))
     return b"".join(statements)
 
 
@@ -376,7 +383,7 @@ def live_states_sql(cursor: Any, homes: Iterable[HouseholdTicks]) -> bytes:
     ]
     if not rows:
         return b""
-    return LIVE_STATE_UPSERT.bind(cursor, (json_rows(rows),))
+    return bind_rows(cursor, LIVE_STATE_UPSERT, LIVE_STATE_COLUMNS, rows)
 
 
 def _snapshot_row(home: HouseholdTicks) -> list[Any]:
@@ -428,4 +435,4 @@ def snapshots_sql(cursor: Any, homes: Sequence[HouseholdTicks]) -> bytes:
     """The households' rows in the public fleet table, moved forward only: one statement."""
     if not homes:
         return b""
-    return SNAPSHOT_UPSERT.bind(cursor, (json_rows(_snapshot_row(home) for home in homes),))
+    return bind_rows(cursor, SNAPSHOT_UPSERT, SNAPSHOT_COLUMNS, [_snapshot_row(home) for home in homes])

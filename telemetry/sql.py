@@ -10,7 +10,8 @@ them itself instead of calling `execute_values`. Many rows travel as one array p
 which made building a household's tick SQL three times dearer, while orjson writes a column in one
 call. PostgreSQL reads typed arrays faster than it picks rows apart from a JSON document: upserting
 a chunk's 2,000 device-hour rows of 13 columns took 13-17 ms from arrays, 18-22 ms from `jsonb`
-and 25-35 ms from `json` (medians of 15, Python included, alternated in one process).
+and 25-35 ms from `json` (two runs of 15 each, medians, Python included, variants alternated, on a
+busy machine).
 """
 
 from collections.abc import Iterable, Mapping, Sequence

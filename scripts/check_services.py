@@ -65,7 +65,7 @@ def _down(service: str, url: SplitResult, port: int, exc: BaseException, *, refu
     return f"{service} is not reachable at {where} ({why}); check {variable}"
 
 
-def _connect_maintenance(db_url: SplitResult) -> connection:
+def connect_maintenance(db_url: SplitResult) -> connection:
     """Connect to the server's maintenance database (postgres, else template1), autocommit."""
     last: Exception | None = None
     for name in ("postgres", "template1"):
@@ -94,7 +94,7 @@ def check_postgres(db_url: SplitResult, *, create: bool, drop: bool) -> str:
             f"refusing to drop database {name!r} on {_where(db_url, 5432)}: "
             "only a project database on localhost can be dropped"
         )
-    conn = _connect_maintenance(db_url)
+    conn = connect_maintenance(db_url)
     try:
         with conn.cursor() as cur:
             ident = sql.Identifier(name)

@@ -18,7 +18,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import environ
-from check_services import DEFAULT_DATABASE_URL, ServiceDown, _connect_maintenance
+from check_services import DEFAULT_DATABASE_URL, ServiceDown, connect_maintenance
 from psycopg2 import sql
 
 FLEET_CONF = Path(__file__).resolve().parent.parent / "deploy" / "postgres" / "fleet.conf"
@@ -56,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
     db_url = urlsplit(os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL)
     wanted = fleet_settings()
     try:
-        conn = _connect_maintenance(db_url)
+        conn = connect_maintenance(db_url)
     except ServiceDown as exc:
         print(exc, file=sys.stderr)
         return 1

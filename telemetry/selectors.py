@@ -158,15 +158,17 @@ class LiveState:
     charge_revision: int
 
 
-# The active household's devices' live state, by device id then LiveState's fields: a store's row
-# in the live-state table, any other device's reading at the household's newest tick (the tick
-# keeps live-state rows only for stores, telemetry.writes.live_states_sql).
+# The active household's devices' live state, as device_id and LiveState's fields (read by name; a
+# union takes its first part's names): a store's row in the live-state table, any other device's
+# reading at the household's newest tick (the tick keeps live-state rows only for stores,
+# telemetry.writes.live_states_sql).
 LIVE_STATES = (
     "SELECT s.device_id, s.at, s.power_w, s.charge_wh, s.is_on, s.plugged_in, s.charge_revision "
     "FROM public.telemetry_devicelivestate AS s "
     "WHERE s.household_id = public.current_household_id() AND s.device_id = ANY(%(ids)s::bigint[]) "
     "UNION ALL "
-    "SELECT r.device_id, r.at, r.power_w, r.charge_wh, r.is_on, NULL, 0 FROM public.telemetry_reading AS r "
+    "SELECT r.device_id, r.at, r.power_w, r.charge_wh, r.is_on, NULL, 0 "
+    "FROM public.telemetry_reading AS r "
     "WHERE r.household_id = public.current_household_id() AND r.device_id = ANY(%(ids)s::bigint[]) "
     "AND r.at = (SELECT n.at FROM public.telemetry_householdsnapshot AS n "
     "WHERE n.household_id = public.current_household_id()) "
@@ -207,7 +209,9 @@ def devices_with_live_state(devices: Iterable[Device]) -> list[Device]:
         return listed
     with connection.cursor() as cursor:
         cursor.execute(LIVE_STATES, {"ids": [device.pk for device in listed]})
-        states = {row[0]: LiveState(*row[1:]) for row in cursor.fetchall()}
+        names = [column.name for column in cursor.description]
+        rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    states = {row.pop("device_id"): LiveState(**row) for row in rows}
     reporting = [device.pk for device in listed if device.source == REPORTED]
     last = last_reported(reporting)
     now = timezone.now()
